@@ -1,0 +1,6 @@
+//! Server functions. Each one: authenticate, authorize, one service call, map
+//! the result with `respond`. Arguments are plain input types, never entities.
+pub mod auth;
+pub mod setup;
+pub mod users;
+pub mod workspace;

@@ -1,0 +1,32 @@
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What the workspace frame (top bar, navigation) needs to know.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceFrame {
+    pub workspace_name: String,
+    pub slug: String,
+    pub viewer_name: String,
+    pub viewer_email: String,
+    pub viewer_is_admin: bool,
+}
+
+#[server(prefix = "/api", endpoint = "workspace_frame")]
+pub async fn load_workspace_frame(slug: String) -> Result<WorkspaceFrame, AppError> {
+    use crate::ssr::{request, respond, AppState};
+    respond(
+        async {
+            let state = AppState::current()?;
+            let (user, access) = request::require_member(&state, &slug).await?;
+            Ok(WorkspaceFrame {
+                viewer_is_admin: access.is_admin(),
+                workspace_name: access.workspace.name,
+                slug: access.workspace.slug,
+                viewer_name: user.display_name,
+                viewer_email: user.email,
+            })
+        }
+        .await,
+    )
+}

@@ -1,0 +1,184 @@
+use super::Invalid;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// An email address as the person gave it (trimmed, domain in ASCII/punycode),
+/// with a canonical `key` used to decide whether two addresses are the same person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Email {
+    address: String,
+    key: String,
+}
+
+const MAX_ADDRESS: usize = 254; // RFC 5321 path limit minus the angle brackets
+const MAX_LOCAL: usize = 64;
+const MAX_DOMAIN: usize = 253;
+const MAX_LABEL: usize = 63;
+
+impl Email {
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        let trimmed = input.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        if trimmed.is_empty() {
+            return Err(Invalid::new("Enter an email address."));
+        }
+        if trimmed.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            return Err(Invalid::new(
+                "An email address cannot contain spaces or control characters.",
+            ));
+        }
+        let (local, domain) = trimmed.rsplit_once('@').ok_or_else(|| {
+            Invalid::new("An email address needs an @ between the name and the domain.")
+        })?;
+        validate_local(local)?;
+        let ascii_domain = to_ascii_domain(domain)?;
+        let address = format!("{local}@{ascii_domain}");
+        if address.len() > MAX_ADDRESS {
+            return Err(Invalid::new(format!(
+                "An email address can be at most {MAX_ADDRESS} characters long."
+            )));
+        }
+        let key = format!("{}@{}", local.to_lowercase(), ascii_domain);
+        Ok(Self { address, key })
+    }
+
+    /// The address to write to and to show.
+    pub fn as_str(&self) -> &str {
+        &self.address
+    }
+
+    /// Case-insensitive identity: two addresses with the same key are one person.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.address)
+    }
+}
+
+fn validate_local(local: &str) -> Result<(), Invalid> {
+    if local.is_empty() {
+        return Err(Invalid::new("The part before the @ is missing."));
+    }
+    if local.len() > MAX_LOCAL {
+        return Err(Invalid::new(format!(
+            "The part before the @ can be at most {MAX_LOCAL} characters long."
+        )));
+    }
+    // Dot-atom only (RFC 5322 §3.2.3); quoted local parts are legal but no real
+    // mailbox needs them, and they are a favourite of injection attempts.
+    let allowed = |c: char| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c);
+    if let Some(bad) = local.chars().find(|c| !allowed(*c)) {
+        return Err(Invalid::new(format!(
+            "The character {bad:?} is not allowed before the @."
+        )));
+    }
+    if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+        return Err(Invalid::new(
+            "Dots before the @ cannot come first, last or twice in a row.",
+        ));
+    }
+    Ok(())
+}
+
+fn to_ascii_domain(domain: &str) -> Result<String, Invalid> {
+    if domain.is_empty() {
+        return Err(Invalid::new("The domain after the @ is missing."));
+    }
+    let ascii = idna::domain_to_ascii(domain)
+        .map_err(|_| Invalid::new("The domain after the @ is not a valid domain name."))?;
+    if ascii.len() > MAX_DOMAIN {
+        return Err(Invalid::new("The domain after the @ is too long."));
+    }
+    let labels: Vec<&str> = ascii.split('.').collect();
+    if labels.len() < 2 {
+        return Err(Invalid::new(
+            "The domain after the @ needs a dot, as in example.com.",
+        ));
+    }
+    for label in &labels {
+        let valid = !label.is_empty()
+            && label.len() <= MAX_LABEL
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !valid {
+            return Err(Invalid::new(
+                "The domain after the @ is not a valid domain name.",
+            ));
+        }
+    }
+    if labels
+        .last()
+        .is_some_and(|tld| tld.chars().all(|c| c.is_ascii_digit()))
+    {
+        return Err(Invalid::new(
+            "The domain after the @ is not a valid domain name.",
+        ));
+    }
+    Ok(ascii)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_the_address_and_lowercases_the_key() {
+        let email = Email::parse("  Ada.Lovelace@Example.COM ").unwrap();
+        assert_eq!(email.as_str(), "Ada.Lovelace@example.com");
+        assert_eq!(email.key(), "ada.lovelace@example.com");
+    }
+
+    #[test]
+    fn the_same_person_whatever_the_case() {
+        let a = Email::parse("BOB@example.com").unwrap();
+        let b = Email::parse("bob@EXAMPLE.com").unwrap();
+        assert_eq!(a.key(), b.key());
+    }
+
+    #[test]
+    fn international_domains_become_punycode() {
+        let email = Email::parse("jürgen@bücher.de").unwrap();
+        assert_eq!(email.as_str(), "jürgen@xn--bcher-kva.de");
+    }
+
+    #[test]
+    fn refuses_what_cannot_be_a_mailbox() {
+        for bad in [
+            "",
+            "plainaddress",
+            "a@b",
+            "@example.com",
+            "a@",
+            "a b@example.com",
+            "\"quoted\"@example.com",
+            "a@@example.com",
+            ".a@example.com",
+            "a..b@example.com",
+            "a@-example.com",
+            "a@example..com",
+            "nul\0@example.com",
+            "a@127.0.0.1",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn enforces_rfc_5321_lengths() {
+        let local = "a".repeat(65);
+        assert!(Email::parse(&format!("{local}@example.com")).is_err());
+        let long_domain = format!("{}.com", vec!["a".repeat(60); 5].join("."));
+        assert!(Email::parse(&format!("a@{long_domain}")).is_err());
+        let at_limit = format!(
+            "{}@{}.com",
+            "a".repeat(64),
+            vec!["b".repeat(61); 3].join(".")
+        );
+        assert!(at_limit.len() <= 254, "{}", at_limit.len());
+        assert!(Email::parse(&at_limit).is_ok());
+    }
+}

@@ -1,0 +1,124 @@
+use super::Invalid;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// What a person may do in a workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Role {
+    Admin,
+    Builder,
+    Member,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Admin, Role::Builder, Role::Member];
+
+    /// Accepts the canonical names and the aliases found in real exports, any case.
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        let folded: String = input
+            .trim()
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect();
+        match folded.as_str() {
+            "admin" | "administrator" | "privileged" => Ok(Role::Admin),
+            "builder" => Ok(Role::Builder),
+            "member" | "enduser" | "standard" | "user" => Ok(Role::Member),
+            _ => Err(Invalid::new(format!(
+                "{:?} is not a role. Use Admin, Builder or Member.",
+                input.trim()
+            ))),
+        }
+    }
+
+    /// The stable name stored in the database and sent over the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Builder => "builder",
+            Role::Member => "member",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "Admin",
+            Role::Builder => "Builder",
+            Role::Member => "Member",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// Whether a membership currently grants access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MembershipStatus {
+    Active,
+    Archived,
+}
+
+impl MembershipStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MembershipStatus::Active => "active",
+            MembershipStatus::Archived => "archived",
+        }
+    }
+
+    pub fn parse(stored: &str) -> Result<Self, Invalid> {
+        match stored {
+            "active" => Ok(Self::Active),
+            "archived" => Ok(Self::Archived),
+            other => Err(Invalid::new(format!("unknown membership status {other:?}"))),
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MembershipStatus::Active => "Active",
+            MembershipStatus::Archived => "Archived",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_aliases_in_any_case() {
+        for (input, role) in [
+            ("Admin", Role::Admin),
+            ("ADMINISTRATOR", Role::Admin),
+            ("privileged", Role::Admin),
+            ("Builder", Role::Builder),
+            ("End user", Role::Member),
+            ("End-user", Role::Member),
+            ("standard", Role::Member),
+            (" User ", Role::Member),
+        ] {
+            assert_eq!(Role::parse(input).unwrap(), role, "{input}");
+        }
+    }
+
+    #[test]
+    fn round_trips_through_storage() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()).unwrap(), role);
+        }
+    }
+
+    #[test]
+    fn names_the_bad_value() {
+        assert_eq!(
+            Role::parse("superuser").unwrap_err().0,
+            "\"superuser\" is not a role. Use Admin, Builder or Member."
+        );
+    }
+}

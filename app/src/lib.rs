@@ -1,0 +1,14 @@
+//! Muster's shared crate: domain types, pages, components and server functions.
+//! Everything outside `ssr` compiles to WASM for the browser as well.
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use app::{shell, App};

@@ -1,0 +1,37 @@
+//! Database connection, entities and migrations (SQLite by default, PostgreSQL by URL).
+pub mod entities;
+pub mod migrations;
+
+use crate::error::AppError;
+use sea_orm::sqlx::sqlite::SqliteJournalMode;
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm_migration::MigratorTrait;
+use std::time::Duration;
+
+/// Connects and applies pending migrations.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10))
+        .map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(SqliteJournalMode::Wal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+                .create_if_missing(true)
+        });
+    if url.starts_with("sqlite:") {
+        // One writer at a time is SQLite's rule anyway; a small pool avoids busy waits.
+        options.max_connections(8);
+    }
+    let db = Database::connect(options).await?;
+    migrations::Migrator::up(&db, None).await?;
+    Ok(db)
+}
+
+impl From<DbErr> for AppError {
+    fn from(error: DbErr) -> Self {
+        tracing::error!(%error, "database error");
+        AppError::Internal
+    }
+}

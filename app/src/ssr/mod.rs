@@ -1,0 +1,11 @@
+//! Server-only code: settings, database, services and request context.
+pub mod db;
+pub mod request;
+pub mod services;
+pub mod settings;
+pub mod state;
+pub mod time;
+
+pub use request::respond;
+pub use settings::Settings;
+pub use state::AppState;

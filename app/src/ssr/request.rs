@@ -1,0 +1,102 @@
+//! The current request: who is signed in, what they may do, and turning
+//! results into responses. Every server function goes through here.
+use super::services::sessions::{self, SessionUser};
+use super::services::workspaces::{self, WorkspaceAccess};
+use super::{AppState, Settings};
+use crate::error::AppError;
+use http::header::{COOKIE, SET_COOKIE};
+use http::HeaderValue;
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+
+pub const SESSION_COOKIE: &str = "muster_session";
+
+/// Maps a server function's result onto the HTTP response (status code). The
+/// one place where application errors meet HTTP.
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(error) = &result {
+        if let Some(response) = use_context::<ResponseOptions>() {
+            response.set_status(error.status());
+        }
+    }
+    result
+}
+
+fn session_secret() -> Option<String> {
+    let parts = use_context::<http::request::Parts>()?;
+    parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|header| header.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+        .filter(|value| !value.is_empty())
+}
+
+pub async fn current_user(state: &AppState) -> Result<Option<SessionUser>, AppError> {
+    match session_secret() {
+        Some(secret) => sessions::resolve(&state.db, &secret).await,
+        None => Ok(None),
+    }
+}
+
+pub async fn require_user(state: &AppState) -> Result<SessionUser, AppError> {
+    current_user(state).await?.ok_or(AppError::Unauthenticated)
+}
+
+/// A signed-in, active member of the workspace (any role).
+pub async fn require_member(
+    state: &AppState,
+    slug: &str,
+) -> Result<(SessionUser, WorkspaceAccess), AppError> {
+    let user = require_user(state).await?;
+    let access = workspaces::access(&state.db, slug, user.user_id).await?;
+    Ok((user, access))
+}
+
+/// A signed-in, active admin of the workspace.
+pub async fn require_admin(
+    state: &AppState,
+    slug: &str,
+) -> Result<(SessionUser, WorkspaceAccess), AppError> {
+    let (user, access) = require_member(state, slug).await?;
+    if !access.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    Ok((user, access))
+}
+
+pub async fn sign_in(state: &AppState, user_id: i32) -> Result<(), AppError> {
+    let secret = sessions::start(&state.db, user_id, state.settings.session_ttl_hours).await?;
+    let max_age = u64::from(state.settings.session_ttl_hours) * 3600;
+    set_cookie(&state.settings, &secret, max_age);
+    Ok(())
+}
+
+pub async fn sign_out(state: &AppState) -> Result<(), AppError> {
+    if let Some(secret) = session_secret() {
+        sessions::end(&state.db, &secret).await?;
+    }
+    set_cookie(&state.settings, "", 0);
+    Ok(())
+}
+
+fn set_cookie(settings: &Settings, value: &str, max_age_secs: u64) {
+    let secure = if settings.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
+    );
+    if let (Some(response), Ok(header)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(&cookie),
+    ) {
+        response.append_header(SET_COOKIE, header);
+    }
+}

@@ -1,0 +1,144 @@
+//! `muster` and its subcommands.
+use crate::config::SettingsArgs;
+use anyhow::{bail, Context};
+use app::domain::{DisplayName, Email, Password, Role};
+use app::ssr::services::{members, setup};
+use clap::{Parser, Subcommand};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "muster",
+    version,
+    about = "Invite people into a workspace: one at a time, or a hundred thousand from a file.",
+    after_help = "Every setting can also be given in Leptos.toml ([muster] table) or by its environment variable."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the web app (what `muster` does with no subcommand).
+    Serve,
+    /// Create the first workspace and its admin without the browser.
+    Setup {
+        #[arg(long)]
+        workspace_name: String,
+        #[arg(long)]
+        admin_email: String,
+        #[arg(long)]
+        admin_name: String,
+        /// File holding the admin's password (`-` for standard input).
+        #[arg(long)]
+        admin_password_file: PathBuf,
+    },
+    /// Manage people in a workspace.
+    #[command(subcommand)]
+    Members(MembersCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MembersCommand {
+    /// Add a person with a password (creating their account if needed).
+    Add {
+        /// The workspace's slug, as in /w/{slug}.
+        #[arg(long)]
+        workspace: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Admin, Builder or Member.
+        #[arg(long, default_value = "Member")]
+        role: String,
+        /// File holding the password (`-` for standard input).
+        #[arg(long)]
+        password_file: PathBuf,
+    },
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = cli.settings.resolve()?;
+    crate::telemetry::init(config.settings.log_format);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => crate::startup::serve(config).await,
+        Command::Setup {
+            workspace_name,
+            admin_email,
+            admin_name,
+            admin_password_file,
+        } => {
+            let password = read_password(&admin_password_file)?;
+            let form =
+                setup::NewWorkspace::parse(&workspace_name, &admin_name, &admin_email, &password)
+                    .map_err(|e| anyhow::anyhow!("{}", field_message(&e)))?;
+            let state = crate::startup::connect(config.settings).await?;
+            let created =
+                setup::create_first_workspace(&state, form, setup::SetupAuthority::Operator)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "Created workspace {:?} with admin {}. Log in at {}",
+                created.workspace.name,
+                created.admin.email,
+                state.settings.link("/login")
+            );
+            Ok(())
+        }
+        Command::Members(MembersCommand::Add {
+            workspace,
+            email,
+            name,
+            role,
+            password_file,
+        }) => {
+            let email = Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+            let name = DisplayName::parse(&name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+            let role = Role::parse(&role).map_err(|e| anyhow::anyhow!("--role: {e}"))?;
+            let password = Password::parse(&read_password(&password_file)?)
+                .map_err(|e| anyhow::anyhow!("password: {e}"))?;
+            let state = crate::startup::connect(config.settings).await?;
+            members::add_with_password(&state, &workspace, &email, &name, role, &password)
+                .await
+                .map_err(|e| match e {
+                    app::error::AppError::NotFound => {
+                        anyhow::anyhow!("there is no workspace {workspace:?}")
+                    }
+                    other => anyhow::anyhow!("{other}"),
+                })?;
+            println!("Added {email} to {workspace} as {role}.");
+            Ok(())
+        }
+    }
+}
+
+fn field_message(error: &app::error::AppError) -> String {
+    match error {
+        app::error::AppError::Invalid { field, message } => format!("{field}: {message}"),
+        other => other.to_string(),
+    }
+}
+
+/// Reads a password from a file or stdin, without its final line break.
+fn read_password(path: &Path) -> anyhow::Result<String> {
+    let mut text = String::new();
+    if path == Path::new("-") {
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("reading the password from standard input")?;
+    } else {
+        text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    }
+    let password = text.strip_suffix('\n').unwrap_or(&text);
+    let password = password.strip_suffix('\r').unwrap_or(password).to_owned();
+    if password.is_empty() {
+        bail!("the password file is empty");
+    }
+    Ok(password)
+}

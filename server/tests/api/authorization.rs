@@ -1,0 +1,110 @@
+use crate::support::*;
+use app::domain::Role;
+use app::error::AppError;
+use app::ssr::db::entities::membership;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+
+on_every_database! {
+    async fn anonymous_visitors_are_sent_to_login(app) {
+        app.with_workspace().await;
+        let response = app.page(&app.client, "/w/acme-corp/settings/users").await;
+        assert_eq!(response.status(), 302);
+        assert_eq!(response.headers()["location"], "/login?next=/w/acme-corp/settings/users");
+
+        let call = app.call(&app.client, "list_members", &[("slug", "acme-corp")]).await;
+        assert_eq!(call.status(), 401);
+        assert_eq!(app_error(call).await, AppError::Unauthenticated);
+    }
+
+    async fn a_member_gets_a_not_allowed_page_for_admin_pages(app) {
+        app.with_workspace().await;
+        let member = app.logged_in(MEMBER_EMAIL, MEMBER_PASSWORD).await;
+        let page = app.page(&member, "/w/acme-corp/settings/users").await;
+        assert_eq!(page.status(), 403);
+        let html = page.text().await.unwrap();
+        assert!(html.contains("Not allowed"));
+        assert!(!html.contains(ADMIN_EMAIL), "no admin data leaks into the page");
+
+        // Their own workspace home is fine.
+        assert_eq!(app.page(&member, "/w/acme-corp").await.status(), 200);
+    }
+
+    async fn every_admin_server_function_refuses_a_member(app) {
+        app.with_workspace().await;
+        let member = app.logged_in(MEMBER_EMAIL, MEMBER_PASSWORD).await;
+        for (endpoint, form) in ADMIN_SERVER_FUNCTIONS {
+            let response = app.call(&member, endpoint, form).await;
+            assert_eq!(response.status(), 403, "{endpoint}");
+            assert_eq!(app_error(response).await, AppError::Forbidden, "{endpoint}");
+        }
+    }
+
+    async fn builders_are_not_admins_either(app) {
+        app.with_workspace().await;
+        app.add_member("acme-corp", "bea@example.com", Role::Builder, MEMBER_PASSWORD).await;
+        let builder = app.logged_in("bea@example.com", MEMBER_PASSWORD).await;
+        for (endpoint, form) in ADMIN_SERVER_FUNCTIONS {
+            assert_eq!(app.call(&builder, endpoint, form).await.status(), 403, "{endpoint}");
+        }
+    }
+
+    async fn an_admin_of_one_workspace_has_no_say_in_another(app) {
+        app.with_workspace().await;
+        let other = app::ssr::db::entities::workspace::ActiveModel {
+            name: Set("Other".into()),
+            slug: Set("other".into()),
+            created_at: Set(0),
+            ..Default::default()
+        }
+        .insert(&app.state.db)
+        .await
+        .unwrap();
+        assert_eq!(other.slug, "other");
+        let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let response = app.call(&admin, "list_members", &[("slug", "other")]).await;
+        assert_eq!(response.status(), 403);
+        assert_eq!(app.page(&admin, "/w/other/settings/users").await.status(), 403);
+        let unknown = app.call(&admin, "list_members", &[("slug", "no-such-workspace")]).await;
+        assert_eq!(unknown.status(), 404);
+    }
+
+    async fn an_archived_admin_is_refused_on_the_next_request(app) {
+        app.with_workspace().await;
+        app.add_member("acme-corp", "second@example.com", Role::Admin, MEMBER_PASSWORD).await;
+        let second = app.logged_in("second@example.com", MEMBER_PASSWORD).await;
+        assert_eq!(app.call(&second, "list_members", &[("slug", "acme-corp")]).await.status(), 200);
+
+        let row = membership::Entity::find()
+            .filter(membership::Column::Role.eq("admin"))
+            .all(&app.state.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .last()
+            .unwrap();
+        let mut row: membership::ActiveModel = row.into();
+        row.status = Set("archived".into());
+        row.update(&app.state.db).await.unwrap();
+
+        assert_eq!(app.call(&second, "list_members", &[("slug", "acme-corp")]).await.status(), 403);
+    }
+
+    async fn the_admin_sees_everyone_in_the_users_table(app) {
+        app.with_workspace().await;
+        let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let rows: serde_json::Value = app
+            .call(&admin, "list_members", &[("slug", "acme-corp")])
+            .await
+            .json()
+            .await
+            .unwrap();
+        let emails: Vec<&str> = rows.as_array().unwrap().iter().map(|r| r["email"].as_str().unwrap()).collect();
+        assert_eq!(emails, [ADMIN_EMAIL, MEMBER_EMAIL]);
+        assert_eq!(rows[1]["role"], "Member");
+        assert_eq!(rows[1]["status"], "Active");
+    }
+}
+
+/// Every server function that only admins may call, with valid arguments.
+const ADMIN_SERVER_FUNCTIONS: &[(&str, &[(&str, &str)])] =
+    &[("list_members", &[("slug", "acme-corp")])];

@@ -1,0 +1,271 @@
+use app::domain::{DisplayName, Email, Password, Role};
+use app::error::AppError;
+use app::ssr::services::{members, setup};
+use app::ssr::{AppState, Settings};
+use reqwest::redirect::Policy;
+use sea_orm::ConnectionTrait;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
+use tokio::net::TcpListener;
+use url::Url;
+
+pub const ADMIN_EMAIL: &str = "ada@example.com";
+pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
+pub const MEMBER_EMAIL: &str = "max@example.com";
+pub const MEMBER_PASSWORD: &str = "a perfectly fine passphrase";
+
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Defines each test once per database backend.
+macro_rules! on_every_database {
+    ($(async fn $name:ident($app:ident) $body:block)*) => {
+        mod sqlite {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let $app = $crate::support::spawn_app($crate::support::Backend::Sqlite).await.unwrap();
+                    $body
+                }
+            )*
+        }
+        mod postgres {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some($app) = $crate::support::spawn_app($crate::support::Backend::Postgres).await else {
+                        return;
+                    };
+                    $body
+                }
+            )*
+        }
+    };
+}
+pub(crate) use on_every_database;
+
+pub struct TestApp {
+    pub address: String,
+    pub state: AppState,
+    /// A browser: keeps cookies, does not follow redirects (so tests can see them).
+    pub client: reqwest::Client,
+    _data_dir: tempfile::TempDir,
+    postgres_database: Option<(String, String)>,
+}
+
+/// Starts Muster on a free port with a fresh database. `None` when the
+/// backend is PostgreSQL and no test server is configured.
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let (database_url, postgres_database) = match backend {
+        Backend::Sqlite => (
+            format!(
+                "sqlite://{}?mode=rwc",
+                data_dir.path().join("muster.db").display()
+            ),
+            None,
+        ),
+        Backend::Postgres => {
+            let (url, base, name) = fresh_postgres_database().await?;
+            (url, Some((base, name)))
+        }
+    };
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("local addr");
+    let mut settings = Settings::for_tests(data_dir.path().to_owned(), database_url);
+    settings.public_url = Url::parse(&format!("http://{addr}")).unwrap();
+    let state = muster::startup::connect(settings).await.expect("connect");
+
+    let mut leptos = leptos::config::get_config_from_str(muster::config::BUILT_IN).unwrap();
+    leptos.site_addr = addr;
+    let router = muster::router::build(state.clone(), leptos);
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .expect("serve")
+    });
+    Some(TestApp {
+        address: format!("http://{addr}"),
+        client: browser(),
+        state,
+        _data_dir: data_dir,
+        postgres_database,
+    })
+}
+
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn fresh_postgres_database() -> Option<(String, String, String)> {
+    let Ok(base) = std::env::var("MUSTER_TEST_POSTGRES_URL") else {
+        eprintln!("SKIPPED on PostgreSQL: set MUSTER_TEST_POSTGRES_URL to run this test there too");
+        return None;
+    };
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    let name = format!(
+        "muster_test_{}_{}_{nanos}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    );
+    let admin = sea_orm::Database::connect(&base)
+        .await
+        .expect("connect to MUSTER_TEST_POSTGRES_URL");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+        .await
+        .expect("create test database");
+    let _ = admin.close().await;
+    let mut url = Url::parse(&base).expect("MUSTER_TEST_POSTGRES_URL is a URL");
+    url.set_path(&format!("/{name}"));
+    Some((url.to_string(), base, name))
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let Some((base, name)) = self.postgres_database.take() else {
+            return;
+        };
+        // Drop the per-test database from a separate runtime: Drop cannot await.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                if let Ok(admin) = sea_orm::Database::connect(&base).await {
+                    let _ = admin
+                        .execute_unprepared(&format!(
+                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                        ))
+                        .await;
+                    let _ = admin.close().await;
+                }
+            })
+        })
+        .join();
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// Calls a server function the way a form post from the app does.
+    pub async fn call(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Loads a page as a browser would.
+    pub async fn page(&self, client: &reqwest::Client, path: &str) -> reqwest::Response {
+        client
+            .get(self.url(path))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// What `muster` prints at first start.
+    pub async fn setup_link_token(&self) -> String {
+        setup::issue_link_token(&self.state.db)
+            .await
+            .unwrap()
+            .expect("setup is open")
+    }
+
+    pub async fn complete_setup(
+        &self,
+        client: &reqwest::Client,
+        token: &str,
+        workspace: &str,
+    ) -> reqwest::Response {
+        self.call(
+            client,
+            "setup",
+            &[
+                ("token", token),
+                ("workspace_name", workspace),
+                ("your_name", "Ada Admin"),
+                ("email", ADMIN_EMAIL),
+                ("password", ADMIN_PASSWORD),
+            ],
+        )
+        .await
+    }
+
+    /// A workspace "Acme Corp" (slug acme-corp) with Ada as admin and Max as member.
+    pub async fn with_workspace(&self) -> &Self {
+        let form =
+            setup::NewWorkspace::parse("Acme Corp", "Ada Admin", ADMIN_EMAIL, ADMIN_PASSWORD)
+                .unwrap();
+        setup::create_first_workspace(&self.state, form, setup::SetupAuthority::Operator)
+            .await
+            .unwrap();
+        self.add_member("acme-corp", MEMBER_EMAIL, Role::Member, MEMBER_PASSWORD)
+            .await;
+        self
+    }
+
+    pub async fn add_member(&self, slug: &str, email: &str, role: Role, password: &str) {
+        members::add_with_password(
+            &self.state,
+            slug,
+            &Email::parse(email).unwrap(),
+            &DisplayName::parse("Someone").unwrap(),
+            role,
+            &Password::parse(password).unwrap(),
+        )
+        .await
+        .unwrap();
+    }
+
+    /// A fresh browser, logged in.
+    pub async fn logged_in(&self, email: &str, password: &str) -> reqwest::Client {
+        let client = browser();
+        let response = self
+            .call(
+                &client,
+                "login",
+                &[("email", email), ("password", password)],
+            )
+            .await;
+        assert_eq!(response.status(), 200, "login as {email} failed");
+        client
+    }
+}
+
+/// The application error a server function answered with.
+pub async fn app_error(response: reqwest::Response) -> AppError {
+    let text = response.text().await.unwrap();
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not an AppError ({e}): {text}"))
+}
