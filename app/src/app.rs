@@ -1,5 +1,5 @@
 use crate::components::{NotFound, WorkspaceLayout};
-use crate::pages::{LandingPage, LoginPage, SetupPage, UsersPage, WorkspaceHome};
+use crate::pages::{LandingPage, LoginPage, SetupPage, SignupPage, UsersPage, WorkspaceHome};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -38,6 +38,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=LandingPage ssr=SsrMode::Async/>
                 <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/invite/:token") view=SignupPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("/w/:slug") view=WorkspaceLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=WorkspaceHome ssr=SsrMode::Async/>
                     <Route path=path!("settings/users") view=UsersPage ssr=SsrMode::Async/>

@@ -23,6 +23,9 @@ pub enum AppError {
     InvalidSetupToken,
     #[error("Muster is already set up. Log in instead.")]
     SetupClosed,
+    /// An invitation link that does not work (expired, used, revoked or unknown).
+    #[error("{}", .0.heading())]
+    InvalidLink(crate::api::signup::LinkProblem),
     #[error("Too many attempts. Try again in {retry_after_secs} seconds.")]
     RateLimited { retry_after_secs: u64 },
     #[error("Something went wrong on our side. Please try again.")]
@@ -55,6 +58,7 @@ impl AppError {
             AppError::Unauthenticated | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::InvalidSetupToken => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::InvalidLink(_) => StatusCode::GONE,
             AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) | AppError::SetupClosed => StatusCode::CONFLICT,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,

@@ -33,6 +33,10 @@ pub struct SettingsArgs {
     /// smtp://user:pass@host:587 … [default: write mail as .eml files]
     #[arg(long, env = "SMTP_URL", global = true, hide_env_values = true)]
     pub smtp_url: Option<String>,
+    /// Key that signs invitation links (32 bytes, base64url); instances sharing a
+    /// database must share it [default: generated into <data dir>/secret.key]
+    #[arg(long, env = "MUSTER_SECRET_KEY", global = true, hide_env_values = true)]
+    pub secret_key: Option<String>,
     /// Sender of invitation mail
     #[arg(long, env = "MUSTER_MAIL_FROM", global = true)]
     pub mail_from: Option<String>,
@@ -134,6 +138,7 @@ impl SettingsArgs {
             database_url,
             public_url,
             smtp_url: non_empty(self.smtp_url.clone()).or(non_empty(file.smtp_url)),
+            secret_key: non_empty(self.secret_key.clone()),
             mail_from: pick(
                 self.mail_from.clone(),
                 file.mail_from,

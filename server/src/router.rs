@@ -27,8 +27,27 @@ pub fn build(state: AppState, leptos_options: LeptosOptions) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context(
             context, shell,
         ))
-        .with_state(leptos_options);
+        .with_state(leptos_options)
+        .layer(axum::middleware::from_fn(no_referrer_on_invitations));
     with_security_headers(app)
+}
+
+/// Invitation pages carry a secret in their URL: never let it leak through `Referer`.
+async fn no_referrer_on_invitations(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = request.uri().path();
+    let carries_link = path.starts_with("/invite/")
+        || path == "/api/invitation"
+        || path == "/api/accept_invitation";
+    let mut response = next.run(request).await;
+    if carries_link {
+        response
+            .headers_mut()
+            .insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    }
+    response
 }
 
 fn with_security_headers(app: Router) -> Router {

@@ -1,6 +1,8 @@
 //! Server functions. Each one: authenticate, authorize, one service call, map
 //! the result with `respond`. Arguments are plain input types, never entities.
 pub mod auth;
+pub mod invitations;
 pub mod setup;
+pub mod signup;
 pub mod users;
 pub mod workspace;

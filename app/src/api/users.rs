@@ -1,25 +1,62 @@
-use crate::domain::{MembershipStatus, Role};
+use crate::domain::{PersonStatus, Role};
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// A row of the Users table: a member, or an invitation not yet accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MemberRow {
+pub struct PersonRow {
+    pub id: PersonId,
     pub name: String,
     pub email: String,
     pub role: Role,
-    pub status: MembershipStatus,
+    pub status: PersonStatus,
+    pub invited_by: Option<String>,
+    pub invited_at: Option<i64>,
+    pub expires_at: Option<i64>,
+    /// not_sent | queued | sent | failed, for invitations.
+    pub delivery: Option<String>,
 }
 
-/// The Users page's table. Admins only.
-#[server(prefix = "/api", endpoint = "list_members")]
-pub async fn list_members(slug: String) -> Result<Vec<MemberRow>, AppError> {
-    use crate::ssr::{request, respond, services::members, AppState};
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PersonId {
+    Member(i32),
+    Invitation(i32),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeoplePage {
+    pub rows: Vec<PersonRow>,
+    pub total: usize,
+    pub page: usize,
+    pub page_size: usize,
+    /// No SMTP relay: mail goes to files, so admins should copy links instead.
+    pub mail_to_files: bool,
+}
+
+pub const PAGE_SIZE: usize = 50;
+
+/// The Users page's table. Admins only. `status` is a `PersonStatus::key` or empty.
+#[server(prefix = "/api", endpoint = "list_people")]
+pub async fn list_people(
+    slug: String,
+    search: String,
+    status: String,
+    page: usize,
+) -> Result<PeoplePage, AppError> {
+    use crate::ssr::{request, respond, services::people, AppState};
     respond(
         async {
             let state = AppState::current()?;
             let (_admin, access) = request::require_admin(&state, &slug).await?;
-            members::list(&state.db, access.workspace.id).await
+            let filter = people::Filter {
+                search,
+                status: (!status.is_empty()).then_some(status),
+                page,
+            };
+            let mut result = people::list(&state.db, access.workspace.id, &filter).await?;
+            result.mail_to_files = state.settings.smtp_url.is_none();
+            Ok(result)
         }
         .await,
     )

@@ -1,8 +1,9 @@
 use crate::error::AppError;
+use leptos::either::Either;
 use leptos::prelude::*;
 
-/// A labelled input whose error (an `AppError::Invalid` naming this label) is
-/// shown beside it and announced.
+/// A labelled input (or textarea) whose error — an `AppError::Invalid` naming
+/// this label — is shown beside it and announced.
 #[component]
 pub fn Field(
     label: &'static str,
@@ -12,6 +13,13 @@ pub fn Field(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional, into)] value: Option<String>,
     #[prop(into)] error: Signal<Option<AppError>>,
+    /// A textarea instead of an input.
+    #[prop(optional)]
+    multiline: bool,
+    #[prop(optional)] optional: bool,
+    /// Called with the text on every keystroke (for validation as you type).
+    #[prop(optional, into)]
+    on_input: Option<Callback<String>>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let hint_id = format!("{id}-hint");
@@ -30,30 +38,48 @@ pub fn Field(
             (!ids.is_empty()).then(|| ids.join(" "))
         }
     };
-    view! {
-        <div class="field" class:invalid=move || message.get().is_some()>
-            <label for=id.clone()>{label}</label>
-            {hint.map(|text| view! { <p class="hint" id=hint_id.clone()>{text}</p> })}
+    let input_handler = move |ev: leptos::ev::Event| {
+        if let Some(callback) = on_input {
+            callback.run(event_target_value(&ev));
+        }
+    };
+    let control = if multiline {
+        Either::Left(view! {
+            <textarea
+                id=id.clone()
+                name=name
+                rows="3"
+                autocomplete=autocomplete
+                required=!optional
+                aria-invalid=move || message.get().map(|_| "true")
+                aria-describedby=described_by.clone()
+                on:input=input_handler
+            >
+                {value.clone().unwrap_or_default()}
+            </textarea>
+        })
+    } else {
+        Either::Right(view! {
             <input
-                id=id
+                id=id.clone()
                 name=name
                 type=input_type
                 autocomplete=autocomplete
                 value=value
-                required
+                required=!optional
                 aria-invalid=move || message.get().map(|_| "true")
                 aria-describedby=described_by
+                on:input=input_handler
             />
+        })
+    };
+    view! {
+        <div class="field" class:invalid=move || message.get().is_some()>
+            <label for=id>{label}</label>
+            {hint.map(|text| view! { <p class="hint" id=hint_id>{text}</p> })}
+            {control}
             {move || {
-                message
-                    .get()
-                    .map(|text| {
-                        view! {
-                            <p class="field-error" id=error_id.clone() role="alert">
-                                {text}
-                            </p>
-                        }
-                    })
+                message.get().map(|text| view! { <p class="field-error" id=error_id.clone() role="alert">{text}</p> })
             }}
         </div>
     }

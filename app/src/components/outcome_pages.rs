@@ -5,14 +5,15 @@ use leptos_meta::Title;
 use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::use_location;
 
+/// Sets the HTTP status of the page being rendered on the server.
 #[cfg(feature = "ssr")]
-fn set_status(status: http::StatusCode) {
+pub fn set_status(status: http::StatusCode) {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(status);
     }
 }
 #[cfg(not(feature = "ssr"))]
-fn set_status(_status: http::StatusCode) {}
+pub fn set_status(_status: http::StatusCode) {}
 
 #[component]
 pub fn NotAllowed() -> impl IntoView {

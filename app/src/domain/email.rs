@@ -41,6 +41,27 @@ impl Email {
         Ok(Self { address, key })
     }
 
+    /// Several addresses pasted at once: separated by commas, semicolons or
+    /// line breaks; repeats (by key) are kept once. Names the first bad entry.
+    pub fn parse_list(text: &str) -> Result<Vec<Self>, Invalid> {
+        let mut emails: Vec<Self> = Vec::new();
+        for entry in text
+            .split([',', ';', '\n', '\r'])
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+        {
+            let email =
+                Self::parse(entry).map_err(|e| Invalid::new(format!("{entry}: {}", e.0)))?;
+            if !emails.iter().any(|known| known.key == email.key) {
+                emails.push(email);
+            }
+        }
+        if emails.is_empty() {
+            return Err(Invalid::new("Enter an email address."));
+        }
+        Ok(emails)
+    }
+
     /// The address to write to and to show.
     pub fn as_str(&self) -> &str {
         &self.address
@@ -137,6 +158,20 @@ mod tests {
         let a = Email::parse("BOB@example.com").unwrap();
         let b = Email::parse("bob@EXAMPLE.com").unwrap();
         assert_eq!(a.key(), b.key());
+    }
+
+    #[test]
+    fn several_pasted_addresses_are_split_and_deduplicated() {
+        let list =
+            Email::parse_list("a@example.com, b@example.com\nA@EXAMPLE.com;\r\n c@example.com ,")
+                .unwrap();
+        let keys: Vec<&str> = list.iter().map(Email::key).collect();
+        assert_eq!(keys, ["a@example.com", "b@example.com", "c@example.com"]);
+        assert_eq!(
+            Email::parse_list("a@example.com, nope").unwrap_err().0,
+            "nope: An email address needs an @ between the name and the domain."
+        );
+        assert!(Email::parse_list(" , ").is_err());
     }
 
     #[test]

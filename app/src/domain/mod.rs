@@ -1,13 +1,19 @@
 //! Domain types that validate on construction: once you hold one, it is valid.
+mod dates;
 mod email;
+mod metadata;
 pub mod password;
 mod person_name;
+mod person_status;
 mod role;
 mod slug;
 
+pub use dates::{format_date, format_date_time};
 pub use email::Email;
+pub use metadata::Metadata;
 pub use password::Password;
 pub use person_name::{DisplayName, WorkspaceName};
+pub use person_status::PersonStatus;
 pub use role::{MembershipStatus, Role};
 pub use slug::Slug;
 

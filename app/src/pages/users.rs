@@ -1,22 +1,22 @@
-use crate::api::users::{list_members, MemberRow};
-use crate::components::ErrorPage;
+use crate::api::users::{list_people, PeoplePage, PersonRow};
+use crate::components::{AddUsersDialog, ErrorPage, FrameResource, PersonActions, UsersPageEvents};
+use crate::domain::{format_date, PersonStatus};
+use crate::error::AppError;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 /// `/w/{slug}/settings/users`: everyone in the workspace. Admins only.
 #[component]
 pub fn UsersPage() -> impl IntoView {
-    let params = use_params_map();
-    let slug = move || params.read().get("slug").unwrap_or_default();
-    let members = Resource::new(slug, list_members);
+    let frame = expect_context::<FrameResource>();
     view! {
         <Title text="Users · Muster"/>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match members.await {
-                    Ok(rows) => Either::Left(view! { <UsersTable rows/> }),
+                match frame.await {
+                    Ok(frame) if frame.viewer_is_admin => Either::Left(view! { <UsersAdmin slug=frame.slug/> }),
+                    Ok(_) => Either::Right(view! { <ErrorPage error=AppError::Forbidden/> }),
                     Err(error) => Either::Right(view! { <ErrorPage error/> }),
                 }
             })}
@@ -25,35 +25,163 @@ pub fn UsersPage() -> impl IntoView {
 }
 
 #[component]
-fn UsersTable(rows: Vec<MemberRow>) -> impl IntoView {
-    let count = rows.len();
+fn UsersAdmin(slug: String) -> impl IntoView {
+    let search = RwSignal::new(String::new());
+    let status = RwSignal::new(String::new());
+    let page = RwSignal::new(0usize);
+    let events = UsersPageEvents {
+        reload: RwSignal::new(0),
+        announce: RwSignal::new(String::new()),
+    };
+    provide_context(events);
+    let people = {
+        let slug = slug.clone();
+        Resource::new(
+            move || {
+                (
+                    slug.clone(),
+                    search.get(),
+                    status.get(),
+                    page.get(),
+                    events.reload.get(),
+                )
+            },
+            |(slug, search, status, page, _)| list_people(slug, search, status, page),
+        )
+    };
     view! {
         <div class="page-header">
             <h1>"Users"</h1>
+            <AddUsersDialog slug=slug.clone()/>
         </div>
+        <p class="sr-status" role="status">{move || events.announce.get()}</p>
+        <div class="filters" role="search">
+            <div class="field inline">
+                <label for="people-search">"Search by name or email"</label>
+                <input
+                    id="people-search"
+                    type="search"
+                    prop:value=move || search.get()
+                    on:input=move |ev| {
+                        search.set(event_target_value(&ev));
+                        page.set(0);
+                    }
+                />
+            </div>
+            <div class="field inline">
+                <label for="people-status">"Status"</label>
+                <select id="people-status" on:change=move |ev| { status.set(event_target_value(&ev)); page.set(0); }>
+                    <option value="">"Everyone"</option>
+                    {[PersonStatus::Invited { has_account: false }, PersonStatus::Active, PersonStatus::Archived, PersonStatus::Expired, PersonStatus::Revoked]
+                        .into_iter()
+                        .map(|s| view! { <option value=s.key()>{s.label()}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+        </div>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || {
+                let slug = slug.clone();
+                Suspend::new(async move {
+                    match people.await {
+                        Ok(result) => Either::Left(view! { <PeopleTable slug result page/> }),
+                        Err(error) => Either::Right(view! { <ErrorPage error/> }),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn PeopleTable(slug: String, result: PeoplePage, page: RwSignal<usize>) -> impl IntoView {
+    let PeoplePage {
+        rows,
+        total,
+        page: shown,
+        page_size,
+        mail_to_files,
+    } = result;
+    let first = if total == 0 { 0 } else { shown * page_size + 1 };
+    let last = (shown * page_size + rows.len()).min(total);
+    let pages = total.div_ceil(page_size).max(1);
+    view! {
+        {mail_to_files.then(|| view! {
+            <p class="notice">
+                "No SMTP relay is configured: invitation mail is written to files on the server. Use "
+                <strong>"Copy invite link"</strong> " to share links yourself."
+            </p>
+        })}
         <table class="data-table">
-            <caption>{format!("{count} {}", if count == 1 { "person" } else { "people" })}</caption>
+            <caption>{format!("{first}–{last} of {total} {}", if total == 1 { "person" } else { "people" })}</caption>
             <thead>
                 <tr>
                     <th scope="col">"Name"</th>
                     <th scope="col">"Email"</th>
                     <th scope="col">"Role"</th>
+                    <th scope="col">"Groups"</th>
                     <th scope="col">"Status"</th>
+                    <th scope="col">"Invited"</th>
+                    <th scope="col">"Expires"</th>
+                    <th scope="col">"Mail"</th>
+                    <th scope="col">"Actions"</th>
                 </tr>
             </thead>
             <tbody>
-                {rows
-                    .into_iter()
-                    .map(|row| view! {
-                        <tr>
-                            <td>{row.name}</td>
-                            <td>{row.email}</td>
-                            <td>{row.role.label()}</td>
-                            <td><span class=format!("status status-{}", row.status.as_str())>{row.status.label()}</span></td>
-                        </tr>
-                    })
-                    .collect_view()}
+                {rows.into_iter().map(|row| view! { <PersonRowView slug=slug.clone() row/> }).collect_view()}
             </tbody>
         </table>
+        {(pages > 1).then(|| view! {
+            <nav class="pager" aria-label="Pages">
+                <button type="button" disabled=shown == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Previous page"</button>
+                <span>{format!("Page {} of {pages}", shown + 1)}</span>
+                <button type="button" disabled=shown + 1 >= pages on:click=move |_| page.update(|p| *p += 1)>"Next page"</button>
+            </nav>
+        })}
+    }
+}
+
+#[component]
+fn PersonRowView(slug: String, row: PersonRow) -> impl IntoView {
+    let invited = match (&row.invited_by, row.invited_at) {
+        (Some(by), Some(at)) => format!("{} by {by}", format_date(at)),
+        (None, Some(at)) => format_date(at),
+        _ => String::new(),
+    };
+    let expires = row
+        .expires_at
+        .filter(|_| row.status.is_invitation())
+        .map(format_date)
+        .unwrap_or_default();
+    let delivery = row.delivery.as_deref().map(delivery_label).unwrap_or("");
+    let name = if row.name.is_empty() {
+        "—".to_owned()
+    } else {
+        row.name.clone()
+    };
+    view! {
+        <tr>
+            <td>{name}</td>
+            <td>{row.email.clone()}</td>
+            <td>{row.role.label()}</td>
+            <td></td>
+            <td>
+                <span class=format!("status status-{}", row.status.key())>{row.status.label()}</span>
+                {row.status.detail().map(|d| view! { <span class="status-detail">{format!(" ({d})")}</span> })}
+            </td>
+            <td>{invited}</td>
+            <td>{expires}</td>
+            <td>{delivery}</td>
+            <td><PersonActions slug row/></td>
+        </tr>
+    }
+}
+
+fn delivery_label(state: &str) -> &'static str {
+    match state {
+        "queued" => "Queued",
+        "sent" => "Sent",
+        "failed" => "Failed",
+        _ => "Not sent",
     }
 }

@@ -13,13 +13,29 @@ pub const SESSION_COOKIE: &str = "muster_session";
 
 /// Maps a server function's result onto the HTTP response (status code). The
 /// one place where application errors meet HTTP.
+///
+/// A plain form post (before the page has hydrated, or without JavaScript)
+/// keeps Leptos' redirect back to the form instead of an error status, so the
+/// person lands on the form again rather than on a bare error body.
 pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let Err(error) = &result {
         if let Some(response) = use_context::<ResponseOptions>() {
-            response.set_status(error.status());
+            if !is_plain_form_post() {
+                response.set_status(error.status());
+            }
         }
     }
     result
+}
+
+fn is_plain_form_post() -> bool {
+    use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    })
 }
 
 fn session_secret() -> Option<String> {

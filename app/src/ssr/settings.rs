@@ -16,6 +16,9 @@ pub struct Settings {
     /// The address people reach Muster at; links in mail and cookies' `Secure` follow it.
     pub public_url: Url,
     pub smtp_url: Option<String>,
+    /// Key for invitation links (base64url, 32 bytes). None: kept in `<data dir>/secret.key`.
+    /// Instances sharing a database must share this key.
+    pub secret_key: Option<String>,
     pub mail_from: String,
     pub invite_expiry_hours: u32,
     pub import_max_bytes: u64,
@@ -44,6 +47,7 @@ impl Settings {
             database_url,
             public_url: Url::parse("http://127.0.0.1:3000").expect("static URL"),
             smtp_url: None,
+            secret_key: None,
             mail_from: "Muster <muster@localhost>".into(),
             invite_expiry_hours: 168,
             import_max_bytes: 50 * 1024 * 1024,

@@ -1,8 +1,10 @@
+use super::services::link_signer::LinkSigner;
 use super::services::passwords::PasswordHasher;
 use super::Settings;
 use crate::error::AppError;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
+use tokio::sync::Notify;
 
 /// Everything a request needs, provided to pages and server functions as Leptos context.
 #[derive(Clone)]
@@ -10,10 +12,18 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
     pub passwords: Arc<PasswordHasher>,
+    /// Derives invitation links from the server key.
+    pub links: Arc<LinkSigner>,
+    /// Wakes the outbox worker when mail is queued.
+    pub outbox_wakeup: Arc<Notify>,
 }
 
 impl AppState {
-    pub fn new(db: DatabaseConnection, settings: Settings) -> Result<Self, AppError> {
+    pub fn new(
+        db: DatabaseConnection,
+        settings: Settings,
+        link_key: [u8; 32],
+    ) -> Result<Self, AppError> {
         let passwords = PasswordHasher::new(
             settings.password_hash_memory_kib,
             settings.password_hash_iterations,
@@ -22,6 +32,8 @@ impl AppState {
             db,
             settings: Arc::new(settings),
             passwords: Arc::new(passwords),
+            links: Arc::new(LinkSigner::new(link_key)),
+            outbox_wakeup: Arc::new(Notify::new()),
         })
     }
 

@@ -11,7 +11,7 @@ on_every_database! {
         assert_eq!(response.status(), 302);
         assert_eq!(response.headers()["location"], "/login?next=/w/acme-corp/settings/users");
 
-        let call = app.call(&app.client, "list_members", &[("slug", "acme-corp")]).await;
+        let call = app.call(&app.client, "list_people", LIST_ACME).await;
         assert_eq!(call.status(), 401);
         assert_eq!(app_error(call).await, AppError::Unauthenticated);
     }
@@ -61,10 +61,10 @@ on_every_database! {
         .unwrap();
         assert_eq!(other.slug, "other");
         let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-        let response = app.call(&admin, "list_members", &[("slug", "other")]).await;
+        let response = app.call(&admin, "list_people", &[("slug", "other"), ("search", ""), ("status", ""), ("page", "0")]).await;
         assert_eq!(response.status(), 403);
         assert_eq!(app.page(&admin, "/w/other/settings/users").await.status(), 403);
-        let unknown = app.call(&admin, "list_members", &[("slug", "no-such-workspace")]).await;
+        let unknown = app.call(&admin, "list_people", &[("slug", "no-such-workspace"), ("search", ""), ("status", ""), ("page", "0")]).await;
         assert_eq!(unknown.status(), 404);
     }
 
@@ -72,7 +72,7 @@ on_every_database! {
         app.with_workspace().await;
         app.add_member("acme-corp", "second@example.com", Role::Admin, MEMBER_PASSWORD).await;
         let second = app.logged_in("second@example.com", MEMBER_PASSWORD).await;
-        assert_eq!(app.call(&second, "list_members", &[("slug", "acme-corp")]).await.status(), 200);
+        assert_eq!(app.call(&second, "list_people", LIST_ACME).await.status(), 200);
 
         let row = membership::Entity::find()
             .filter(membership::Column::Role.eq("admin"))
@@ -86,18 +86,14 @@ on_every_database! {
         row.status = Set("archived".into());
         row.update(&app.state.db).await.unwrap();
 
-        assert_eq!(app.call(&second, "list_members", &[("slug", "acme-corp")]).await.status(), 403);
+        assert_eq!(app.call(&second, "list_people", LIST_ACME).await.status(), 403);
     }
 
     async fn the_admin_sees_everyone_in_the_users_table(app) {
         app.with_workspace().await;
         let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-        let rows: serde_json::Value = app
-            .call(&admin, "list_members", &[("slug", "acme-corp")])
-            .await
-            .json()
-            .await
-            .unwrap();
+        let page: serde_json::Value = app.call(&admin, "list_people", LIST_ACME).await.json().await.unwrap();
+        let rows = &page["rows"];
         let emails: Vec<&str> = rows.as_array().unwrap().iter().map(|r| r["email"].as_str().unwrap()).collect();
         assert_eq!(emails, [ADMIN_EMAIL, MEMBER_EMAIL]);
         assert_eq!(rows[1]["role"], "Member");
@@ -106,5 +102,35 @@ on_every_database! {
 }
 
 /// Every server function that only admins may call, with valid arguments.
-const ADMIN_SERVER_FUNCTIONS: &[(&str, &[(&str, &str)])] =
-    &[("list_members", &[("slug", "acme-corp")])];
+const ADMIN_SERVER_FUNCTIONS: &[(&str, &[(&str, &str)])] = &[
+    ("list_people", LIST_ACME),
+    (
+        "invite_users",
+        &[
+            ("slug", "acme-corp"),
+            ("emails", "eve@example.com"),
+            ("name", ""),
+            ("role", "Member"),
+            ("metadata", ""),
+        ],
+    ),
+    (
+        "resend_invite",
+        &[("slug", "acme-corp"), ("invitation_id", "1")],
+    ),
+    (
+        "revoke_invite",
+        &[("slug", "acme-corp"), ("invitation_id", "1")],
+    ),
+    (
+        "invite_link",
+        &[("slug", "acme-corp"), ("invitation_id", "1")],
+    ),
+];
+
+const LIST_ACME: &[(&str, &str)] = &[
+    ("slug", "acme-corp"),
+    ("search", ""),
+    ("status", ""),
+    ("page", "0"),
+];

@@ -26,6 +26,23 @@ on_every_database! {
         assert_eq!(app.page(&app.client, "/w/acme-corp/settings/users").await.status(), 200);
     }
 
+    async fn behind_https_the_cookie_is_secure(app) {
+        drop(app);
+        let backend = if module_path!().ends_with("postgres") { Backend::Postgres } else { Backend::Sqlite };
+        let Some(app) = spawn_app_with(backend, |settings| {
+            settings.public_url = url::Url::parse("https://muster.example.com").unwrap();
+        })
+        .await
+        else {
+            return;
+        };
+        app.with_workspace().await;
+        let response = app
+            .call(&app.client, "login", &[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)])
+            .await;
+        assert!(response.headers()["set-cookie"].to_str().unwrap().contains("; Secure"));
+    }
+
     async fn members_land_on_the_workspace_home(app) {
         app.with_workspace().await;
         let response = app
@@ -103,7 +120,7 @@ on_every_database! {
             .execute_raw(Statement::from_string(backend, "UPDATE sessions SET expires_at = 0"))
             .await
             .unwrap();
-        let response = app.call(&client, "list_members", &[("slug", "acme-corp")]).await;
+        let response = app.call(&client, "list_people", &[("slug", "acme-corp"), ("search", ""), ("status", ""), ("page", "0")]).await;
         assert_eq!(response.status(), 401);
         assert_eq!(session::Entity::find().count(&app.state.db).await.unwrap(), 0, "expired row removed");
     }

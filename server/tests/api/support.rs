@@ -63,6 +63,14 @@ pub struct TestApp {
 /// Starts Muster on a free port with a fresh database. `None` when the
 /// backend is PostgreSQL and no test server is configured.
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// Like `spawn_app`, with settings changed first.
+pub async fn spawn_app_with(
+    backend: Backend,
+    change: impl FnOnce(&mut Settings),
+) -> Option<TestApp> {
     let data_dir = tempfile::tempdir().expect("temp dir");
     let (database_url, postgres_database) = match backend {
         Backend::Sqlite => (
@@ -81,6 +89,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     let addr = listener.local_addr().expect("local addr");
     let mut settings = Settings::for_tests(data_dir.path().to_owned(), database_url);
     settings.public_url = Url::parse(&format!("http://{addr}")).unwrap();
+    change(&mut settings);
     let state = muster::startup::connect(settings).await.expect("connect");
 
     let mut leptos = leptos::config::get_config_from_str(muster::config::BUILT_IN).unwrap();

@@ -1,47 +1,11 @@
 //! People in a workspace.
 use super::{accounts, audit, workspaces};
-use crate::api::users::MemberRow;
 use crate::domain::{DisplayName, Email, MembershipStatus, Password, Role};
 use crate::error::AppError;
-use crate::ssr::db::entities::{membership, user};
+use crate::ssr::db::entities::membership;
 use crate::ssr::time::now_millis;
 use crate::ssr::AppState;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
-};
-use std::collections::HashMap;
-
-pub async fn list(
-    db: &impl ConnectionTrait,
-    workspace_id: i32,
-) -> Result<Vec<MemberRow>, AppError> {
-    let memberships = membership::Entity::find()
-        .filter(membership::Column::WorkspaceId.eq(workspace_id))
-        .order_by_asc(membership::Column::CreatedAt)
-        .all(db)
-        .await?;
-    let user_ids: Vec<i32> = memberships.iter().map(|m| m.user_id).collect();
-    let users: HashMap<i32, user::Model> = user::Entity::find()
-        .filter(user::Column::Id.is_in(user_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
-    Ok(memberships
-        .into_iter()
-        .filter_map(|m| {
-            let user = users.get(&m.user_id)?;
-            Some(MemberRow {
-                name: user.display_name.clone(),
-                email: user.email.clone(),
-                role: Role::parse(&m.role).ok()?,
-                status: MembershipStatus::parse(&m.status).ok()?,
-            })
-        })
-        .collect())
-}
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 
 /// An operator adds a person with a password directly (the `members add`
 /// command). Reuses the account when the email is already known.

@@ -109,6 +109,14 @@ mod tests {
         assert!(!hasher.verify(&"x".repeat(100), Some(&hash)).await.unwrap());
     }
 
+    #[test]
+    fn the_timing_equaliser_costs_what_a_real_check_costs() {
+        let hasher = PasswordHasher::new(19456, 2).unwrap();
+        assert!(hasher
+            .dummy_hash
+            .starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+    }
+
     #[tokio::test]
     async fn no_account_never_verifies() {
         let hasher = PasswordHasher::new(64, 1).unwrap();

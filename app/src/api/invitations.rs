@@ -1,0 +1,135 @@
+//! Admin actions on invitations.
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteOutcome {
+    pub email: String,
+    pub kind: InviteOutcomeKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InviteOutcomeKind {
+    Invited {
+        invitation_id: i32,
+    },
+    AlreadyMember,
+    /// An invitation is pending: offer "Resend" instead.
+    AlreadyInvited {
+        invitation_id: i32,
+    },
+}
+
+/// "Invite users": one address or several (comma or line separated).
+#[server(prefix = "/api", endpoint = "invite_users")]
+pub async fn invite_users(
+    slug: String,
+    emails: String,
+    name: String,
+    role: String,
+    metadata: String,
+) -> Result<Vec<InviteOutcome>, AppError> {
+    use crate::domain::{DisplayName, Email, Metadata, Role};
+    use crate::ssr::services::invitations::{self, InviteRequest, Inviter};
+    use crate::ssr::{request, respond, AppState};
+    respond(
+        async {
+            let state = AppState::current()?;
+            let (admin, access) = request::require_admin(&state, &slug).await?;
+            let emails =
+                Email::parse_list(&emails).map_err(|e| AppError::invalid("Email address", e))?;
+            let name = match name.trim() {
+                "" => None,
+                _ if emails.len() > 1 => {
+                    return Err(AppError::Invalid {
+                        field: "Name".into(),
+                        message: "Leave Name empty when inviting several people at once.".into(),
+                    })
+                }
+                given => Some(DisplayName::parse(given).map_err(|e| AppError::invalid("Name", e))?),
+            };
+            let request = InviteRequest {
+                emails,
+                name,
+                role: Role::parse(&role).map_err(|e| AppError::invalid("Role", e))?,
+                metadata: Metadata::parse(&metadata)
+                    .map_err(|e| AppError::invalid("Metadata", e))?,
+                send_email: true,
+            };
+            let by = Inviter {
+                workspace_id: access.workspace.id,
+                user_id: Some(admin.user_id),
+            };
+            invitations::invite(&state, by, request).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "resend_invite")]
+pub async fn resend_invite(slug: String, invitation_id: i32) -> Result<(), AppError> {
+    use crate::ssr::services::invitations::{self, Inviter};
+    use crate::ssr::{request, respond, AppState};
+    respond(
+        async {
+            let state = AppState::current()?;
+            let (admin, access) = request::require_admin(&state, &slug).await?;
+            invitations::resend(
+                &state,
+                Inviter {
+                    workspace_id: access.workspace.id,
+                    user_id: Some(admin.user_id),
+                },
+                invitation_id,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "revoke_invite")]
+pub async fn revoke_invite(slug: String, invitation_id: i32) -> Result<(), AppError> {
+    use crate::ssr::services::invitations::{self, Inviter};
+    use crate::ssr::{request, respond, AppState};
+    respond(
+        async {
+            let state = AppState::current()?;
+            let (admin, access) = request::require_admin(&state, &slug).await?;
+            invitations::revoke(
+                &state,
+                Inviter {
+                    workspace_id: access.workspace.id,
+                    user_id: Some(admin.user_id),
+                },
+                invitation_id,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// The working link of an invitation, for sharing without mail.
+#[server(prefix = "/api", endpoint = "invite_link")]
+pub async fn invite_link(slug: String, invitation_id: i32) -> Result<String, AppError> {
+    use crate::ssr::services::invitations::{self, Inviter};
+    use crate::ssr::{request, respond, AppState};
+    respond(
+        async {
+            let state = AppState::current()?;
+            let (admin, access) = request::require_admin(&state, &slug).await?;
+            invitations::link(
+                &state,
+                Inviter {
+                    workspace_id: access.workspace.id,
+                    user_id: Some(admin.user_id),
+                },
+                invitation_id,
+            )
+            .await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,69 @@
+//! The sign-up page behind an invitation link. No session needed.
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Why a link does not work. Each gets its own page; none reveals whether an account exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkProblem {
+    Expired,
+    Used,
+    Revoked,
+    Unknown,
+}
+
+impl LinkProblem {
+    pub fn heading(self) -> &'static str {
+        match self {
+            LinkProblem::Expired => "This invitation has expired",
+            LinkProblem::Used => "This invitation has already been used",
+            LinkProblem::Revoked => "This invitation was withdrawn",
+            LinkProblem::Unknown => "This invitation link does not work",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationView {
+    pub workspace_name: String,
+    pub email: String,
+    pub display_name: String,
+    /// The invitee already has a Muster account: they log in to join.
+    pub has_account: bool,
+}
+
+#[server(prefix = "/api", endpoint = "invitation")]
+pub async fn open_invitation(
+    token: String,
+) -> Result<Result<InvitationView, LinkProblem>, AppError> {
+    use crate::ssr::{respond, services::acceptance, AppState};
+    respond(async { acceptance::view(&AppState::current()?, &token).await }.await)
+}
+
+#[server(prefix = "/api", endpoint = "accept_invitation")]
+pub async fn accept_invitation(
+    token: String,
+    display_name: String,
+    password: String,
+) -> Result<(), AppError> {
+    use crate::ssr::services::acceptance::{self, Acceptance};
+    use crate::ssr::{request, respond, AppState};
+    respond(
+        async {
+            let state = AppState::current()?;
+            let (account, slug) = acceptance::accept(
+                &state,
+                &token,
+                Acceptance {
+                    display_name,
+                    password,
+                },
+            )
+            .await?;
+            request::sign_in(&state, account.user_id).await?;
+            leptos_axum::redirect(&format!("/w/{slug}"));
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -1,0 +1,28 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "invitations")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub workspace_id: i32,
+    pub email: String,
+    pub email_key: String,
+    pub display_name: Option<String>,
+    pub role: String,
+    pub metadata: String,
+    pub invited_by: Option<i32>,
+    pub nonce: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub accepted_at: Option<i64>,
+    pub accepted_user_id: Option<i32>,
+    pub revoked_at: Option<i64>,
+    pub send_count: i32,
+    pub delivery: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
