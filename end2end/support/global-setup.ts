@@ -1,13 +1,47 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const repo = resolve(__dirname, '..', '..');
 
-/** Starts the real server on a fresh data dir; the tests read its setup link. */
+/** A free loopback port. */
+async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((done) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** Starts maildev (a real SMTP sink; its REST API shows what arrived). */
+async function startMaildev(): Promise<{ smtpUrl: string; apiUrl: string; process: ChildProcess }> {
+  const [smtp, web] = [await freePort(), await freePort()];
+  const child = spawn(
+    join(__dirname, '..', 'node_modules', '.bin', 'maildev'),
+    ['--smtp', String(smtp), '--web', String(web), '--ip', '127.0.0.1', '--web-ip', '127.0.0.1', '--silent'],
+    { stdio: 'ignore' },
+  );
+  const apiUrl = `http://127.0.0.1:${web}/api`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${apiUrl}/healthz`)).ok) return { smtpUrl: `smtp://127.0.0.1:${smtp}`, apiUrl, process: child };
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error('maildev did not start');
+}
+
+/** Starts the real server on a fresh data dir, sending mail to maildev; the tests read its setup link. */
 export default async function globalSetup() {
   const port = process.env.MUSTER_E2E_PORT!;
+  const maildev = await startMaildev();
   const baseURL = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'muster-e2e-'));
   const bin = process.env.MUSTER_BIN ?? join(repo, 'target', 'debug', 'muster');
@@ -19,9 +53,9 @@ export default async function globalSetup() {
     LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
     LEPTOS_SITE_ROOT: join(repo, 'target', 'site'),
   };
-  // The e2e server always gets its own SQLite database and writes mail to files.
+  // The e2e server always gets its own SQLite database, and mails through maildev.
   delete env.DATABASE_URL;
-  delete env.SMTP_URL;
+  env.SMTP_URL = maildev.smtpUrl;
 
   const server = spawn(bin, [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -56,11 +90,13 @@ export default async function globalSetup() {
     MUSTER_PUBLIC_URL: baseURL,
   });
   process.env.MUSTER_BIN = bin;
+  process.env.MAILDEV_API = maildev.apiUrl;
 
   return async () => {
     const exited = new Promise((done) => server.once('exit', done));
     server.kill('SIGINT');
     await exited;
+    maildev.process.kill();
     rmSync(dataDir, { recursive: true, force: true });
   };
 }

@@ -48,3 +48,30 @@ export function withPasswordFile<T>(password: string, run: (path: string) => T):
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+export type Mail = { subject: string; text: string; to: { address: string }[]; envelope: { to: { address: string }[] } };
+
+/** Every mail maildev received for `address`, oldest first. */
+export async function mailsTo(address: string): Promise<Mail[]> {
+  const response = await fetch(`${process.env.MAILDEV_API}/email`);
+  const mails = (await response.json()) as Mail[];
+  return mails.filter((m) => m.envelope.to.some((t) => t.address === address));
+}
+
+/** Waits for the `n`th mail to `address` and returns the invitation link it carries. */
+export async function waitForInviteLink(address: string, n = 1): Promise<{ link: string; mail: Mail }> {
+  await expect.poll(async () => (await mailsTo(address)).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(n);
+  const mail = (await mailsTo(address))[n - 1];
+  const link = mail.text.match(/https?:\/\/\S+\/invite\/\S+/)?.[0];
+  expect(link, 'an invitation link in the mail').toBeTruthy();
+  return { link: link!, mail };
+}
+
+/** Makes sure the workspace exists (the foundation spec normally creates it through the UI). */
+export async function ensureWorkspace(request: import('@playwright/test').APIRequestContext) {
+  const token = new URL(process.env.MUSTER_SETUP_URL!).searchParams.get('token')!;
+  const response = await request.post('/api/setup', {
+    form: { token, workspace_name: workspace.name, your_name: admin.name, email: admin.email, password: admin.password },
+  });
+  expect([200, 409]).toContain(response.status());
+}

@@ -35,6 +35,12 @@ pub fn format_date(unix_millis: i64) -> String {
     format!("{day} {} {year}", MONTHS[(month - 1) as usize])
 }
 
+/// "30 Nov 2026", for tables.
+pub fn format_short_date(unix_millis: i64) -> String {
+    let (year, month, day) = civil_from_days(unix_millis.div_euclid(86_400_000));
+    format!("{day} {} {year}", &MONTHS[(month - 1) as usize][..3])
+}
+
 /// "30 November 2026, 14:05 UTC"
 pub fn format_date_time(unix_millis: i64) -> String {
     let seconds_of_day = unix_millis.div_euclid(1000).rem_euclid(86_400);
@@ -59,5 +65,6 @@ mod tests {
         );
         assert_eq!(format_date(1_795_392_000_000), "23 November 2026");
         assert_eq!(format_date(-86_400_000), "31 December 1969");
+        assert_eq!(format_short_date(1_795_392_000_000), "23 Nov 2026");
     }
 }

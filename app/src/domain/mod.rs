@@ -8,7 +8,7 @@ mod person_status;
 mod role;
 mod slug;
 
-pub use dates::{format_date, format_date_time};
+pub use dates::{format_date, format_date_time, format_short_date};
 pub use email::Email;
 pub use metadata::Metadata;
 pub use password::Password;

@@ -1,6 +1,6 @@
 use crate::api::users::{list_people, PeoplePage, PersonRow};
 use crate::components::{AddUsersDialog, ErrorPage, FrameResource, PersonActions, UsersPageEvents};
-use crate::domain::{format_date, PersonStatus};
+use crate::domain::{format_short_date, PersonStatus};
 use crate::error::AppError;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -112,6 +112,7 @@ fn PeopleTable(slug: String, result: PeoplePage, page: RwSignal<usize>) -> impl 
                 <strong>"Copy invite link"</strong> " to share links yourself."
             </p>
         })}
+        <div class="table-wrap">
         <table class="data-table">
             <caption>{format!("{first}–{last} of {total} {}", if total == 1 { "person" } else { "people" })}</caption>
             <thead>
@@ -131,6 +132,7 @@ fn PeopleTable(slug: String, result: PeoplePage, page: RwSignal<usize>) -> impl 
                 {rows.into_iter().map(|row| view! { <PersonRowView slug=slug.clone() row/> }).collect_view()}
             </tbody>
         </table>
+        </div>
         {(pages > 1).then(|| view! {
             <nav class="pager" aria-label="Pages">
                 <button type="button" disabled=shown == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Previous page"</button>
@@ -144,14 +146,14 @@ fn PeopleTable(slug: String, result: PeoplePage, page: RwSignal<usize>) -> impl 
 #[component]
 fn PersonRowView(slug: String, row: PersonRow) -> impl IntoView {
     let invited = match (&row.invited_by, row.invited_at) {
-        (Some(by), Some(at)) => format!("{} by {by}", format_date(at)),
-        (None, Some(at)) => format_date(at),
+        (Some(by), Some(at)) => format!("{} by {by}", format_short_date(at)),
+        (None, Some(at)) => format_short_date(at),
         _ => String::new(),
     };
     let expires = row
         .expires_at
         .filter(|_| row.status.is_invitation())
-        .map(format_date)
+        .map(format_short_date)
         .unwrap_or_default();
     let delivery = row.delivery.as_deref().map(delivery_label).unwrap_or("");
     let name = if row.name.is_empty() {

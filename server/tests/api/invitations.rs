@@ -307,6 +307,27 @@ on_every_database! {
         assert_eq!((sent.delivery.as_str(), sent.send_count), ("sent", 1));
     }
 
+    async fn admins_can_act_while_the_outbox_worker_is_writing(app) {
+        app.with_workspace().await;
+        let sink = SmtpSink::start().await;
+        invite_eve(&app, &sink).await;
+        let id = invitation::Entity::find().one(&app.state.db).await.unwrap().unwrap().id.to_string();
+        let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let worker = async {
+            for _ in 0..20 {
+                deliver(&app, &sink).await;
+            }
+        };
+        let resends = futures_util::future::join_all((0..10).map(|_| {
+            let (app, admin, id) = (&app, &admin, id.clone());
+            async move {
+                app.call(admin, "resend_invite", &[("slug", "acme-corp"), ("invitation_id", &id)]).await.status().as_u16()
+            }
+        }));
+        let (statuses, ()) = tokio::join!(resends, worker);
+        assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    }
+
     async fn no_secret_reaches_the_database(app) {
         app.with_workspace().await;
         let sink = SmtpSink::start().await;

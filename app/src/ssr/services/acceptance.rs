@@ -9,9 +9,7 @@ use crate::ssr::db::entities::{invitation, membership, user, workspace};
 use crate::ssr::time::now_millis;
 use crate::ssr::AppState;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 /// The invitation behind a link, if the link works right now.
 async fn open(
@@ -117,7 +115,7 @@ pub async fn accept(
         }
     };
 
-    let txn = state.db.begin().await?;
+    let txn = crate::ssr::db::begin_write(&state.db).await?;
     let now = now_millis();
     let claimed = invitation::Entity::update_many()
         .col_expr(invitation::Column::AcceptedAt, Expr::value(now))

@@ -9,9 +9,7 @@ use crate::ssr::db::entities::{invitation, membership, user};
 use crate::ssr::time::{now_millis, HOUR_MILLIS};
 use crate::ssr::AppState;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 /// Mail delivery state of an invitation, as stored.
 pub mod delivery {
@@ -44,7 +42,7 @@ pub async fn invite(
     by: Inviter,
     request: InviteRequest,
 ) -> Result<Vec<InviteOutcome>, AppError> {
-    let txn = state.db.begin().await?;
+    let txn = crate::ssr::db::begin_write(&state.db).await?;
     let mut outcomes = Vec::with_capacity(request.emails.len());
     for email in &request.emails {
         let kind = invite_one(state, &txn, by, email, &request).await?;
@@ -189,7 +187,7 @@ async fn find_open(
 
 /// A new link (the old one stops working), a fresh expiry, and a new mail.
 pub async fn resend(state: &AppState, by: Inviter, invitation_id: i32) -> Result<(), AppError> {
-    let txn = state.db.begin().await?;
+    let txn = crate::ssr::db::begin_write(&state.db).await?;
     let found = find_open(&txn, by.workspace_id, invitation_id).await?;
     let mut renewed: invitation::ActiveModel = found.into();
     renewed.nonce = Set(LinkSigner::new_nonce());
@@ -213,7 +211,7 @@ pub async fn resend(state: &AppState, by: Inviter, invitation_id: i32) -> Result
 
 /// The link stops working at once; mail not yet sent is cancelled.
 pub async fn revoke(state: &AppState, by: Inviter, invitation_id: i32) -> Result<(), AppError> {
-    let txn = state.db.begin().await?;
+    let txn = crate::ssr::db::begin_write(&state.db).await?;
     let found = find_open(&txn, by.workspace_id, invitation_id).await?;
     let now = now_millis();
     let revoked = invitation::Entity::update_many()

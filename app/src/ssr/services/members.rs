@@ -5,7 +5,7 @@ use crate::error::AppError;
 use crate::ssr::db::entities::membership;
 use crate::ssr::time::now_millis;
 use crate::ssr::AppState;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 /// An operator adds a person with a password directly (the `members add`
 /// command). Reuses the account when the email is already known.
@@ -21,7 +21,7 @@ pub async fn add_with_password(
         .await?
         .ok_or(AppError::NotFound)?;
     let password_hash = accounts::hash_password(state, password).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::ssr::db::begin_write(&state.db).await?;
     let account = match accounts::find_by_email(&txn, email).await? {
         Some(existing) => existing,
         None => accounts::create(&txn, email, name, password_hash).await?,

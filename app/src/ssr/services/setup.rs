@@ -6,9 +6,7 @@ use crate::error::AppError;
 use crate::ssr::db::entities::{membership, setup_token, user, workspace};
 use crate::ssr::time::now_millis;
 use crate::ssr::AppState;
-use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set};
 
 /// Who is allowed to run setup: the holder of the printed link, or an operator at the console.
 pub enum SetupAuthority<'a> {
@@ -95,7 +93,7 @@ pub async fn create_first_workspace(
     }
     let password_hash = accounts::hash_password(state, &form.admin_password).await?;
 
-    let txn = state.db.begin().await?;
+    let txn = crate::ssr::db::begin_write(&state.db).await?;
     let consumed = match authority {
         SetupAuthority::Link(token) => {
             setup_token::Entity::delete_by_id(hash_secret(token))

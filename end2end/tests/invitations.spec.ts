@@ -1,0 +1,92 @@
+import { expect, test, type Page } from '@playwright/test';
+import { admin, ensureWorkspace, expectAccessible, logIn, mailsTo, open, waitForInviteLink, workspace } from '../support/muster';
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async ({ request }) => {
+  await ensureWorkspace(request);
+});
+
+async function inviteFromDialog(page: Page, person: { name: string; email: string; role?: string }) {
+  await page.getByRole('button', { name: 'Add users' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add users' });
+  await expect(dialog.getByRole('tab', { name: 'Invite' })).toHaveAttribute('aria-selected', 'true');
+  await dialog.getByLabel('Name', { exact: true }).fill(person.name);
+  await dialog.getByLabel('Email address').fill(person.email);
+  await dialog.getByLabel('Role').selectOption({ label: person.role ?? 'Member' });
+  await dialog.getByRole('button', { name: 'Invite users' }).click();
+  await expect(dialog.getByText(`Invited ${person.email}.`)).toBeVisible();
+  await dialog.getByRole('button', { name: 'Close' }).click();
+}
+
+function row(page: Page, email: string) {
+  return page.getByRole('row', { name: new RegExp(email.replace('.', '\\.')) });
+}
+
+test('an admin invites someone; the mail arrives; they sign up; the admin sees them Active', async ({ page, browser }) => {
+  await logIn(page, admin);
+  await expect(page.getByRole('heading', { name: 'Users', level: 1 })).toBeVisible();
+  await inviteFromDialog(page, { name: 'Eve Example', email: 'eve@example.com', role: 'Builder' });
+  await expect(row(page, 'eve@example.com')).toContainText('Invited');
+  await expect(row(page, 'eve@example.com')).toContainText('no account yet');
+  await expectAccessible(page);
+
+  const { link, mail } = await waitForInviteLink('eve@example.com');
+  expect(mail.subject).toBe(`${admin.name} invited you to join ${workspace.name} on Muster`);
+  expect(mail.text).toContain('expires on');
+
+  // The invitee, in a browser of their own.
+  const invitee = await browser.newContext();
+  const signup = await invitee.newPage();
+  await open(signup, link);
+  await expect(signup.getByRole('heading', { name: `Join ${workspace.name}` })).toBeVisible();
+  await expect(signup.getByText('eve@example.com')).toBeVisible();
+  await expect(signup.getByLabel('Display name')).toHaveValue('Eve Example');
+  await expectAccessible(signup);
+  await signup.getByLabel('Password').fill('password');
+  await signup.getByRole('button', { name: 'Join workspace' }).click();
+  await expect(signup.getByRole('alert')).toContainText('most common');
+  await signup.getByLabel('Password').fill('a long and private passphrase');
+  await signup.getByRole('button', { name: 'Join workspace' }).click();
+  await expect(signup).toHaveURL(`/w/${workspace.slug}`);
+  await expect(signup.getByRole('heading', { name: workspace.name, level: 1 })).toBeVisible();
+  await invitee.close();
+
+  await page.reload();
+  await expect(row(page, 'eve@example.com')).toContainText('Active');
+  await expect(row(page, 'eve@example.com')).toContainText('Builder');
+});
+
+test('resend sends a new link and the old one stops working', async ({ page, browser }) => {
+  await logIn(page, admin);
+  await inviteFromDialog(page, { name: 'Finn', email: 'finn@example.com' });
+  const first = await waitForInviteLink('finn@example.com', 1);
+
+  await row(page, 'finn@example.com').getByRole('button', { name: 'Resend invite' }).click();
+  await expect(page.getByRole('status').first()).toContainText('Sent a new invitation to finn@example.com');
+  const second = await waitForInviteLink('finn@example.com', 2);
+  expect(second.link).not.toBe(first.link);
+
+  const visitor = await (await browser.newContext()).newPage();
+  await open(visitor, first.link);
+  await expect(visitor.getByRole('heading', { name: 'This invitation link does not work' })).toBeVisible();
+  await expect(visitor.getByText('Ask your admin to resend')).toBeVisible();
+  await expectAccessible(visitor);
+  await open(visitor, second.link);
+  await expect(visitor.getByRole('button', { name: 'Join workspace' })).toBeVisible();
+
+  // Copy invite link shows the same working link the newest mail carried.
+  await row(page, 'finn@example.com').getByRole('button', { name: 'Copy invite link' }).click();
+  await expect(page.getByLabel('Invite link for finn@example.com')).toHaveValue(second.link);
+});
+
+test('revoking an invitation stops its link at once', async ({ page, browser }) => {
+  await logIn(page, admin);
+  const { link } = await waitForInviteLink('finn@example.com', 2);
+  await row(page, 'finn@example.com').getByRole('button', { name: 'Revoke invite' }).click();
+  await expect(row(page, 'finn@example.com')).toContainText('Revoked');
+  const visitor = await (await browser.newContext()).newPage();
+  await open(visitor, link);
+  await expect(visitor.getByRole('heading', { name: 'This invitation was withdrawn' })).toBeVisible();
+  expect((await mailsTo('finn@example.com')).length).toBe(2);
+});
