@@ -88,6 +88,7 @@ export default async function globalSetup() {
     MUSTER_CONFIG: env.MUSTER_CONFIG,
     MUSTER_DATA_DIR: dataDir,
     MUSTER_PUBLIC_URL: baseURL,
+    SMTP_URL: maildev.smtpUrl,
   });
   process.env.MUSTER_BIN = bin;
   process.env.MAILDEV_API = maildev.apiUrl;

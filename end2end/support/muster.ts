@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,4 +74,27 @@ export async function ensureWorkspace(request: import('@playwright/test').APIReq
     form: { token, workspace_name: workspace.name, your_name: admin.name, email: admin.email, password: admin.password },
   });
   expect([200, 409]).toContain(response.status());
+}
+
+/**
+ * Runs `body` against a second `muster` instance that shares the test
+ * server's data dir (database and link key), with extra settings.
+ */
+export async function withSecondInstance(settings: Record<string, string>, body: (baseURL: string) => Promise<void>) {
+  const port = execFileSync(process.execPath, [
+    '-e',
+    "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})",
+  ]).toString();
+  const baseURL = `http://127.0.0.1:${port}`;
+  const env = { ...process.env, ...JSON.parse(process.env.MUSTER_E2E_ENV!), ...settings, LEPTOS_SITE_ADDR: `127.0.0.1:${port}` };
+  delete env.DATABASE_URL;
+  const child = spawn(process.env.MUSTER_BIN!, [], { env, stdio: 'ignore' });
+  try {
+    await expect.poll(async () => (await fetch(`${baseURL}/healthz`).catch(() => null))?.status, { timeout: 30_000 }).toBe(200);
+    await body(baseURL);
+  } finally {
+    const exited = new Promise((done) => child.once('exit', done));
+    child.kill('SIGINT');
+    await exited;
+  }
 }

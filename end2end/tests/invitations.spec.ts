@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { admin, ensureWorkspace, expectAccessible, logIn, mailsTo, open, waitForInviteLink, workspace } from '../support/muster';
+import { admin, ensureWorkspace, expectAccessible, logIn, mailsTo, open, waitForInviteLink, withSecondInstance, workspace } from '../support/muster';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -89,4 +89,46 @@ test('revoking an invitation stops its link at once', async ({ page, browser }) 
   await open(visitor, link);
   await expect(visitor.getByRole('heading', { name: 'This invitation was withdrawn' })).toBeVisible();
   expect((await mailsTo('finn@example.com')).length).toBe(2);
+});
+
+test('an expired link gets its own clear page', async ({ page, playwright }) => {
+  // A second instance on the same database, with invitations that expire at once.
+  await withSecondInstance({ MUSTER_INVITE_EXPIRY_HOURS: '0' }, async (baseURL) => {
+    const api = await playwright.request.newContext({ baseURL });
+    expect((await api.post('/api/login', { form: { email: admin.email, password: admin.password } })).status()).toBe(200);
+    const invited = await api.post('/api/invite_users', {
+      form: { slug: workspace.slug, emails: 'gus@example.com', name: 'Gus', role: 'Member', metadata: '' },
+    });
+    expect(invited.status()).toBe(200);
+    await api.dispose();
+  });
+  const { link } = await waitForInviteLink('gus@example.com');
+  await open(page, link);
+  await expect(page.getByRole('heading', { name: 'This invitation has expired' })).toBeVisible();
+  await expect(page.getByText('Ask your admin to resend')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Join workspace' })).toHaveCount(0);
+  await expectAccessible(page);
+
+  await logIn(page, admin);
+  await expect(row(page, 'gus@example.com')).toContainText('Expired');
+});
+
+test('admins change roles, archive and unarchive from the table; the last admin is protected', async ({ page }) => {
+  await logIn(page, admin);
+  const eve = row(page, 'eve@example.com');
+  await eve.getByLabel('Role for eve@example.com').selectOption({ label: 'Member' });
+  await eve.getByRole('button', { name: 'Change role' }).click();
+  await expect(page.getByRole('status').first()).toHaveText('eve@example.com is now Member.');
+  await expect(eve).toContainText('Member');
+
+  await eve.getByRole('button', { name: 'Archive' }).click();
+  await expect(eve).toContainText('Archived');
+  await eve.getByRole('button', { name: 'Unarchive' }).click();
+  await expect(eve).toContainText('Active');
+
+  const me = row(page, admin.email);
+  await me.getByLabel(`Role for ${admin.email}`).selectOption({ label: 'Member' });
+  await me.getByRole('button', { name: 'Change role' }).click();
+  await expect(page.getByRole('status').first()).toContainText('at least one admin');
+  await expectAccessible(page);
 });

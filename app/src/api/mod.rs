@@ -2,6 +2,7 @@
 //! the result with `respond`. Arguments are plain input types, never entities.
 pub mod auth;
 pub mod invitations;
+pub mod members;
 pub mod setup;
 pub mod signup;
 pub mod users;

@@ -1,6 +1,8 @@
 use crate::api::invitations::{invite_link, resend_invite, revoke_invite};
+use crate::api::members::{change_member, MemberAction};
 use crate::api::users::{PersonId, PersonRow};
 use crate::domain::PersonStatus;
+use crate::domain::Role;
 use leptos::prelude::*;
 
 /// Shared by the Users page's parts: bump `reload` to refresh the table;
@@ -22,8 +24,9 @@ impl UsersPageEvents {
 #[component]
 pub fn PersonActions(slug: String, row: PersonRow) -> impl IntoView {
     let events = expect_context::<UsersPageEvents>();
-    let PersonId::Invitation(id) = row.id else {
-        return ().into_any();
+    let id = match row.id {
+        PersonId::Invitation(id) => id,
+        PersonId::Member(user_id) => return view! { <MemberActions slug row user_id/> }.into_any(),
     };
     let email = row.email.clone();
     let open = matches!(
@@ -119,4 +122,80 @@ fn copy_to_clipboard(text: &str) -> bool {
     }
     let _ = text;
     false
+}
+
+/// Change role, archive or unarchive, remove.
+#[component]
+fn MemberActions(slug: String, row: PersonRow, user_id: i32) -> impl IntoView {
+    let events = expect_context::<UsersPageEvents>();
+    let email = row.email.clone();
+    let chosen_role = RwSignal::new(row.role.as_str().to_owned());
+    let act = Action::new(move |action: &MemberAction| {
+        let (slug, email, action) = (slug.clone(), email.clone(), *action);
+        let role = (action == MemberAction::ChangeRole).then(|| chosen_role.get_untracked());
+        async move {
+            match change_member(slug, user_id, action, role.clone()).await {
+                Ok(()) => events.done(match action {
+                    MemberAction::ChangeRole => format!(
+                        "{email} is now {}.",
+                        role.as_deref()
+                            .and_then(|r| Role::parse(r).ok())
+                            .map(Role::label)
+                            .unwrap_or("changed")
+                    ),
+                    MemberAction::Archive => {
+                        format!("Archived {email}. They can no longer use this workspace.")
+                    }
+                    MemberAction::Unarchive => format!("Unarchived {email}."),
+                    MemberAction::Remove => format!("Removed {email} from this workspace."),
+                }),
+                Err(error) => events.announce.set(error.to_string()),
+            }
+        }
+    });
+    let archived = row.status == PersonStatus::Archived;
+    let select_id = format!("role-for-{user_id}");
+    let confirm_remove = {
+        let email = row.email.clone();
+        move |_| {
+            if confirm(&format!(
+                "Remove {email} from this workspace? Their account stays; they lose access here."
+            )) {
+                act.dispatch(MemberAction::Remove);
+            }
+        }
+    };
+    view! {
+        <div class="row-actions">
+            <label class="visually-hidden" for=select_id.clone()>{format!("Role for {}", row.email)}</label>
+            <select id=select_id on:change=move |ev| chosen_role.set(event_target_value(&ev))>
+                {Role::ALL
+                    .into_iter()
+                    .map(|r| view! { <option value=r.as_str() selected=r == row.role>{r.label()}</option> })
+                    .collect_view()}
+            </select>
+            <button type="button" on:click=move |_| { act.dispatch(MemberAction::ChangeRole); }>"Change role"</button>
+            {if archived {
+                view! { <button type="button" on:click=move |_| { act.dispatch(MemberAction::Unarchive); }>"Unarchive"</button> }.into_any()
+            } else {
+                view! { <button type="button" on:click=move |_| { act.dispatch(MemberAction::Archive); }>"Archive"</button> }.into_any()
+            }}
+            <button type="button" class="danger" on:click=confirm_remove>"Remove"</button>
+        </div>
+    }
+}
+
+/// The browser's own confirmation prompt (accessible, keyboard-friendly).
+fn confirm(message: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        return web_sys::window()
+            .and_then(|w| w.confirm_with_message(message).ok())
+            .unwrap_or(false);
+    }
+    #[allow(unreachable_code)]
+    {
+        let _ = message;
+        false
+    }
 }

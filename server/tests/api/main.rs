@@ -8,4 +8,5 @@ mod cli;
 mod health;
 mod invitations;
 mod login;
+mod members;
 mod setup;

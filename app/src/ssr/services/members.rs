@@ -61,3 +61,98 @@ pub async fn add_with_password(
     txn.commit().await?;
     Ok(())
 }
+
+/// What an admin does to a member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberChange {
+    Role(Role),
+    Archive,
+    Unarchive,
+    Remove,
+}
+
+/// Applies a change to a member of the workspace. The workspace always keeps
+/// at least one active admin: the check and the change happen in one
+/// transaction that holds the admins' rows (SQLite: the write lock; PostgreSQL:
+/// `FOR UPDATE`), so two admins demoting each other cannot both succeed.
+/// Access ends on the person's next request: every request checks the membership.
+pub async fn change(
+    state: &AppState,
+    workspace_id: i32,
+    actor_user_id: i32,
+    member_user_id: i32,
+    change: MemberChange,
+) -> Result<(), AppError> {
+    use sea_orm::sea_query::LockType;
+    use sea_orm::{ConnectionTrait, DbBackend, QuerySelect};
+
+    let txn = crate::ssr::db::begin_write(&state.db).await?;
+    let mut admins_query = membership::Entity::find()
+        .filter(membership::Column::WorkspaceId.eq(workspace_id))
+        .filter(membership::Column::Role.eq(Role::Admin.as_str()))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active.as_str()));
+    if txn.get_database_backend() == DbBackend::Postgres {
+        admins_query = admins_query.lock(LockType::Update);
+    }
+    let active_admins = admins_query.all(&txn).await?;
+    let target = membership::Entity::find()
+        .filter(membership::Column::WorkspaceId.eq(workspace_id))
+        .filter(membership::Column::UserId.eq(member_user_id))
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+
+    let target_is_active_admin = active_admins.iter().any(|m| m.id == target.id);
+    let loses_admin = match change {
+        MemberChange::Role(role) => role != Role::Admin,
+        MemberChange::Archive | MemberChange::Remove => true,
+        MemberChange::Unarchive => false,
+    };
+    if target_is_active_admin && loses_admin && active_admins.len() == 1 {
+        return Err(AppError::Conflict(
+            "A workspace needs at least one admin. Make someone else an admin first.".into(),
+        ));
+    }
+
+    let (action, detail) = match change {
+        MemberChange::Role(role) => (
+            "member.role_changed",
+            serde_json::json!({ "from": target.role, "to": role.as_str() }),
+        ),
+        MemberChange::Archive => ("member.archived", serde_json::json!({})),
+        MemberChange::Unarchive => ("member.unarchived", serde_json::json!({})),
+        MemberChange::Remove => ("member.removed", serde_json::json!({})),
+    };
+    let now = now_millis();
+    match change {
+        MemberChange::Remove => {
+            membership::Entity::delete_by_id(target.id)
+                .exec(&txn)
+                .await?;
+        }
+        other => {
+            let mut row: membership::ActiveModel = target.into();
+            match other {
+                MemberChange::Role(role) => row.role = Set(role.as_str().to_owned()),
+                MemberChange::Archive => {
+                    row.status = Set(MembershipStatus::Archived.as_str().to_owned())
+                }
+                _ => row.status = Set(MembershipStatus::Active.as_str().to_owned()),
+            }
+            row.updated_at = Set(now);
+            row.update(&txn).await?;
+        }
+    }
+    let mut detail = detail;
+    detail["user"] = serde_json::json!(member_user_id);
+    audit::record(
+        &txn,
+        Some(workspace_id),
+        Some(actor_user_id),
+        action,
+        detail,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
