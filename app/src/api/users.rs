@@ -36,6 +36,50 @@ pub struct PeoplePage {
 
 pub const PAGE_SIZE: usize = 50;
 
+/// How the Users table is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PeopleSort {
+    #[default]
+    Name,
+    Email,
+    Status,
+    Newest,
+}
+
+impl PeopleSort {
+    pub const ALL: [PeopleSort; 4] = [
+        PeopleSort::Name,
+        PeopleSort::Email,
+        PeopleSort::Status,
+        PeopleSort::Newest,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PeopleSort::Name => "Name",
+            PeopleSort::Email => "Email",
+            PeopleSort::Status => "Status",
+            PeopleSort::Newest => "Newest first",
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            PeopleSort::Name => "name",
+            PeopleSort::Email => "email",
+            PeopleSort::Status => "status",
+            PeopleSort::Newest => "newest",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.key() == key)
+            .unwrap_or_default()
+    }
+}
+
 /// The Users page's table. Admins only. `status` is a `PersonStatus::key` or empty.
 #[server(prefix = "/api", endpoint = "list_people")]
 pub async fn list_people(
@@ -43,6 +87,7 @@ pub async fn list_people(
     search: String,
     status: String,
     page: usize,
+    #[server(default)] sort: String,
 ) -> Result<PeoplePage, AppError> {
     use crate::ssr::{request, respond, services::people, AppState};
     respond(
@@ -52,6 +97,7 @@ pub async fn list_people(
             let filter = people::Filter {
                 search,
                 status: (!status.is_empty()).then_some(status),
+                sort: PeopleSort::from_key(&sort),
                 page,
             };
             let mut result = people::list(&state.db, access.workspace.id, &filter).await?;

@@ -1,21 +1,60 @@
-use crate::api::users::{list_people, PeoplePage, PersonRow};
+use crate::api::users::{list_people, PeoplePage, PeopleSort, PersonRow};
 use crate::components::{AddUsersDialog, ErrorPage, FrameResource, PersonActions, UsersPageEvents};
 use crate::domain::{format_short_date, PersonStatus};
 use crate::error::AppError;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
 
 /// `/w/{slug}/settings/users`: everyone in the workspace. Admins only.
+///
+/// Every resource is created here, at the top of the page, never inside a
+/// `Suspend`: resources created while an async render is resolving can leave
+/// the server-side render waiting forever.
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let frame = expect_context::<FrameResource>();
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let filters = PeopleFilters {
+        search: RwSignal::new(String::new()),
+        status: RwSignal::new(String::new()),
+        sort: RwSignal::new(PeopleSort::Name.key().to_owned()),
+        page: RwSignal::new(0usize),
+    };
+    let events = UsersPageEvents {
+        reload: RwSignal::new(0),
+        announce: RwSignal::new(String::new()),
+    };
+    provide_context(events);
+    let people = Resource::new(
+        move || {
+            let PeopleFilters {
+                search,
+                status,
+                sort,
+                page,
+            } = filters;
+            (
+                slug(),
+                search.get(),
+                status.get(),
+                page.get(),
+                sort.get(),
+                events.reload.get(),
+            )
+        },
+        |(slug, search, status, page, sort, _)| list_people(slug, search, status, page, sort),
+    );
     view! {
         <Title text="Users · Muster"/>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match frame.await {
-                    Ok(frame) if frame.viewer_is_admin => Either::Left(view! { <UsersAdmin slug=frame.slug/> }),
+                    Ok(frame) if frame.viewer_is_admin => {
+                        Either::Left(view! { <UsersAdmin slug=frame.slug people filters/> })
+                    }
                     Ok(_) => Either::Right(view! { <ErrorPage error=AppError::Forbidden/> }),
                     Err(error) => Either::Right(view! { <ErrorPage error/> }),
                 }
@@ -24,31 +63,28 @@ pub fn UsersPage() -> impl IntoView {
     }
 }
 
+/// What the table is showing.
+#[derive(Clone, Copy)]
+struct PeopleFilters {
+    search: RwSignal<String>,
+    status: RwSignal<String>,
+    sort: RwSignal<String>,
+    page: RwSignal<usize>,
+}
+
 #[component]
-fn UsersAdmin(slug: String) -> impl IntoView {
-    let search = RwSignal::new(String::new());
-    let status = RwSignal::new(String::new());
-    let page = RwSignal::new(0usize);
-    let events = UsersPageEvents {
-        reload: RwSignal::new(0),
-        announce: RwSignal::new(String::new()),
-    };
-    provide_context(events);
-    let people = {
-        let slug = slug.clone();
-        Resource::new(
-            move || {
-                (
-                    slug.clone(),
-                    search.get(),
-                    status.get(),
-                    page.get(),
-                    events.reload.get(),
-                )
-            },
-            |(slug, search, status, page, _)| list_people(slug, search, status, page),
-        )
-    };
+fn UsersAdmin(
+    slug: String,
+    people: Resource<Result<PeoplePage, AppError>>,
+    filters: PeopleFilters,
+) -> impl IntoView {
+    let PeopleFilters {
+        search,
+        status,
+        sort,
+        page,
+    } = filters;
+    let events = expect_context::<UsersPageEvents>();
     view! {
         <div class="page-header">
             <h1>"Users"</h1>
@@ -73,6 +109,15 @@ fn UsersAdmin(slug: String) -> impl IntoView {
                 <select id="people-status" on:change=move |ev| { status.set(event_target_value(&ev)); page.set(0); }>
                     <option value="">"Everyone"</option>
                     {[PersonStatus::Invited { has_account: false }, PersonStatus::Active, PersonStatus::Archived, PersonStatus::Expired, PersonStatus::Revoked]
+                        .into_iter()
+                        .map(|s| view! { <option value=s.key()>{s.label()}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field inline">
+                <label for="people-sort">"Sort by"</label>
+                <select id="people-sort" on:change=move |ev| { sort.set(event_target_value(&ev)); page.set(0); }>
+                    {PeopleSort::ALL
                         .into_iter()
                         .map(|s| view! { <option value=s.key()>{s.label()}</option> })
                         .collect_view()}

@@ -9,4 +9,5 @@ mod health;
 mod invitations;
 mod login;
 mod members;
+mod people;
 mod setup;

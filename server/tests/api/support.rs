@@ -116,6 +116,8 @@ pub fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(Policy::none())
+        // A page that never finishes rendering must fail the test, not stall the run.
+        .timeout(std::time::Duration::from_secs(30))
         .build()
         .unwrap()
 }

@@ -2,6 +2,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_foundation;
 mod m20261123_000002_invitations;
+mod m20261123_000003_people_indexes;
 
 pub struct Migrator;
 
@@ -11,6 +12,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_foundation::Migration),
             Box::new(m20261123_000002_invitations::Migration),
+            Box::new(m20261123_000003_people_indexes::Migration),
         ]
     }
 }

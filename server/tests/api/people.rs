@@ -1,0 +1,122 @@
+//! The Users table: paging, search, status filter and sort, done by the database.
+use crate::support::*;
+use app::domain::{Email, Metadata, Role};
+use app::ssr::services::invitations::{self, InviteRequest, Inviter};
+
+async fn invite_many(app: &TestApp, count: usize) {
+    let emails = (0..count)
+        .map(|i| Email::parse(&format!("person{i:03}@example.com")).unwrap())
+        .collect();
+    let request = InviteRequest {
+        emails,
+        name: None,
+        role: Role::Member,
+        metadata: Metadata::default(),
+        send_email: false,
+    };
+    invitations::invite(
+        &app.state,
+        Inviter {
+            workspace_id: 1,
+            user_id: None,
+        },
+        request,
+    )
+    .await
+    .unwrap();
+}
+
+async fn people(
+    app: &TestApp,
+    admin: &reqwest::Client,
+    search: &str,
+    status: &str,
+    page: &str,
+    sort: &str,
+) -> serde_json::Value {
+    let response = app
+        .call(
+            admin,
+            "list_people",
+            &[
+                ("slug", "acme-corp"),
+                ("search", search),
+                ("status", status),
+                ("page", page),
+                ("sort", sort),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+fn emails(page: &serde_json::Value) -> Vec<String> {
+    page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["email"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+on_every_database! {
+    async fn the_table_pages_through_members_and_invitations(app) {
+        app.with_workspace().await;
+        invite_many(&app, 120).await;
+        let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let first = people(&app, &admin, "", "", "0", "email").await;
+        assert_eq!(first["total"], 122);
+        assert_eq!(emails(&first).len(), 50);
+        assert_eq!(emails(&first)[0], ADMIN_EMAIL);
+        let last = people(&app, &admin, "", "", "2", "email").await;
+        assert_eq!(emails(&last).len(), 22);
+        // Past the end: the last page.
+        assert_eq!(people(&app, &admin, "", "", "99", "email").await["page"], 2);
+        // Named people first when sorting by name; the unnamed after them.
+        let by_name = people(&app, &admin, "", "", "0", "name").await;
+        assert_eq!(&emails(&by_name)[..2], [ADMIN_EMAIL, MEMBER_EMAIL]);
+        let newest = people(&app, &admin, "", "", "0", "newest").await;
+        assert_eq!(emails(&newest)[0], "person119@example.com");
+    }
+
+    async fn search_and_status_filter_are_literal_and_combined(app) {
+        app.with_workspace().await;
+        invite_many(&app, 30).await;
+        let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let found = people(&app, &admin, "PERSON01", "", "0", "email").await;
+        assert_eq!(emails(&found), (10..20).map(|i| format!("person0{i}@example.com")).collect::<Vec<_>>());
+        assert_eq!(people(&app, &admin, "%", "", "0", "email").await["total"], 0, "% is literal");
+        assert_eq!(people(&app, &admin, "_", "", "0", "email").await["total"], 0, "_ is literal");
+        assert_eq!(people(&app, &admin, "", "active", "0", "email").await["total"], 2);
+        assert_eq!(people(&app, &admin, "", "invited", "0", "email").await["total"], 30);
+        assert_eq!(people(&app, &admin, "ada", "invited", "0", "email").await["total"], 0);
+    }
+
+    async fn a_person_appears_once_whatever_their_invitation_history(app) {
+        app.with_workspace().await;
+        let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        // Invite, revoke, invite again: one row, the newest invitation.
+        let invite = |email: &'static str| {
+            let (app, admin) = (&app, &admin);
+            async move {
+                app.call(admin, "invite_users", &[("slug", "acme-corp"), ("emails", email), ("name", ""), ("role", "Member"), ("metadata", "")])
+                    .await
+                    .json::<serde_json::Value>()
+                    .await
+                    .unwrap()
+            }
+        };
+        let first = invite("zoe@example.com").await;
+        let id = first[0]["kind"]["Invited"]["invitation_id"].to_string();
+        app.call(&admin, "revoke_invite", &[("slug", "acme-corp"), ("invitation_id", &id)]).await;
+        let revoked = people(&app, &admin, "zoe", "", "0", "email").await;
+        assert_eq!(revoked["rows"][0]["status"], "Revoked");
+        invite("zoe@example.com").await;
+        let again = people(&app, &admin, "zoe", "", "0", "email").await;
+        assert_eq!(again["total"], 1);
+        assert_eq!(again["rows"][0]["status"]["Invited"]["has_account"], false);
+        // A member invited elsewhere never shows twice here.
+        assert_eq!(people(&app, &admin, MEMBER_EMAIL, "", "0", "email").await["total"], 1);
+    }
+}
