@@ -1,8 +1,8 @@
 //! `muster` and its subcommands.
 use crate::config::SettingsArgs;
 use anyhow::{bail, Context};
-use app::domain::{DisplayName, Email, Password, Role};
-use app::ssr::services::{members, setup};
+use app::domain::{DisplayName, Email, Role};
+use app::ssr::services::{common_passwords, members, setup};
 use clap::{Parser, Subcommand};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -100,7 +100,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let email = Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
             let name = DisplayName::parse(&name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
             let role = Role::parse(&role).map_err(|e| anyhow::anyhow!("--role: {e}"))?;
-            let password = Password::parse(&read_password(&password_file)?)
+            let password = common_passwords::new_account_password(&read_password(&password_file)?)
                 .map_err(|e| anyhow::anyhow!("password: {e}"))?;
             let state = crate::startup::connect(config.settings).await?;
             members::add_with_password(&state, &workspace, &email, &name, role, &password)

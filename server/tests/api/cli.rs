@@ -132,6 +132,24 @@ fn headless_setup_names_the_bad_value() {
     assert!(
         String::from_utf8_lossy(&output.stderr).contains("Password: Use at least 8 characters.")
     );
+
+    // The same policy as the sign-up page: common passwords are refused.
+    let common = password_file(dir.path(), "trustno1");
+    let output = muster(dir.path())
+        .args([
+            "setup",
+            "--workspace-name",
+            "Acme",
+            "--admin-email",
+            "ops@example.com",
+        ])
+        .args(["--admin-name", "Ops", "--admin-password-file"])
+        .arg(&common)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr)
+        .contains("Password: This password is one of the most common ones."));
 }
 
 #[test]

@@ -95,6 +95,19 @@ on_every_database! {
             ])
             .await;
         assert_eq!(app_error(short).await.for_field("Password").as_deref(), Some("Use at least 8 characters."));
+        let common = app
+            .call(&app.client, "setup", &[
+                ("token", &token),
+                ("workspace_name", "Acme"),
+                ("your_name", "Ada"),
+                ("email", ADMIN_EMAIL),
+                ("password", "baseball"),
+            ])
+            .await;
+        assert_eq!(
+            app_error(common).await.for_field("Password").as_deref(),
+            Some("This password is one of the most common ones. Choose another.")
+        );
         // Nothing was created, and the link still works.
         assert_eq!(workspace::Entity::find().count(&app.state.db).await.unwrap(), 0);
         assert_eq!(app.complete_setup(&app.client, &token, "Acme").await.status(), 200);

@@ -3,7 +3,7 @@
 use super::link_signer::LinkSigner;
 use super::{accounts, audit, outbox, sessions::SessionUser};
 use crate::api::signup::{InvitationView, LinkProblem};
-use crate::domain::{DisplayName, Email, MembershipStatus, Password, Role};
+use crate::domain::{DisplayName, Email, MembershipStatus, Role};
 use crate::error::AppError;
 use crate::ssr::db::entities::{invitation, membership, user, workspace};
 use crate::ssr::time::now_millis;
@@ -107,9 +107,7 @@ pub async fn accept(
         None => {
             let name = DisplayName::parse(&form.display_name)
                 .map_err(|e| AppError::invalid("Display name", e))?;
-            let password =
-                Password::parse(&form.password).map_err(|e| AppError::invalid("Password", e))?;
-            super::common_passwords::refuse_common(&password)
+            let password = super::common_passwords::new_account_password(&form.password)
                 .map_err(|e| AppError::invalid("Password", e))?;
             Some((name, state.passwords.hash(&password).await?))
         }

@@ -14,7 +14,15 @@ fn common() -> &'static HashSet<&'static str> {
     })
 }
 
-pub fn refuse_common(password: &Password) -> Result<(), Invalid> {
+/// The password policy for a new account, applied by every path that creates
+/// one (setup, sign-up, the command line): 8–128 characters, not a common one.
+pub fn new_account_password(text: &str) -> Result<Password, Invalid> {
+    let password = Password::parse(text)?;
+    refuse_common(&password)?;
+    Ok(password)
+}
+
+fn refuse_common(password: &Password) -> Result<(), Invalid> {
     let lowered = password.expose().to_lowercase();
     if common().contains(lowered.as_str()) {
         return Err(Invalid::new(
@@ -38,5 +46,8 @@ mod tests {
         }
         assert!(refuse_common(&Password::parse("correct horse battery staple").unwrap()).is_ok());
         assert!(common().len() > 10_000);
+        assert!(new_account_password("Baseball").is_err());
+        assert!(new_account_password("short").is_err());
+        assert!(new_account_password("correct horse battery staple").is_ok());
     }
 }

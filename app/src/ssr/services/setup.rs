@@ -35,7 +35,7 @@ impl NewWorkspace {
             admin_name: DisplayName::parse(admin_name)
                 .map_err(|e| AppError::invalid("Your name", e))?,
             admin_email: Email::parse(email).map_err(|e| AppError::invalid("Email address", e))?,
-            admin_password: Password::parse(password)
+            admin_password: super::common_passwords::new_account_password(password)
                 .map_err(|e| AppError::invalid("Password", e))?,
         })
     }
