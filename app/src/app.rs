@@ -1,5 +1,8 @@
 use crate::components::{NotFound, WorkspaceLayout};
-use crate::pages::{LandingPage, LoginPage, SetupPage, SignupPage, UsersPage, WorkspaceHome};
+use crate::pages::{
+    ActivityLogPage, GroupsPage, ImportsPage, LandingPage, LoginPage, SetupPage, SignupPage,
+    UsersPage, WorkspaceHome,
+};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -42,6 +45,9 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/w/:slug") view=WorkspaceLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=WorkspaceHome ssr=SsrMode::Async/>
                     <Route path=path!("settings/users") view=UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("settings/groups") view=GroupsPage ssr=SsrMode::Async/>
+                    <Route path=path!("settings/imports") view=ImportsPage ssr=SsrMode::Async/>
+                    <Route path=path!("settings/activity") view=ActivityLogPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

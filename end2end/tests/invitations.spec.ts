@@ -7,13 +7,20 @@ test.beforeAll(async ({ request }) => {
   await ensureWorkspace(request);
 });
 
-async function inviteFromDialog(page: Page, person: { name: string; email: string; role?: string }) {
+// A 1×1 PNG with transparency: small, and a real picture the server must decode.
+const PICTURE = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+async function inviteFromDialog(page: Page, person: { name: string; email: string; role?: string; groups?: string }) {
   await page.getByRole('button', { name: 'Add users' }).click();
   const dialog = page.getByRole('dialog', { name: 'Add users' });
   await expect(dialog.getByRole('tab', { name: 'Invite' })).toHaveAttribute('aria-selected', 'true');
   await dialog.getByLabel('Name', { exact: true }).fill(person.name);
   await dialog.getByLabel('Email address').fill(person.email);
   await dialog.getByLabel('Role').selectOption({ label: person.role ?? 'Member' });
+  if (person.groups) await dialog.getByLabel('Groups').fill(person.groups);
   await dialog.getByRole('button', { name: 'Invite users' }).click();
   await expect(dialog.getByText(`Invited ${person.email}.`)).toBeVisible();
   await dialog.getByRole('button', { name: 'Close' }).click();
@@ -23,11 +30,12 @@ function row(page: Page, email: string) {
   return page.getByRole('row', { name: new RegExp(email.replace('.', '\\.')) });
 }
 
-test('an admin invites someone; the mail arrives; they sign up; the admin sees them Active', async ({ page, browser }) => {
+test('an admin invites someone; the mail arrives; they sign up with an avatar; the admin sees them Active', async ({ page, browser }) => {
   await logIn(page, admin);
   await expect(page.getByRole('heading', { name: 'Users', level: 1 })).toBeVisible();
-  await inviteFromDialog(page, { name: 'Eve Example', email: 'eve@example.com', role: 'Builder' });
+  await inviteFromDialog(page, { name: 'Eve Example', email: 'eve@example.com', role: 'Builder', groups: 'Design, Berlin' });
   await expect(row(page, 'eve@example.com')).toContainText('Invited');
+  await expect(row(page, 'eve@example.com')).toContainText('Berlin, Design');
   await expect(row(page, 'eve@example.com')).toContainText('no account yet');
   await expectAccessible(page);
 
@@ -47,6 +55,12 @@ test('an admin invites someone; the mail arrives; they sign up; the admin sees t
   await signup.getByRole('button', { name: 'Join workspace' }).click();
   await expect(signup.getByRole('alert')).toContainText('most common');
   await signup.getByLabel('Password').fill('a long and private passphrase');
+  // A file that is not a picture is refused at the Avatar field, and nothing is lost.
+  await signup.getByLabel('Avatar').setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not a picture') });
+  await signup.getByRole('button', { name: 'Join workspace' }).click();
+  await expect(signup.getByRole('alert')).toHaveText('Choose a PNG, JPEG or WebP picture.');
+  await expect(signup.getByLabel('Avatar')).toHaveAttribute('aria-invalid', 'true');
+  await signup.getByLabel('Avatar').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: PICTURE });
   await signup.getByRole('button', { name: 'Join workspace' }).click();
   await expect(signup).toHaveURL(`/w/${workspace.slug}`);
   await expect(signup.getByRole('heading', { name: workspace.name, level: 1 })).toBeVisible();
@@ -55,6 +69,10 @@ test('an admin invites someone; the mail arrives; they sign up; the admin sees t
   await page.reload();
   await expect(row(page, 'eve@example.com')).toContainText('Active');
   await expect(row(page, 'eve@example.com')).toContainText('Builder');
+  await expect(row(page, 'eve@example.com')).toContainText('Berlin, Design');
+  const avatar = row(page, 'eve@example.com').locator('img.avatar');
+  await expect(avatar).toHaveAttribute('src', /^\/avatars\/\d+\?v=\d+$/);
+  await expect.poll(() => avatar.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(256);
 });
 
 test('resend sends a new link and the old one stops working', async ({ page, browser }) => {

@@ -28,10 +28,11 @@ pub async fn invite_users(
     emails: String,
     name: String,
     role: String,
+    #[server(default)] groups: String,
     metadata: String,
 ) -> Result<Vec<InviteOutcome>, AppError> {
-    use crate::domain::{DisplayName, Email, Metadata, Role};
-    use crate::ssr::services::invitations::{self, InviteRequest, Inviter};
+    use crate::domain::{DisplayName, Email, GroupName, Metadata, Role};
+    use crate::ssr::services::invitations::{self, InviteRequest};
     use crate::ssr::{request, respond, AppState};
     respond(
         async {
@@ -53,14 +54,13 @@ pub async fn invite_users(
                 emails,
                 name,
                 role: Role::parse(&role).map_err(|e| AppError::invalid("Role", e))?,
+                groups: GroupName::parse_list(&groups)
+                    .map_err(|e| AppError::invalid("Groups", e))?,
                 metadata: Metadata::parse(&metadata)
                     .map_err(|e| AppError::invalid("Metadata", e))?,
                 send_email: true,
             };
-            let by = Inviter {
-                workspace_id: access.workspace.id,
-                user_id: Some(admin.user_id),
-            };
+            let by = access.actor(admin.user_id);
             invitations::invite(&state, by, request).await
         }
         .await,
@@ -69,21 +69,13 @@ pub async fn invite_users(
 
 #[server(prefix = "/api", endpoint = "resend_invite")]
 pub async fn resend_invite(slug: String, invitation_id: i32) -> Result<(), AppError> {
-    use crate::ssr::services::invitations::{self, Inviter};
+    use crate::ssr::services::invitations;
     use crate::ssr::{request, respond, AppState};
     respond(
         async {
             let state = AppState::current()?;
             let (admin, access) = request::require_admin(&state, &slug).await?;
-            invitations::resend(
-                &state,
-                Inviter {
-                    workspace_id: access.workspace.id,
-                    user_id: Some(admin.user_id),
-                },
-                invitation_id,
-            )
-            .await
+            invitations::resend(&state, access.actor(admin.user_id), invitation_id).await
         }
         .await,
     )
@@ -91,21 +83,13 @@ pub async fn resend_invite(slug: String, invitation_id: i32) -> Result<(), AppEr
 
 #[server(prefix = "/api", endpoint = "revoke_invite")]
 pub async fn revoke_invite(slug: String, invitation_id: i32) -> Result<(), AppError> {
-    use crate::ssr::services::invitations::{self, Inviter};
+    use crate::ssr::services::invitations;
     use crate::ssr::{request, respond, AppState};
     respond(
         async {
             let state = AppState::current()?;
             let (admin, access) = request::require_admin(&state, &slug).await?;
-            invitations::revoke(
-                &state,
-                Inviter {
-                    workspace_id: access.workspace.id,
-                    user_id: Some(admin.user_id),
-                },
-                invitation_id,
-            )
-            .await
+            invitations::revoke(&state, access.actor(admin.user_id), invitation_id).await
         }
         .await,
     )
@@ -114,21 +98,13 @@ pub async fn revoke_invite(slug: String, invitation_id: i32) -> Result<(), AppEr
 /// The working link of an invitation, for sharing without mail.
 #[server(prefix = "/api", endpoint = "invite_link")]
 pub async fn invite_link(slug: String, invitation_id: i32) -> Result<String, AppError> {
-    use crate::ssr::services::invitations::{self, Inviter};
+    use crate::ssr::services::invitations;
     use crate::ssr::{request, respond, AppState};
     respond(
         async {
             let state = AppState::current()?;
             let (admin, access) = request::require_admin(&state, &slug).await?;
-            invitations::link(
-                &state,
-                Inviter {
-                    workspace_id: access.workspace.id,
-                    user_id: Some(admin.user_id),
-                },
-                invitation_id,
-            )
-            .await
+            invitations::link(&state, access.actor(admin.user_id), invitation_id).await
         }
         .await,
     )

@@ -1,6 +1,9 @@
 //! Server functions. Each one: authenticate, authorize, one service call, map
 //! the result with `respond`. Arguments are plain input types, never entities.
+pub mod activity;
 pub mod auth;
+pub mod groups;
+pub mod imports;
 pub mod invitations;
 pub mod members;
 pub mod setup;

@@ -1,6 +1,7 @@
 //! The sign-up page behind an invitation link. No session needed.
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 use serde::{Deserialize, Serialize};
 
 /// Why a link does not work. Each gets its own page; none reveals whether an account exists.
@@ -40,23 +41,32 @@ pub async fn open_invitation(
     respond(async { acceptance::view(&AppState::current()?, &token).await }.await)
 }
 
-#[server(prefix = "/api", endpoint = "accept_invitation")]
-pub async fn accept_invitation(
-    token: String,
-    display_name: String,
-    password: String,
-) -> Result<(), AppError> {
+/// "Join workspace": a multipart form, because it may carry a picture.
+/// Fields: token, display_name, password, avatar (optional file).
+#[server(prefix = "/api", endpoint = "accept_invitation", input = MultipartFormData)]
+pub async fn accept_invitation(data: MultipartData) -> Result<(), AppError> {
+    use crate::ssr::multipart_form::MultipartForm;
     use crate::ssr::services::acceptance::{self, Acceptance};
+    use crate::ssr::services::avatars;
     use crate::ssr::{request, respond, AppState};
     respond(
         async {
             let state = AppState::current()?;
+            let mut form = MultipartForm::read(
+                data,
+                ("avatar", "Avatar"),
+                avatars::MAX_UPLOAD_BYTES,
+                "The picture is larger than 2 MB.",
+            )
+            .await?;
+            let token = form.text("token");
             let (account, slug) = acceptance::accept(
                 &state,
                 &token,
                 Acceptance {
-                    display_name,
-                    password,
+                    display_name: form.text("display_name"),
+                    password: form.text("password"),
+                    avatar: form.file("avatar"),
                 },
             )
             .await?;

@@ -10,6 +10,10 @@ pub struct PersonRow {
     pub name: String,
     pub email: String,
     pub role: Role,
+    /// Group names, alphabetical.
+    pub groups: Vec<String>,
+    /// Where the person's picture is, if they uploaded one.
+    pub avatar: Option<String>,
     pub status: PersonStatus,
     pub invited_by: Option<String>,
     pub invited_at: Option<i64>,

@@ -1,11 +1,11 @@
-use super::{Field, FormAlert, UsersPageEvents};
+use super::{Field, FormAlert, UploadTab, UsersPageEvents, GROUP_CHOICES};
 use crate::api::invitations::{resend_invite, InviteOutcome, InviteOutcomeKind, InviteUsers};
 use crate::domain::{Metadata, Role};
 use crate::error::AppError;
 use leptos::html;
 use leptos::prelude::*;
 
-/// "Add users": a native `<dialog>` with the Invite tab.
+/// "Add users": a native `<dialog>` with the Invite and Upload file tabs.
 #[component]
 pub fn AddUsersDialog(slug: String) -> impl IntoView {
     let dialog = NodeRef::<html::Dialog>::new();
@@ -54,6 +54,26 @@ pub fn AddUsersDialog(slug: String) -> impl IntoView {
             dialog.close();
         }
     };
+    let tab = RwSignal::new(Tab::Invite);
+    // Left and right arrows move between the two tabs (the ARIA tabs pattern).
+    let switch_with_arrows = move |ev: leptos::ev::KeyboardEvent| {
+        if matches!(ev.key().as_str(), "ArrowLeft" | "ArrowRight") {
+            ev.prevent_default();
+            let next = if tab.get_untracked() == Tab::Invite {
+                Tab::Upload
+            } else {
+                Tab::Invite
+            };
+            tab.set(next);
+            #[cfg(feature = "hydrate")]
+            if let Some(button) = document().get_element_by_id(next.id()) {
+                use web_sys::wasm_bindgen::JsCast;
+                if let Ok(button) = button.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = button.focus();
+                }
+            }
+        }
+    };
     let check_metadata = Callback::new(move |text: String| {
         live_metadata_error.set(
             Metadata::parse(&text)
@@ -70,11 +90,23 @@ pub fn AddUsersDialog(slug: String) -> impl IntoView {
                 <button type="button" class="secondary" on:click=close>"Close"</button>
             </div>
             <div role="tablist" aria-label="How to add users" class="tabs">
-                <button type="button" role="tab" id="tab-invite" aria-selected="true" aria-controls="panel-invite">
+                <button type="button" role="tab" id="tab-invite" aria-controls="panel-invite"
+                    aria-selected=move || (tab.get() == Tab::Invite).to_string()
+                    tabindex=move || if tab.get() == Tab::Invite { "0" } else { "-1" }
+                    on:click=move |_| tab.set(Tab::Invite) on:keydown=switch_with_arrows>
                     "Invite"
                 </button>
+                <button type="button" role="tab" id="tab-upload" aria-controls="panel-upload"
+                    aria-selected=move || (tab.get() == Tab::Upload).to_string()
+                    tabindex=move || if tab.get() == Tab::Upload { "0" } else { "-1" }
+                    on:click=move |_| tab.set(Tab::Upload) on:keydown=switch_with_arrows>
+                    "Upload file"
+                </button>
             </div>
-            <div role="tabpanel" id="panel-invite" aria-labelledby="tab-invite">
+            <div role="tabpanel" id="panel-upload" aria-labelledby="tab-upload" hidden=move || tab.get() != Tab::Upload>
+                <UploadTab slug=slug.clone()/>
+            </div>
+            <div role="tabpanel" id="panel-invite" aria-labelledby="tab-invite" hidden=move || tab.get() != Tab::Invite>
                 <ActionForm action=invite node_ref=form>
                     <input type="hidden" name="slug" value=slug.clone()/>
                     <FormAlert error/>
@@ -97,6 +129,15 @@ pub fn AddUsersDialog(slug: String) -> impl IntoView {
                         </select>
                     </div>
                     <Field
+                        label="Groups"
+                        name="groups"
+                        optional=true
+                        autocomplete="off"
+                        list=GROUP_CHOICES
+                        hint="Optional. Separate groups with commas; new names create new groups."
+                        error
+                    />
+                    <Field
                         label="Metadata"
                         name="metadata"
                         multiline=true
@@ -111,6 +152,22 @@ pub fn AddUsersDialog(slug: String) -> impl IntoView {
                 </ActionForm>
             </div>
         </dialog>
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Invite,
+    Upload,
+}
+
+impl Tab {
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn id(self) -> &'static str {
+        match self {
+            Tab::Invite => "tab-invite",
+            Tab::Upload => "tab-upload",
+        }
     }
 }
 

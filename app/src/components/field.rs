@@ -17,6 +17,12 @@ pub fn Field(
     #[prop(optional)]
     multiline: bool,
     #[prop(optional)] optional: bool,
+    /// File types a file input takes.
+    #[prop(optional)]
+    accept: Option<&'static str>,
+    /// The id of a `<datalist>` of suggestions.
+    #[prop(optional)]
+    list: Option<&'static str>,
     /// Called with the text on every keystroke (for validation as you type).
     #[prop(optional, into)]
     on_input: Option<Callback<String>>,
@@ -64,6 +70,8 @@ pub fn Field(
                 id=id.clone()
                 name=name
                 type=input_type
+                list=list
+                accept=accept
                 autocomplete=autocomplete
                 value=value
                 required=!optional

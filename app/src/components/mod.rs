@@ -1,13 +1,20 @@
 mod add_users_dialog;
 mod field;
 mod form_alert;
+mod groups_editor;
+mod import_choices;
+mod import_preview;
 mod outcome_pages;
 mod person_actions;
+mod save_file;
+mod upload_tab;
 mod workspace_frame;
 
 pub use add_users_dialog::AddUsersDialog;
 pub use field::Field;
 pub use form_alert::FormAlert;
+pub use groups_editor::{GroupsEditor, GROUP_CHOICES};
 pub use outcome_pages::{set_status, ErrorPage, NotAllowed, NotFound};
-pub use person_actions::{PersonActions, UsersPageEvents};
+pub use person_actions::{confirm, PersonActions, UsersPageEvents};
+pub use upload_tab::UploadTab;
 pub use workspace_frame::{FrameResource, WorkspaceLayout};

@@ -1,3 +1,4 @@
+use super::GroupsEditor;
 use crate::api::invitations::{invite_link, resend_invite, revoke_invite};
 use crate::api::members::{change_member, MemberAction};
 use crate::api::users::{PersonId, PersonRow};
@@ -97,6 +98,7 @@ pub fn PersonActions(slug: String, row: PersonRow) -> impl IntoView {
                     "Revoke invite"
                 </button>
             })}
+            {open.then(|| view! { <GroupsEditor slug=slug.clone() person=row.id email=email.clone() groups=row.groups.clone()/> })}
         </div>
         {move || link.get().map(|url| {
             let id = format!("invite-link-{id}");
@@ -128,6 +130,7 @@ fn copy_to_clipboard(text: &str) -> bool {
 #[component]
 fn MemberActions(slug: String, row: PersonRow, user_id: i32) -> impl IntoView {
     let events = expect_context::<UsersPageEvents>();
+    let slug_for_groups = slug.clone();
     let email = row.email.clone();
     let chosen_role = RwSignal::new(row.role.as_str().to_owned());
     let act = Action::new(move |action: &MemberAction| {
@@ -181,12 +184,13 @@ fn MemberActions(slug: String, row: PersonRow, user_id: i32) -> impl IntoView {
                 view! { <button type="button" on:click=move |_| { act.dispatch(MemberAction::Archive); }>"Archive"</button> }.into_any()
             }}
             <button type="button" class="danger" on:click=confirm_remove>"Remove"</button>
+            <GroupsEditor slug=slug_for_groups person=row.id email=row.email.clone() groups=row.groups.clone()/>
         </div>
     }
 }
 
 /// The browser's own confirmation prompt (accessible, keyboard-friendly).
-fn confirm(message: &str) -> bool {
+pub fn confirm(message: &str) -> bool {
     #[cfg(feature = "hydrate")]
     {
         return web_sys::window()

@@ -62,6 +62,9 @@ fn SideNav(frame: WorkspaceFrame) -> impl IntoView {
             <li><A href=base.clone() exact=true>"Home"</A></li>
             {frame.viewer_is_admin.then(|| view! {
                 <li><A href=format!("{base}/settings/users")>"Users"</A></li>
+                <li><A href=format!("{base}/settings/groups")>"Groups"</A></li>
+                <li><A href=format!("{base}/settings/imports")>"Imports"</A></li>
+                <li><A href=format!("{base}/settings/activity")>"Activity"</A></li>
             })}
         </ul>
     }

@@ -41,6 +41,22 @@ impl Email {
         Ok(Self { address, key })
     }
 
+    /// An address as spreadsheets hold it: `mailto:` links and
+    /// `Name <address>` forms are unwrapped, spaces (non-breaking ones too) trimmed.
+    pub fn parse_cell(input: &str) -> Result<Self, Invalid> {
+        let mut text = input.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        if let (Some(open), true) = (text.rfind('<'), text.ends_with('>')) {
+            text = &text[open + 1..text.len() - 1];
+        }
+        if text
+            .get(..7)
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("mailto:"))
+        {
+            text = &text[7..];
+        }
+        Self::parse(text)
+    }
+
     /// Several addresses pasted at once: separated by commas, semicolons or
     /// line breaks; repeats (by key) are kept once. Names the first bad entry.
     pub fn parse_list(text: &str) -> Result<Vec<Self>, Invalid> {
@@ -145,6 +161,23 @@ fn to_ascii_domain(domain: &str) -> Result<String, Invalid> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spreadsheet_cells_are_unwrapped() {
+        for cell in [
+            "mailto:Eve@Example.com",
+            "Eve Example <Eve@Example.com>",
+            "\u{a0}Eve@Example.com\u{a0}",
+            "MAILTO:Eve@Example.com",
+        ] {
+            assert_eq!(
+                Email::parse_cell(cell).unwrap().as_str(),
+                "Eve@example.com",
+                "{cell:?}"
+            );
+        }
+        assert!(Email::parse_cell("Eve <>").is_err());
+    }
 
     #[test]
     fn keeps_the_address_and_lowercases_the_key() {

@@ -1,6 +1,7 @@
 //! Domain types that validate on construction: once you hold one, it is valid.
 mod dates;
 mod email;
+mod group_name;
 mod metadata;
 pub mod password;
 mod person_name;
@@ -10,6 +11,7 @@ mod slug;
 
 pub use dates::{format_date, format_date_time, format_short_date};
 pub use email::Email;
+pub use group_name::GroupName;
 pub use metadata::Metadata;
 pub use password::Password;
 pub use person_name::{DisplayName, WorkspaceName};

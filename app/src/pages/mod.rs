@@ -1,3 +1,6 @@
+mod activity;
+mod groups;
+mod imports;
 mod landing;
 mod login;
 mod setup;
@@ -5,6 +8,9 @@ mod signup;
 mod users;
 mod workspace_home;
 
+pub use activity::ActivityLogPage;
+pub use groups::GroupsPage;
+pub use imports::ImportsPage;
 pub use landing::LandingPage;
 pub use login::LoginPage;
 pub use setup::SetupPage;

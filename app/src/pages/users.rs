@@ -1,5 +1,8 @@
+use crate::api::groups::{list_groups, GroupSummary};
 use crate::api::users::{list_people, PeoplePage, PeopleSort, PersonRow};
-use crate::components::{AddUsersDialog, ErrorPage, FrameResource, PersonActions, UsersPageEvents};
+use crate::components::{
+    AddUsersDialog, ErrorPage, FrameResource, PersonActions, UsersPageEvents, GROUP_CHOICES,
+};
 use crate::domain::{format_short_date, PersonStatus};
 use crate::error::AppError;
 use leptos::either::Either;
@@ -47,13 +50,17 @@ pub fn UsersPage() -> impl IntoView {
         },
         |(slug, search, status, page, sort, _)| list_people(slug, search, status, page, sort),
     );
+    let groups = Resource::new(
+        move || (slug(), events.reload.get()),
+        |(slug, _)| list_groups(slug),
+    );
     view! {
         <Title text="Users · Muster"/>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match frame.await {
                     Ok(frame) if frame.viewer_is_admin => {
-                        Either::Left(view! { <UsersAdmin slug=frame.slug people filters/> })
+                        Either::Left(view! { <UsersAdmin slug=frame.slug people groups filters/> })
                     }
                     Ok(_) => Either::Right(view! { <ErrorPage error=AppError::Forbidden/> }),
                     Err(error) => Either::Right(view! { <ErrorPage error/> }),
@@ -76,6 +83,7 @@ struct PeopleFilters {
 fn UsersAdmin(
     slug: String,
     people: Resource<Result<PeoplePage, AppError>>,
+    groups: Resource<Result<Vec<GroupSummary>, AppError>>,
     filters: PeopleFilters,
 ) -> impl IntoView {
     let PeopleFilters {
@@ -91,6 +99,15 @@ fn UsersAdmin(
             <AddUsersDialog slug=slug.clone()/>
         </div>
         <p class="sr-status" role="status">{move || events.announce.get()}</p>
+        <datalist id=GROUP_CHOICES>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    groups.await.unwrap_or_default().into_iter()
+                        .map(|g| view! { <option value=g.name/> })
+                        .collect_view()
+                })}
+            </Transition>
+        </datalist>
         <div class="filters" role="search">
             <div class="field inline">
                 <label for="people-search">"Search by name or email"</label>
@@ -208,10 +225,19 @@ fn PersonRowView(slug: String, row: PersonRow) -> impl IntoView {
     };
     view! {
         <tr>
-            <td>{name}</td>
+            <td>
+                <span class="person">
+                    {match row.avatar.clone() {
+                        // Decorative: the name beside it says who it is.
+                        Some(src) => Either::Left(view! { <img class="avatar" src=src alt="" width="32" height="32" loading="lazy"/> }),
+                        None => Either::Right(view! { <span class="avatar avatar-initials" aria-hidden="true">{initials(&row.name, &row.email)}</span> }),
+                    }}
+                    <span>{name}</span>
+                </span>
+            </td>
             <td>{row.email.clone()}</td>
             <td>{row.role.label()}</td>
-            <td></td>
+            <td>{row.groups.join(", ")}</td>
             <td>
                 <span class=format!("status status-{}", row.status.key())>{row.status.label()}</span>
                 {row.status.detail().map(|d| view! { <span class="status-detail">{format!(" ({d})")}</span> })}
@@ -231,4 +257,15 @@ fn delivery_label(state: &str) -> &'static str {
         "failed" => "Failed",
         _ => "Not sent",
     }
+}
+
+/// One or two letters standing in for a missing picture.
+fn initials(name: &str, email: &str) -> String {
+    let source = if name.trim().is_empty() { email } else { name };
+    source
+        .split_whitespace()
+        .filter_map(|word| word.chars().find(|c| c.is_alphanumeric()))
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect()
 }

@@ -1,9 +1,12 @@
 //! Server-only code: settings, database, services and request context.
+pub mod avatar_route;
 pub mod db;
+pub mod multipart_form;
 pub mod request;
 pub mod services;
 pub mod settings;
 pub mod state;
+pub mod template_route;
 pub mod time;
 
 pub use request::respond;

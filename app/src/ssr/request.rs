@@ -39,9 +39,12 @@ fn is_plain_form_post() -> bool {
 }
 
 fn session_secret() -> Option<String> {
-    let parts = use_context::<http::request::Parts>()?;
-    parts
-        .headers
+    session_secret_in(&use_context::<http::request::Parts>()?.headers)
+}
+
+/// The session cookie's value among these request headers.
+pub fn session_secret_in(headers: &http::HeaderMap) -> Option<String> {
+    headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())

@@ -37,6 +37,16 @@ impl AppState {
         })
     }
 
+    pub fn import_settings(&self) -> crate::api::imports::UploadSettings {
+        crate::api::imports::UploadSettings {
+            limits: crate::import::ImportLimits {
+                max_bytes: usize::try_from(self.settings.import_max_bytes).unwrap_or(usize::MAX),
+                max_rows: usize::try_from(self.settings.import_max_rows).unwrap_or(usize::MAX),
+            },
+            smtp_configured: self.settings.smtp_url.is_some(),
+        }
+    }
+
     /// The state of the current request.
     pub fn current() -> Result<Self, AppError> {
         leptos::prelude::use_context::<Self>().ok_or_else(|| {

@@ -126,6 +126,41 @@ const ADMIN_SERVER_FUNCTIONS: &[(&str, &[(&str, &str)])] = &[
         "invite_link",
         &[("slug", "acme-corp"), ("invitation_id", "1")],
     ),
+    (
+        "change_member",
+        &[
+            ("slug", "acme-corp"),
+            ("user_id", "1"),
+            ("action", "Archive"),
+        ],
+    ),
+    ("list_groups", &[("slug", "acme-corp")]),
+    ("list_activity", &[("slug", "acme-corp"), ("page", "0")]),
+    (
+        "start_import",
+        &[
+            ("slug", "acme-corp"),
+            ("file_name", "a.csv"),
+            ("total_rows", "1"),
+            ("refused_rows", "0"),
+            ("send_email", "false"),
+        ],
+    ),
+    ("list_imports", &[("slug", "acme-corp")]),
+    ("create_group", &[("slug", "acme-corp"), ("name", "Sales")]),
+    (
+        "rename_group",
+        &[("slug", "acme-corp"), ("group_id", "1"), ("name", "Ops")],
+    ),
+    ("delete_group", &[("slug", "acme-corp"), ("group_id", "1")]),
+    (
+        "set_person_groups",
+        &[
+            ("slug", "acme-corp"),
+            ("person[Member]", "1"),
+            ("groups", "Ops"),
+        ],
+    ),
 ];
 
 const LIST_ACME: &[(&str, &str)] = &[

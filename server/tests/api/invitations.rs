@@ -56,7 +56,7 @@ async fn accept(
     link: &str,
     password: &str,
 ) -> reqwest::Response {
-    app.call(
+    app.call_multipart(
         client,
         "accept_invitation",
         &[
@@ -64,6 +64,7 @@ async fn accept(
             ("display_name", "Eve Example"),
             ("password", password),
         ],
+        None,
     )
     .await
 }
@@ -207,7 +208,7 @@ on_every_database! {
         let sink = SmtpSink::start().await;
         let link = invite_eve(&app, &sink).await;
         let id = token_of(&link).split('.').next().unwrap().to_owned();
-        for token in ["nonsense".to_owned(), format!("{id}.AAAA"), format!("{id}"), "999.abc".to_owned()] {
+        for token in ["nonsense".to_owned(), format!("{id}.AAAA"), id.to_string(), "999.abc".to_owned()] {
             let page = app.page(&browser(), &format!("/invite/{token}")).await;
             assert_eq!(page.status(), 410, "{token}");
             assert!(page.text().await.unwrap().contains("This invitation link does not work"), "{token}");

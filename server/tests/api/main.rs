@@ -3,9 +3,13 @@
 mod smtp_sink;
 mod support;
 
+mod activity;
 mod authorization;
+mod avatars;
 mod cli;
+mod groups;
 mod health;
+mod imports;
 mod invitations;
 mod login;
 mod members;

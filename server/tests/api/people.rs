@@ -1,7 +1,7 @@
 //! The Users table: paging, search, status filter and sort, done by the database.
 use crate::support::*;
 use app::domain::{Email, Metadata, Role};
-use app::ssr::services::invitations::{self, InviteRequest, Inviter};
+use app::ssr::services::invitations::{self, InviteRequest};
 
 async fn invite_many(app: &TestApp, count: usize) {
     let emails = (0..count)
@@ -11,12 +11,13 @@ async fn invite_many(app: &TestApp, count: usize) {
         emails,
         name: None,
         role: Role::Member,
+        groups: Vec::new(),
         metadata: Metadata::default(),
         send_email: false,
     };
     invitations::invite(
         &app.state,
-        Inviter {
+        app::ssr::services::Actor {
             workspace_id: 1,
             user_id: None,
         },
@@ -119,4 +120,62 @@ on_every_database! {
         // A member invited elsewhere never shows twice here.
         assert_eq!(people(&app, &admin, MEMBER_EMAIL, "", "0", "email").await["total"], 1);
     }
+
+    async fn the_index_matches_a_rebuild_from_scratch_after_every_kind_of_change(app) {
+        app.with_workspace().await;
+        let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        // Invite three; revoke one, re-invite it; resend one; one joins (with a name).
+        let zoe = app.invite_for_token(&admin, "zoe@example.com", "").await;
+        app.invite_for_token(&admin, "yan@example.com", "").await;
+        app.invite_for_token(&admin, "Xia@Example.com", "").await;
+        let listed = people(&app, &admin, "yan", "", "0", "email").await;
+        let yan = listed["rows"][0]["id"]["Invitation"].to_string();
+        app.call(&admin, "revoke_invite", &[("slug", "acme-corp"), ("invitation_id", &yan)]).await;
+        app.invite_for_token(&admin, "yan@example.com", "").await;
+        let listed = people(&app, &admin, "xia", "", "0", "email").await;
+        let xia = listed["rows"][0]["id"]["Invitation"].to_string();
+        app.call(&admin, "resend_invite", &[("slug", "acme-corp"), ("invitation_id", &xia)]).await;
+        let joined = app
+            .call_multipart(&browser(), "accept_invitation", &[("token", &zoe), ("display_name", "Émile Zola"), ("password", "a long new passphrase")], None)
+            .await;
+        assert_eq!(joined.status(), 200);
+        // Archive the new member, then remove Max.
+        let zoe_id = app.user_id("zoe@example.com").await.to_string();
+        let max_id = app.user_id(MEMBER_EMAIL).await.to_string();
+        app.call(&admin, "change_member", &[("slug", "acme-corp"), ("user_id", &zoe_id), ("action", "Archive")]).await;
+        app.call(&admin, "change_member", &[("slug", "acme-corp"), ("user_id", &max_id), ("action", "Remove")]).await;
+
+        let kept = index_rows(&app).await;
+        let states: Vec<(&str, &str, &str)> = kept.iter().map(|r| (r.email_key.as_str(), r.kind.as_str(), r.state.as_str())).collect();
+        assert_eq!(
+            states,
+            [
+                ("ada@example.com", "member", "active"),
+                ("xia@example.com", "invitation", "open"),
+                ("yan@example.com", "invitation", "open"),
+                ("zoe@example.com", "member", "archived"),
+            ]
+        );
+        app::ssr::services::people_index::rebuild_all(&app.state.db).await.unwrap();
+        assert_eq!(index_rows(&app).await, kept, "kept in step with the source tables");
+
+        // Sorting and searching use Unicode lower case, not ASCII only.
+        let found = people(&app, &admin, "ÉMILE", "", "0", "name").await;
+        assert_eq!(emails(&found), ["zoe@example.com"]);
+        assert_eq!(people(&app, &admin, "", "archived", "0", "name").await["total"], 1);
+        let by_status = people(&app, &admin, "", "", "0", "status").await;
+        assert_eq!(emails(&by_status), ["ada@example.com", "zoe@example.com", "Xia@example.com", "yan@example.com"]);
+    }
+}
+
+/// The `people` index as it stands, in a stable order.
+async fn index_rows(app: &TestApp) -> Vec<app::ssr::db::entities::person_index::Model> {
+    use app::ssr::db::entities::person_index;
+    use sea_orm::{EntityTrait, QueryOrder};
+    person_index::Entity::find()
+        .order_by_asc(person_index::Column::WorkspaceId)
+        .order_by_asc(person_index::Column::EmailKey)
+        .all(&app.state.db)
+        .await
+        .unwrap()
 }

@@ -196,6 +196,85 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Calls a server function that takes a multipart form (text fields, and
+    /// optionally one file: field name, bytes, content type).
+    pub async fn call_multipart(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, Vec<u8>, &str)>,
+    ) -> reqwest::Response {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, value) in fields {
+            form = form.text(name.to_string(), value.to_string());
+        }
+        if let Some((name, bytes, mime)) = file {
+            let part = reqwest::multipart::Part::bytes(bytes)
+                .file_name("picture")
+                .mime_str(mime)
+                .expect("mime type");
+            form = form.part(name.to_string(), part);
+        }
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .multipart(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Invites someone into acme-corp as the admin (no mail) and returns the
+    /// token of their link. `groups` as typed in the Invite tab.
+    pub async fn invite_for_token(
+        &self,
+        admin: &reqwest::Client,
+        email: &str,
+        groups: &str,
+    ) -> String {
+        let response = self
+            .call(
+                admin,
+                "invite_users",
+                &[
+                    ("slug", "acme-corp"),
+                    ("emails", email),
+                    ("name", ""),
+                    ("role", "Member"),
+                    ("groups", groups),
+                    ("metadata", ""),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        let outcomes: serde_json::Value = response.json().await.unwrap();
+        let id = outcomes[0]["kind"]["Invited"]["invitation_id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("not invited: {outcomes}"))
+            .to_string();
+        let link = self
+            .call(
+                admin,
+                "invite_link",
+                &[("slug", "acme-corp"), ("invitation_id", &id)],
+            )
+            .await;
+        assert_eq!(link.status(), 200);
+        let url: String = link.json().await.unwrap();
+        url.rsplit('/').next().unwrap().to_owned()
+    }
+
+    pub async fn user_id(&self, email: &str) -> i32 {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        app::ssr::db::entities::user::Entity::find()
+            .filter(app::ssr::db::entities::user::Column::EmailKey.eq(email))
+            .one(&self.state.db)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no account for {email}"))
+            .id
+    }
+
     /// Loads a page as a browser would.
     pub async fn page(&self, client: &reqwest::Client, path: &str) -> reqwest::Response {
         client

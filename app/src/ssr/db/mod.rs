@@ -5,7 +5,7 @@ pub mod migrations;
 use crate::error::AppError;
 use sea_orm::sqlx::sqlite::SqliteJournalMode;
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr,
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
     SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
@@ -47,5 +47,40 @@ impl From<DbErr> for AppError {
     fn from(error: DbErr) -> Self {
         tracing::error!(%error, "database error");
         AppError::Internal
+    }
+}
+
+/// Hand-written SQL shared by both databases: `{p}` becomes `?` on SQLite and
+/// `$1`, `$2`… on PostgreSQL, in order.
+pub fn placeholders(sql: &str, backend: DbBackend) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut n = 0;
+    for (i, part) in sql.split("{p}").enumerate() {
+        if i > 0 {
+            n += 1;
+            match backend {
+                DbBackend::Postgres => out.push_str(&format!("${n}")),
+                _ => out.push('?'),
+            }
+        }
+        out.push_str(part);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_follow_the_backend() {
+        assert_eq!(
+            placeholders("a = {p} AND b = {p}", DbBackend::Sqlite),
+            "a = ? AND b = ?"
+        );
+        assert_eq!(
+            placeholders("a = {p} AND b = {p}", DbBackend::Postgres),
+            "a = $1 AND b = $2"
+        );
     }
 }

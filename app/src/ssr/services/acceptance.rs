@@ -1,7 +1,7 @@
 //! Opening and accepting an invitation link. Single use is enforced by a
 //! conditional update in the transaction that creates the account.
 use super::link_signer::LinkSigner;
-use super::{accounts, audit, outbox, sessions::SessionUser};
+use super::{accounts, audit, avatars, groups, outbox, sessions::SessionUser};
 use crate::api::signup::{InvitationView, LinkProblem};
 use crate::domain::{DisplayName, Email, MembershipStatus, Role};
 use crate::error::AppError;
@@ -72,6 +72,8 @@ pub async fn view(
 pub struct Acceptance {
     pub display_name: String,
     pub password: String,
+    /// An uploaded picture, as sent.
+    pub avatar: Option<Vec<u8>>,
 }
 
 /// Accepts the invitation: creates the account (or checks the existing
@@ -113,6 +115,11 @@ pub async fn accept(
         }
     };
 
+    let avatar = match form.avatar {
+        Some(upload) => Some(avatars::process_upload(upload).await?),
+        None => None,
+    };
+
     let txn = crate::ssr::db::begin_write(&state.db).await?;
     let now = now_millis();
     let claimed = invitation::Entity::update_many()
@@ -141,6 +148,10 @@ pub async fn accept(
         .exec(&txn)
         .await?;
     join(&txn, &found, account.id, now).await?;
+    super::people_index::refresh(&txn, found.workspace_id, &[&found.email_key]).await?;
+    if let Some(picture) = avatar {
+        avatars::store(&txn, account.id, picture).await?;
+    }
     outbox::cancel_for(&txn, found.id, "invitation accepted").await?;
     audit::record(
         &txn,
@@ -178,7 +189,7 @@ async fn join(
             "You are already a member of this workspace.".into(),
         ));
     }
-    membership::ActiveModel {
+    let member = membership::ActiveModel {
         workspace_id: Set(found.workspace_id),
         user_id: Set(user_id),
         role: Set(role.as_str().to_owned()),
@@ -190,5 +201,5 @@ async fn join(
     }
     .insert(db)
     .await?;
-    Ok(())
+    groups::carry_over(db, found.id, member.id).await
 }

@@ -1,9 +1,9 @@
 //! Inviting people: create, resend, revoke, copy the link. Accepting lives in
 //! `acceptance.rs`. Mail is queued in the outbox in the same transaction.
 use super::link_signer::LinkSigner;
-use super::{audit, outbox};
+use super::{audit, groups, outbox, people_index, Actor};
 use crate::api::invitations::{InviteOutcome, InviteOutcomeKind};
-use crate::domain::{DisplayName, Email, Metadata, Role};
+use crate::domain::{DisplayName, Email, GroupName, Metadata, Role};
 use crate::error::AppError;
 use crate::ssr::db::entities::{invitation, membership, user};
 use crate::ssr::time::{now_millis, HOUR_MILLIS};
@@ -23,15 +23,10 @@ pub struct InviteRequest {
     pub emails: Vec<Email>,
     pub name: Option<DisplayName>,
     pub role: Role,
+    /// Created when they do not exist yet.
+    pub groups: Vec<GroupName>,
     pub metadata: Metadata,
     pub send_email: bool,
-}
-
-/// Who is inviting, into which workspace.
-#[derive(Clone, Copy)]
-pub struct Inviter {
-    pub workspace_id: i32,
-    pub user_id: Option<i32>,
 }
 
 /// Invites everyone in the request, in one transaction. People who are
@@ -39,13 +34,14 @@ pub struct Inviter {
 /// An expired invitation is renewed (new link, new expiry).
 pub async fn invite(
     state: &AppState,
-    by: Inviter,
+    by: Actor,
     request: InviteRequest,
 ) -> Result<Vec<InviteOutcome>, AppError> {
     let txn = crate::ssr::db::begin_write(&state.db).await?;
+    let group_ids = groups::resolve_or_create(&txn, by, &request.groups).await?;
     let mut outcomes = Vec::with_capacity(request.emails.len());
     for email in &request.emails {
-        let kind = invite_one(state, &txn, by, email, &request).await?;
+        let kind = invite_one(state, &txn, by, email, &request, &group_ids).await?;
         outcomes.push(InviteOutcome {
             email: email.as_str().to_owned(),
             kind,
@@ -62,12 +58,14 @@ pub async fn invite(
     Ok(outcomes)
 }
 
-async fn invite_one(
+/// Invites one person inside the caller's transaction (also used by imports).
+pub(crate) async fn invite_one(
     state: &AppState,
     txn: &impl ConnectionTrait,
-    by: Inviter,
+    by: Actor,
     email: &Email,
     request: &InviteRequest,
+    group_ids: &[i32],
 ) -> Result<InviteOutcomeKind, AppError> {
     if let Some(account) = user::Entity::find()
         .filter(user::Column::EmailKey.eq(email.key()))
@@ -131,6 +129,8 @@ async fn invite_one(
             .await?
         }
     };
+    groups::set_for_invitation(txn, invitation.id, group_ids).await?;
+    people_index::refresh(txn, by.workspace_id, &[&invitation.email_key]).await?;
     if request.send_email {
         outbox::enqueue(txn, invitation.id).await?;
     }
@@ -186,31 +186,43 @@ async fn find_open(
 }
 
 /// A new link (the old one stops working), a fresh expiry, and a new mail.
-pub async fn resend(state: &AppState, by: Inviter, invitation_id: i32) -> Result<(), AppError> {
+pub async fn resend(state: &AppState, by: Actor, invitation_id: i32) -> Result<(), AppError> {
     let txn = crate::ssr::db::begin_write(&state.db).await?;
-    let found = find_open(&txn, by.workspace_id, invitation_id).await?;
+    resend_in(state, &txn, by, invitation_id).await?;
+    txn.commit().await?;
+    state.outbox_wakeup.notify_one();
+    Ok(())
+}
+
+/// `resend` inside the caller's transaction.
+pub(crate) async fn resend_in(
+    state: &AppState,
+    txn: &impl ConnectionTrait,
+    by: Actor,
+    invitation_id: i32,
+) -> Result<(), AppError> {
+    let found = find_open(txn, by.workspace_id, invitation_id).await?;
     let mut renewed: invitation::ActiveModel = found.into();
     renewed.nonce = Set(LinkSigner::new_nonce());
     renewed.expires_at =
         Set(now_millis() + i64::from(state.settings.invite_expiry_hours) * HOUR_MILLIS);
     renewed.delivery = Set(delivery::QUEUED.to_owned());
-    let renewed = renewed.update(&txn).await?;
-    outbox::enqueue(&txn, renewed.id).await?;
+    let renewed = renewed.update(txn).await?;
+    people_index::refresh(txn, by.workspace_id, &[&renewed.email_key]).await?;
+    outbox::enqueue(txn, renewed.id).await?;
     audit::record(
-        &txn,
+        txn,
         Some(by.workspace_id),
         by.user_id,
         "invitation.resent",
         serde_json::json!({ "invitation": renewed.id, "email": renewed.email }),
     )
     .await?;
-    txn.commit().await?;
-    state.outbox_wakeup.notify_one();
     Ok(())
 }
 
 /// The link stops working at once; mail not yet sent is cancelled.
-pub async fn revoke(state: &AppState, by: Inviter, invitation_id: i32) -> Result<(), AppError> {
+pub async fn revoke(state: &AppState, by: Actor, invitation_id: i32) -> Result<(), AppError> {
     let txn = crate::ssr::db::begin_write(&state.db).await?;
     let found = find_open(&txn, by.workspace_id, invitation_id).await?;
     let now = now_millis();
@@ -227,6 +239,7 @@ pub async fn revoke(state: &AppState, by: Inviter, invitation_id: i32) -> Result
         ));
     }
     outbox::cancel_for(&txn, found.id, "invitation revoked").await?;
+    people_index::refresh(&txn, by.workspace_id, &[&found.email_key]).await?;
     audit::record(
         &txn,
         Some(by.workspace_id),
@@ -240,7 +253,7 @@ pub async fn revoke(state: &AppState, by: Inviter, invitation_id: i32) -> Result
 }
 
 /// The working link for an open, unexpired invitation: the same one its mail carries.
-pub async fn link(state: &AppState, by: Inviter, invitation_id: i32) -> Result<String, AppError> {
+pub async fn link(state: &AppState, by: Actor, invitation_id: i32) -> Result<String, AppError> {
     let found = find_open(&state.db, by.workspace_id, invitation_id).await?;
     if found.expires_at <= now_millis() {
         return Err(AppError::Conflict(

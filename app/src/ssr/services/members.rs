@@ -1,8 +1,8 @@
 //! People in a workspace.
-use super::{accounts, audit, workspaces};
+use super::{accounts, audit, people_index, workspaces};
 use crate::domain::{DisplayName, Email, MembershipStatus, Password, Role};
 use crate::error::AppError;
-use crate::ssr::db::entities::membership;
+use crate::ssr::db::entities::{membership, user};
 use crate::ssr::time::now_millis;
 use crate::ssr::AppState;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -50,6 +50,7 @@ pub async fn add_with_password(
     }
     .insert(&txn)
     .await?;
+    people_index::refresh(&txn, workspace.id, &[&account.email_key]).await?;
     audit::record(
         &txn,
         Some(workspace.id),
@@ -145,6 +146,10 @@ pub async fn change(
     }
     let mut detail = detail;
     detail["user"] = serde_json::json!(member_user_id);
+    if let Some(person) = user::Entity::find_by_id(member_user_id).one(&txn).await? {
+        detail["email"] = serde_json::json!(person.email);
+        people_index::refresh(&txn, workspace_id, &[&person.email_key]).await?;
+    }
     audit::record(
         &txn,
         Some(workspace_id),

@@ -2,8 +2,12 @@
 //! nothing about HTTP.
 pub mod acceptance;
 pub mod accounts;
+pub mod activity;
 pub mod audit;
+pub mod avatars;
 pub mod common_passwords;
+pub mod groups;
+pub mod imports;
 pub mod invitations;
 pub mod link_signer;
 pub mod mailer;
@@ -11,7 +15,16 @@ pub mod members;
 pub mod outbox;
 pub mod passwords;
 pub mod people;
+pub mod people_index;
 pub mod secrets;
 pub mod sessions;
 pub mod setup;
 pub mod workspaces;
+
+/// Who is acting, in which workspace. `user_id` is None for an operator at
+/// the command line.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor {
+    pub workspace_id: i32,
+    pub user_id: Option<i32>,
+}

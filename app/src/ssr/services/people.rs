@@ -1,12 +1,14 @@
 //! Everyone in a workspace's Users table: members, and invitations not yet
 //! accepted (the newest per person, none for people who are members).
-//! Filtering, sorting and paging happen in SQL, so a 100,000-row workspace
-//! costs one indexed query per page. The same SQL runs on SQLite and PostgreSQL.
+//! The `people` index (see `people_index`) filters, sorts and pages; the page's
+//! fifty rows are then read in full. The same SQL runs on SQLite and PostgreSQL.
 use crate::api::users::{PeoplePage, PeopleSort, PersonId, PersonRow, PAGE_SIZE};
 use crate::domain::{PersonStatus, Role};
 use crate::error::AppError;
+use crate::ssr::db::placeholders;
 use crate::ssr::time::now_millis;
-use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, Value};
+use sea_orm::{ConnectionTrait, FromQueryResult, Statement, Value};
+use std::collections::HashMap;
 
 pub struct Filter {
     pub search: String,
@@ -15,27 +17,25 @@ pub struct Filter {
     pub page: usize,
 }
 
-/// Members and open invitations as one relation. Parameters: workspace, now, workspace.
-const PEOPLE: &str = "
+/// The details of the people on one page. Parameters: now. The id lists are
+/// integers read from the database, inlined.
+const DETAILS: &str = "
     SELECT 'member' AS kind, u.id AS id, u.display_name AS name, u.email AS email, m.role AS role,
            m.status AS state, NULL AS invited_by, m.created_at AS since, NULL AS expires_at,
-           NULL AS delivery, 1 AS has_account
+           NULL AS delivery, 1 AS has_account, av.updated_at AS avatar_version
       FROM memberships m JOIN users u ON u.id = m.user_id
-     WHERE m.workspace_id = {p}
+      LEFT JOIN avatars av ON av.user_id = u.id
+     WHERE m.workspace_id = {workspace} AND u.id IN ({members})
     UNION ALL
     SELECT 'invitation', i.id, COALESCE(i.display_name, ''), i.email, i.role,
            CASE WHEN i.revoked_at IS NOT NULL THEN 'revoked'
                 WHEN i.expires_at <= {p} THEN 'expired'
                 ELSE 'invited' END,
            inviter.display_name, i.created_at, i.expires_at, i.delivery,
-           CASE WHEN EXISTS (SELECT 1 FROM users a WHERE a.email_key = i.email_key) THEN 1 ELSE 0 END
+           CASE WHEN EXISTS (SELECT 1 FROM users a WHERE a.email_key = i.email_key) THEN 1 ELSE 0 END,
+           NULL
       FROM invitations i LEFT JOIN users inviter ON inviter.id = i.invited_by
-     WHERE i.workspace_id = {p} AND i.accepted_at IS NULL
-       AND NOT EXISTS (SELECT 1 FROM users mu JOIN memberships mm ON mm.user_id = mu.id
-                        WHERE mu.email_key = i.email_key AND mm.workspace_id = i.workspace_id)
-       AND NOT EXISTS (SELECT 1 FROM invitations newer
-                        WHERE newer.workspace_id = i.workspace_id AND newer.email_key = i.email_key
-                          AND newer.accepted_at IS NULL AND newer.id > i.id)";
+     WHERE i.workspace_id = {workspace} AND i.id IN ({invitations})";
 
 #[derive(Debug, FromQueryResult)]
 struct Row {
@@ -50,11 +50,18 @@ struct Row {
     expires_at: Option<i64>,
     delivery: Option<String>,
     has_account: i32,
+    avatar_version: Option<i64>,
 }
 
 #[derive(Debug, FromQueryResult)]
 struct Count {
     total: i64,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct Key {
+    kind: String,
+    ref_id: i32,
 }
 
 pub async fn list(
@@ -65,22 +72,33 @@ pub async fn list(
     let backend = db.get_database_backend();
     let now = now_millis();
     let needle = format!("%{}%", escape_like(&filter.search.trim().to_lowercase()));
-    let status = filter.status.clone().unwrap_or_default();
-    let mut values: Vec<Value> = vec![workspace_id.into(), now.into(), workspace_id.into()];
-    values.extend([
+    let mut values: Vec<Value> = vec![
+        workspace_id.into(),
         needle.clone().into(),
         needle.clone().into(),
         needle.into(),
-        status.clone().into(),
-        status.into(),
-    ]);
-    let filtered = format!(
-        "SELECT * FROM ({PEOPLE}) people
-          WHERE ({{p}} = '%%' OR LOWER(name) LIKE {{p}} ESCAPE '\\' OR LOWER(email) LIKE {{p}} ESCAPE '\\')
-            AND ({{p}} = '' OR state = {{p}})"
+    ];
+    let mut conditions = String::from(
+        "workspace_id = {p} AND ({p} = '%%' OR sort_name LIKE {p} ESCAPE '\\' OR sort_email LIKE {p} ESCAPE '\\')",
     );
+    match filter.status.as_deref() {
+        None => {}
+        Some("invited") => {
+            conditions.push_str(" AND state = 'open' AND expires_at > {p}");
+            values.push(now.into());
+        }
+        Some("expired") => {
+            conditions.push_str(" AND state = 'open' AND expires_at <= {p}");
+            values.push(now.into());
+        }
+        Some(state @ ("active" | "archived" | "revoked")) => {
+            conditions.push_str(" AND state = {p}");
+            values.push(state.into());
+        }
+        Some(_) => conditions.push_str(" AND 1 = 0"),
+    }
     let count_sql = placeholders(
-        &format!("SELECT COUNT(*) AS total FROM ({filtered}) counted"),
+        &format!("SELECT COUNT(*) AS total FROM people WHERE {conditions}"),
         backend,
     );
     let total = Count::find_by_statement(Statement::from_sql_and_values(
@@ -94,25 +112,34 @@ pub async fn list(
 
     let last_page = total.saturating_sub(1) / PAGE_SIZE;
     let page = filter.page.min(last_page);
+    // Orders match the `people` indexes column for column (ending with the
+    // key), so a page is an index walk; only the status order sorts.
     let order = match filter.sort {
-        PeopleSort::Name => "name = '', LOWER(name), LOWER(email)",
-        PeopleSort::Email => "LOWER(email)",
-        PeopleSort::Status => "state, LOWER(name), LOWER(email)",
-        PeopleSort::Newest => "since DESC, id DESC",
+        PeopleSort::Name => "unnamed, sort_name, sort_email, email_key".to_owned(),
+        PeopleSort::Email => "sort_email, email_key".to_owned(),
+        PeopleSort::Status => format!(
+            "CASE WHEN state = 'open' AND expires_at <= {now} THEN 'expired' \
+                  WHEN state = 'open' THEN 'invited' ELSE state END, unnamed, sort_name, sort_email, email_key"
+        ),
+        PeopleSort::Newest => "since DESC, email_key DESC".to_owned(),
     };
     let page_sql = placeholders(
         &format!(
-            "{filtered} ORDER BY {order}, kind, id LIMIT {PAGE_SIZE} OFFSET {}",
+            "SELECT kind, ref_id FROM people WHERE {conditions} ORDER BY {order} \
+             LIMIT {PAGE_SIZE} OFFSET {}",
             page * PAGE_SIZE
         ),
         backend,
     );
-    let rows = Row::find_by_statement(Statement::from_sql_and_values(backend, page_sql, values))
+    let keys = Key::find_by_statement(Statement::from_sql_and_values(backend, page_sql, values))
         .all(db)
-        .await?
-        .into_iter()
-        .map(to_person)
-        .collect();
+        .await?;
+    let mut rows = details(db, workspace_id, now, &keys).await?;
+    let ids: Vec<PersonId> = rows.iter().map(|r| r.id).collect();
+    let mut groups = super::groups::names_of(db, workspace_id, &ids).await?;
+    for row in &mut rows {
+        row.groups = groups.remove(&row.id).unwrap_or_default();
+    }
     Ok(PeoplePage {
         rows,
         total,
@@ -120,6 +147,55 @@ pub async fn list(
         page_size: PAGE_SIZE,
         mail_to_files: false,
     })
+}
+
+/// The full rows for a page's keys, in the keys' order.
+async fn details(
+    db: &impl ConnectionTrait,
+    workspace_id: i32,
+    now: i64,
+    keys: &[Key],
+) -> Result<Vec<PersonRow>, AppError> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let id_list = |kind: &str| {
+        let ids: Vec<String> = keys
+            .iter()
+            .filter(|k| k.kind == kind)
+            .map(|k| k.ref_id.to_string())
+            .collect();
+        if ids.is_empty() {
+            "NULL".to_owned()
+        } else {
+            ids.join(",")
+        }
+    };
+    let sql = DETAILS
+        .replace("{workspace}", &workspace_id.to_string())
+        .replace("{members}", &id_list("member"))
+        .replace("{invitations}", &id_list("invitation"));
+    let backend = db.get_database_backend();
+    let mut found: HashMap<PersonId, PersonRow> = Row::find_by_statement(
+        Statement::from_sql_and_values(backend, placeholders(&sql, backend), [now.into()]),
+    )
+    .all(db)
+    .await?
+    .into_iter()
+    .map(to_person)
+    .map(|row| (row.id, row))
+    .collect();
+    Ok(keys
+        .iter()
+        .filter_map(|key| {
+            let id = if key.kind == "member" {
+                PersonId::Member(key.ref_id)
+            } else {
+                PersonId::Invitation(key.ref_id)
+            };
+            found.remove(&id)
+        })
+        .collect())
 }
 
 fn to_person(row: Row) -> PersonRow {
@@ -142,29 +218,17 @@ fn to_person(row: Row) -> PersonRow {
         name: row.name,
         email: row.email,
         role: Role::parse(&row.role).unwrap_or(Role::Member),
+        groups: Vec::new(),
+        avatar: row
+            .avatar_version
+            .filter(|_| is_member)
+            .map(|version| format!("/avatars/{}?v={version}", row.id)),
         status,
         invited_by: row.invited_by,
         invited_at: if is_member { None } else { row.since },
         expires_at: row.expires_at,
         delivery: row.delivery,
     }
-}
-
-/// `{p}` becomes `?` on SQLite and `$1`, `$2`… on PostgreSQL, in order.
-fn placeholders(sql: &str, backend: DbBackend) -> String {
-    let mut out = String::with_capacity(sql.len());
-    let mut n = 0;
-    for (i, part) in sql.split("{p}").enumerate() {
-        if i > 0 {
-            n += 1;
-            match backend {
-                DbBackend::Postgres => out.push_str(&format!("${n}")),
-                _ => out.push('?'),
-            }
-        }
-        out.push_str(part);
-    }
-    out
 }
 
 /// Searches are literal: `%` and `_` typed by the admin match themselves.
@@ -177,18 +241,6 @@ fn escape_like(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn placeholders_follow_the_backend() {
-        assert_eq!(
-            placeholders("a = {p} AND b = {p}", DbBackend::Sqlite),
-            "a = ? AND b = ?"
-        );
-        assert_eq!(
-            placeholders("a = {p} AND b = {p}", DbBackend::Postgres),
-            "a = $1 AND b = $2"
-        );
-    }
 
     #[test]
     fn like_wildcards_typed_by_people_are_literal() {

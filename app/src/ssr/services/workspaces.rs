@@ -14,6 +14,14 @@ impl WorkspaceAccess {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
     }
+
+    /// `user_id` acting in this workspace.
+    pub fn actor(&self, user_id: i32) -> super::Actor {
+        super::Actor {
+            workspace_id: self.workspace.id,
+            user_id: Some(user_id),
+        }
+    }
 }
 
 pub async fn find_by_slug(

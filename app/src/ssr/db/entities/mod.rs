@@ -1,7 +1,14 @@
 pub mod audit_log;
+pub mod avatar;
+pub mod group;
+pub mod import_batch;
+pub mod import_row;
 pub mod invitation;
+pub mod invitation_group;
 pub mod membership;
+pub mod membership_group;
 pub mod outbox;
+pub mod person_index;
 pub mod session;
 pub mod setup_token;
 pub mod user;

@@ -3,6 +3,10 @@ use sea_orm_migration::prelude::*;
 mod m20261123_000001_foundation;
 mod m20261123_000002_invitations;
 mod m20261123_000003_people_indexes;
+mod m20261123_000004_groups;
+mod m20261123_000005_avatars;
+mod m20261123_000006_people_index;
+mod m20261123_000007_imports;
 
 pub struct Migrator;
 
@@ -13,6 +17,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_foundation::Migration),
             Box::new(m20261123_000002_invitations::Migration),
             Box::new(m20261123_000003_people_indexes::Migration),
+            Box::new(m20261123_000004_groups::Migration),
+            Box::new(m20261123_000005_avatars::Migration),
+            Box::new(m20261123_000006_people_index::Migration),
+            Box::new(m20261123_000007_imports::Migration),
         ]
     }
 }

@@ -1,0 +1,254 @@
+//! Before "Upload users": where the file's people stand in the workspace
+//! (checked on the server, in chunks), what to do with each kind of conflict,
+//! and whether role and groups come from the file or are the same for all.
+use super::import_preview::CheckedSignal;
+use crate::api::groups::list_groups;
+use crate::api::imports::{check_import, ConflictChoices, WorkspaceMatch};
+use crate::domain::{GroupName, Role};
+use leptos::prelude::*;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+/// Addresses per `check_import` call (the server takes up to 5,000).
+const CHECK_CHUNK: usize = 2_000;
+
+/// The admin's choices, read when the upload starts.
+#[derive(Clone, Copy)]
+pub struct UploadChoices {
+    pub resend_pending: RwSignal<bool>,
+    pub create_groups: RwSignal<bool>,
+    pub same_for_all: RwSignal<bool>,
+    pub role_for_all: RwSignal<Role>,
+    pub groups_for_all: RwSignal<String>,
+    /// Row number → where that person stands; filled by `check_workspace`.
+    pub matches: RwSignal<HashMap<usize, WorkspaceMatch>>,
+    /// Group keys the workspace has; None until known.
+    pub existing_groups: RwSignal<Option<HashSet<String>>>,
+    pub check_error: RwSignal<Option<String>>,
+}
+
+impl UploadChoices {
+    pub fn new() -> Self {
+        Self {
+            resend_pending: RwSignal::new(false),
+            create_groups: RwSignal::new(false),
+            same_for_all: RwSignal::new(false),
+            role_for_all: RwSignal::new(Role::Member),
+            groups_for_all: RwSignal::new(String::new()),
+            matches: RwSignal::new(HashMap::new()),
+            existing_groups: RwSignal::new(None),
+            check_error: RwSignal::new(None),
+        }
+    }
+
+    pub fn conflicts(&self) -> ConflictChoices {
+        ConflictChoices {
+            resend_pending: self.resend_pending.get_untracked(),
+            create_groups: self.create_groups.get_untracked(),
+        }
+    }
+
+    /// The groups for everyone, when that was chosen and they are valid.
+    pub fn override_groups(&self) -> Option<Result<Vec<String>, String>> {
+        self.same_for_all.get().then(|| {
+            self.groups_for_all.with(|text| {
+                GroupName::parse_list(text)
+                    .map(|names| names.iter().map(|n| n.as_str().to_owned()).collect())
+                    .map_err(|e| e.0)
+            })
+        })
+    }
+}
+
+/// Asks the server where each ready row's person stands, and which groups
+/// exist. Runs in the browser after a file is checked.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+pub async fn check_workspace(slug: String, checked: CheckedSignal, choices: UploadChoices) {
+    choices.check_error.set(None);
+    choices.matches.set(HashMap::new());
+    let rows: Vec<(usize, String)> = checked.with_untracked(|c| match c {
+        Some(Ok(file)) => file
+            .candidates
+            .iter()
+            .filter(|c| c.is_ready())
+            .map(|c| (c.row, c.email.clone()))
+            .collect(),
+        _ => Vec::new(),
+    });
+    match list_groups(slug.clone()).await {
+        Ok(groups) => choices.existing_groups.set(Some(
+            groups
+                .iter()
+                .filter_map(|g| GroupName::parse(&g.name).ok().map(|n| n.key()))
+                .collect(),
+        )),
+        Err(error) => choices.check_error.set(Some(error.to_string())),
+    }
+    let mut found = HashMap::with_capacity(rows.len());
+    for chunk in rows.chunks(CHECK_CHUNK) {
+        let emails = chunk.iter().map(|(_, e)| e.clone()).collect();
+        match check_import(slug.clone(), emails).await {
+            Ok(answers) => {
+                found.extend(chunk.iter().map(|(row, _)| *row).zip(answers));
+            }
+            Err(error) => {
+                choices.check_error.set(Some(error.to_string()));
+                return;
+            }
+        }
+    }
+    choices.matches.set(found);
+}
+
+pub fn match_label(m: WorkspaceMatch) -> &'static str {
+    match m {
+        WorkspaceMatch::New => "New",
+        WorkspaceMatch::Member => "Already a member",
+        WorkspaceMatch::Archived => "Archived member",
+        WorkspaceMatch::Pending => "Invitation open",
+        WorkspaceMatch::Expired => "Invitation expired",
+    }
+}
+
+#[component]
+pub fn WorkspaceCheck(checked: CheckedSignal, choices: UploadChoices) -> impl IntoView {
+    let tally = Memo::new(move |_| {
+        choices.matches.with(|m| {
+            let mut counts: BTreeMap<u8, usize> = BTreeMap::new();
+            for kind in m.values() {
+                *counts.entry(*kind as u8).or_default() += 1;
+            }
+            let n = |k: WorkspaceMatch| counts.get(&(k as u8)).copied().unwrap_or(0);
+            [
+                n(WorkspaceMatch::New),
+                n(WorkspaceMatch::Member),
+                n(WorkspaceMatch::Archived),
+                n(WorkspaceMatch::Pending),
+                n(WorkspaceMatch::Expired),
+            ]
+        })
+    });
+    // Groups named by ready rows (or chosen for everyone) that do not exist.
+    let unknown_groups = Memo::new(move |_| {
+        let existing = choices.existing_groups.get()?;
+        let named: Vec<String> = match choices.override_groups() {
+            Some(Ok(list)) => list,
+            Some(Err(_)) => Vec::new(),
+            None => checked.with(|c| match c {
+                Some(Ok(file)) => file
+                    .candidates
+                    .iter()
+                    .filter(|c| c.is_ready())
+                    .flat_map(|c| c.groups.iter().cloned())
+                    .collect(),
+                _ => Vec::new(),
+            }),
+        };
+        let mut missing: BTreeMap<String, String> = BTreeMap::new();
+        for name in named {
+            if let Ok(parsed) = GroupName::parse(&name) {
+                if !existing.contains(&parsed.key()) {
+                    missing.entry(parsed.key()).or_insert(name);
+                }
+            }
+        }
+        Some(missing.into_values().collect::<Vec<_>>())
+    });
+    let summary = move || {
+        let [new, member, archived, pending, expired] = tally.get();
+        if new + member + archived + pending + expired == 0 {
+            return "Checking the file against the workspace…".to_owned();
+        }
+        format!(
+            "In this workspace: {new} new · {member} already members · {archived} archived · {pending} with an open invitation · {expired} with an expired invitation."
+        )
+    };
+    view! {
+        <section class="workspace-check" aria-label="Check against the workspace">
+            <p role="status">{summary}</p>
+            {move || choices.check_error.get().map(|e| view! { <p class="alert" role="alert">{e}</p> })}
+            {move || {
+                let [_, member, archived, _, expired] = tally.get();
+                (member + archived > 0).then(|| view! {
+                    <p class="hint">{format!("{} already in the workspace (members or archived) will be skipped.", member + archived)}</p>
+                }).into_iter().chain((expired > 0).then(|| view! {
+                    <p class="hint">{format!("{expired} with an expired invitation will be invited again with a new link.")}</p>
+                })).collect_view()
+            }}
+            {move || (tally.get()[3] > 0).then(|| view! {
+                <fieldset class="choice">
+                    <legend>"People with an open invitation"</legend>
+                    <div class="field checkbox">
+                        <input id="skip-pending" type="radio" name="pending" prop:checked=move || !choices.resend_pending.get()
+                            on:change=move |_| choices.resend_pending.set(false)/>
+                        <label for="skip-pending">"Skip them"</label>
+                    </div>
+                    <div class="field checkbox">
+                        <input id="resend-pending" type="radio" name="pending" prop:checked=move || choices.resend_pending.get()
+                            on:change=move |_| choices.resend_pending.set(true)/>
+                        <label for="resend-pending">"Send them a new link (the old one stops working)"</label>
+                    </div>
+                </fieldset>
+            })}
+            {move || unknown_groups.get().filter(|g| !g.is_empty()).map(|groups| view! {
+                <div class="field checkbox">
+                    <input id="create-groups" type="checkbox" prop:checked=move || choices.create_groups.get()
+                        on:change=move |ev| choices.create_groups.set(event_target_checked(&ev))/>
+                    <label for="create-groups">{format!("Create the groups that do not exist yet: {}", groups.join(", "))}</label>
+                </div>
+                <p class="hint">"Otherwise the rows naming them are not imported."</p>
+            })}
+        </section>
+    }
+    .into_any()
+}
+
+/// Role and groups from the file, or one role and group set for everyone.
+#[component]
+pub fn PermissionsChoice(choices: UploadChoices) -> impl IntoView {
+    let groups_error = move || match choices.override_groups() {
+        Some(Err(message)) => Some(message),
+        _ => None,
+    };
+    view! {
+        <fieldset class="choice">
+            <legend>"Role and groups"</legend>
+            <div class="field checkbox">
+                <input id="permissions-from-file" type="radio" name="permissions" prop:checked=move || !choices.same_for_all.get()
+                    on:change=move |_| choices.same_for_all.set(false)/>
+                <label for="permissions-from-file">"From the file"</label>
+            </div>
+            <div class="field checkbox">
+                <input id="permissions-same" type="radio" name="permissions" prop:checked=move || choices.same_for_all.get()
+                    on:change=move |_| choices.same_for_all.set(true)/>
+                <label for="permissions-same">"The same for everyone"</label>
+            </div>
+            {move || choices.same_for_all.get().then(|| view! {
+                <div class="inline-fields">
+                    <div class="field">
+                        <label for="role-for-all">"Role for everyone"</label>
+                        <select id="role-for-all" on:change=move |ev| {
+                            if let Ok(role) = Role::parse(&event_target_value(&ev)) {
+                                choices.role_for_all.set(role);
+                            }
+                        }>
+                            {Role::ALL.into_iter().map(|role| view! {
+                                <option value=role.as_str() selected=move || choices.role_for_all.get() == role>{role.label()}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="groups-for-all">"Groups for everyone"</label>
+                        <input id="groups-for-all" type="text" list="group-choices" placeholder="Sales, Berlin"
+                            aria-invalid=move || groups_error().is_some().then_some("true")
+                            aria-describedby="groups-for-all-error"
+                            prop:value=move || choices.groups_for_all.get()
+                            on:input=move |ev| choices.groups_for_all.set(event_target_value(&ev))/>
+                        <p id="groups-for-all-error" class="field-error">{groups_error}</p>
+                    </div>
+                </div>
+            })}
+        </fieldset>
+    }
+    .into_any()
+}

@@ -1,0 +1,430 @@
+//! "Upload file": the file is read, checked and previewed in the browser with
+//! the import pipeline, then committed in chunks with a progress bar.
+#[cfg(feature = "hydrate")]
+use super::import_choices::check_workspace;
+use super::import_choices::{PermissionsChoice, UploadChoices, WorkspaceCheck};
+use super::import_preview::ImportPreview;
+use super::UsersPageEvents;
+use crate::api::imports::{
+    import_chunk, import_settings, start_import, ImportRow, RowOutcomeKind, UploadSettings,
+};
+use crate::import::export::{
+    rejected_rows_csv, RejectedRow, TEMPLATE_CSV_NAME, TEMPLATE_XLSX_NAME,
+};
+use crate::import::{
+    self, Candidate, FileKind, ImportError, ImportLimits, ReadOptions, RowDefaults,
+};
+use leptos::prelude::*;
+
+/// Rows sent per server call.
+pub const CHUNK_ROWS: usize = 1_000;
+
+/// A checked file, ready to preview and upload.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckedFile {
+    pub name: String,
+    pub detected: String,
+    pub candidates: Vec<Candidate>,
+}
+
+impl CheckedFile {
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    pub fn check(bytes: &[u8], name: &str, limits: &ImportLimits) -> Result<Self, ImportError> {
+        let (file, table, _mapping, candidates) = import::run(
+            bytes,
+            name,
+            &ReadOptions::default(),
+            limits,
+            &RowDefaults::default(),
+        )?;
+        let sheet = file
+            .sheets
+            .get(file.best_sheet())
+            .map(|s| s.name.clone())
+            .unwrap_or_default();
+        let detected = match file.kind {
+            FileKind::Delimited => format!(
+                "Text file, {}, separated by {}; header on row {}.",
+                file.encoding.map(|e| e.label()).unwrap_or("UTF-8"),
+                match file.delimiter {
+                    Some(b';') => "semicolons",
+                    Some(b'\t') => "tabs",
+                    Some(b'|') => "vertical bars",
+                    _ => "commas",
+                },
+                table.header_row
+            ),
+            _ => format!(
+                "Workbook, sheet “{sheet}”; header on row {}.",
+                table.header_row
+            ),
+        };
+        Ok(Self {
+            name: name.to_owned(),
+            detected,
+            candidates,
+        })
+    }
+
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let errors = self.candidates.iter().filter(|c| !c.is_ready()).count();
+        let warnings = self
+            .candidates
+            .iter()
+            .filter(|c| c.is_ready() && c.has_warnings())
+            .count();
+        (self.candidates.len() - errors, warnings, errors)
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Tally {
+    invited: usize,
+    skipped: usize,
+    failed: usize,
+}
+
+/// What an upload shows while it runs and when it ends.
+#[derive(Clone, Copy)]
+struct UploadSignals {
+    checked: RwSignal<Option<Result<CheckedFile, ImportError>>>,
+    send_email: RwSignal<bool>,
+    progress: RwSignal<Option<(usize, usize)>>,
+    cancelled: RwSignal<bool>,
+    result: RwSignal<Option<String>>,
+    /// Rows not imported, for "Download rejected rows".
+    rejected: RwSignal<Vec<RejectedRow>>,
+    choices: UploadChoices,
+    events: UsersPageEvents,
+}
+
+/// Sends the ready rows in chunks; runs in the browser.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+async fn run_upload(slug: String, ui: UploadSignals) {
+    let UploadSignals {
+        checked,
+        send_email,
+        progress,
+        cancelled,
+        result,
+        rejected,
+        choices,
+        events,
+    } = ui;
+    let Some(file) = checked.get_untracked().and_then(Result::ok) else {
+        return;
+    };
+    let same_for_all = match choices.override_groups() {
+        Some(Ok(groups)) => Some((choices.role_for_all.get_untracked(), groups)),
+        Some(Err(message)) => {
+            result.set(Some(format!("Groups for everyone: {message}")));
+            return;
+        }
+        None => None,
+    };
+    let ready: Vec<ImportRow> = file
+        .candidates
+        .iter()
+        .filter(|c| c.is_ready())
+        .map(|c| {
+            let (role, groups) = match &same_for_all {
+                Some((role, groups)) => (*role, groups.clone()),
+                None => (c.role, c.groups.clone()),
+            };
+            ImportRow {
+                row: c.row,
+                email: c.email.clone(),
+                name: c.name.clone(),
+                role,
+                groups,
+                metadata: c.metadata.clone(),
+            }
+        })
+        .collect();
+    let mut refused: Vec<RejectedRow> = file
+        .candidates
+        .iter()
+        .filter(|c| !c.is_ready())
+        .map(|c| RejectedRow {
+            cells: c.wire_cells(),
+            reason: c.error_summary(),
+        })
+        .collect();
+    let by_row: std::collections::HashMap<usize, &Candidate> =
+        file.candidates.iter().map(|c| (c.row, c)).collect();
+    let mut tally = Tally {
+        failed: refused.len(),
+        ..Tally::default()
+    };
+    rejected.set(Vec::new());
+    cancelled.set(false);
+    result.set(None);
+    progress.set(Some((0, ready.len())));
+    let total = u32::try_from(file.candidates.len()).unwrap_or(u32::MAX);
+    let batch = match start_import(
+        slug.clone(),
+        file.name.clone(),
+        total,
+        u32::try_from(refused.len()).unwrap_or(u32::MAX),
+        send_email.get_untracked(),
+    )
+    .await
+    {
+        Ok(batch) => batch,
+        Err(error) => {
+            progress.set(None);
+            result.set(Some(error.to_string()));
+            return;
+        }
+    };
+    let mut sent = 0;
+    for chunk in ready.chunks(CHUNK_ROWS) {
+        if cancelled.get_untracked() {
+            break;
+        }
+        // A chunk that fails in transit is sent again: the server answers
+        // rows it already committed from its record.
+        let mut outcome =
+            import_chunk(slug.clone(), batch, chunk.to_vec(), choices.conflicts()).await;
+        if outcome.is_err() {
+            outcome = import_chunk(slug.clone(), batch, chunk.to_vec(), choices.conflicts()).await;
+        }
+        match outcome {
+            Ok(outcomes) => {
+                for o in outcomes {
+                    match o.kind {
+                        RowOutcomeKind::Invited | RowOutcomeKind::Resent => tally.invited += 1,
+                        RowOutcomeKind::Skipped(_) => tally.skipped += 1,
+                        RowOutcomeKind::Failed(reason) => {
+                            tally.failed += 1;
+                            if let Some(c) = by_row.get(&o.row) {
+                                refused.push(RejectedRow {
+                                    cells: c.wire_cells(),
+                                    reason,
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+            Err(error) => {
+                result.set(Some(format!("Stopped: {error}")));
+                break;
+            }
+        }
+        sent += chunk.len();
+        progress.set(Some((sent, ready.len())));
+    }
+    progress.set(None);
+    rejected.set(refused);
+    let line = format!(
+        "{} invited · {} skipped · {} failed{}",
+        tally.invited,
+        tally.skipped,
+        tally.failed,
+        if cancelled.get_untracked() {
+            " (cancelled)"
+        } else {
+            ""
+        }
+    );
+    events.done(line.clone());
+    result.update(|r| {
+        if r.is_none() {
+            *r = Some(line);
+        }
+    });
+}
+
+#[component]
+pub fn UploadTab(slug: String) -> impl IntoView {
+    let events = expect_context::<UsersPageEvents>();
+    let checked = RwSignal::new(None::<Result<CheckedFile, ImportError>>);
+    let problems_only = RwSignal::new(false);
+    let send_email = RwSignal::new(true);
+    // Until the server answers: the defaults, and mail on.
+    let settings = RwSignal::new(None::<UploadSettings>);
+    let switch_touched = RwSignal::new(false);
+    let progress = RwSignal::new(None::<(usize, usize)>);
+    let cancelled = RwSignal::new(false);
+    let result = RwSignal::new(None::<String>);
+    let rejected = RwSignal::new(Vec::<RejectedRow>::new());
+    let choices = UploadChoices::new();
+
+    let slug_for_check = slug.clone();
+    let on_file = move |ev: leptos::ev::Event| {
+        result.set(None);
+        #[cfg(feature = "hydrate")]
+        {
+            use web_sys::wasm_bindgen::JsCast;
+            let Some(input) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let Some(file) = input.files().and_then(|files| files.get(0)) else {
+                checked.set(None);
+                return;
+            };
+            let slug_for_check = slug_for_check.clone();
+            leptos::task::spawn_local(async move {
+                let name = file.name();
+                let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await;
+                let bytes = buffer
+                    .map(|b| js_sys::Uint8Array::new(&b).to_vec())
+                    .unwrap_or_default();
+                let limits = settings
+                    .get_untracked()
+                    .map(|s| s.limits)
+                    .unwrap_or_default();
+                let outcome = CheckedFile::check(&bytes, &name, &limits);
+                let usable = outcome.is_ok();
+                checked.set(Some(outcome));
+                if usable {
+                    check_workspace(slug_for_check, checked, choices).await;
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, &slug_for_check);
+    };
+
+    // In the browser only (effects do not run on the server): the limits
+    // and whether a mail server is set up, which decides the switch.
+    Effect::new({
+        let slug = slug.clone();
+        move |loaded: Option<()>| {
+            if loaded.is_none() {
+                let slug = slug.clone();
+                leptos::task::spawn_local(async move {
+                    if let Ok(answer) = import_settings(slug).await {
+                        // The admin's own choice wins over the default.
+                        if !switch_touched.get_untracked() {
+                            send_email.set(answer.smtp_configured);
+                        }
+                        settings.set(Some(answer));
+                    }
+                });
+            }
+        }
+    });
+
+    // Only a new file (not an edit) redraws the preview.
+    let loaded = Memo::new(move |_| {
+        checked.with(|c| {
+            c.as_ref()
+                .map(|r| r.as_ref().map(|f| f.detected.clone()).map_err(Clone::clone))
+        })
+    });
+    let counts = Memo::new(move |_| {
+        checked.with(|c| {
+            c.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .map(CheckedFile::counts)
+        })
+    });
+    let counts_line = move || {
+        counts.get().map(|(ready, warnings, errors)| {
+            format!("{ready} ready · {warnings} with warnings · {errors} with errors")
+        })
+    };
+    let edit_status = RwSignal::new(String::new());
+
+    let ui = UploadSignals {
+        checked,
+        send_email,
+        progress,
+        cancelled,
+        result,
+        rejected,
+        choices,
+        events,
+    };
+    let start_upload = move |_| {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(run_upload(slug.clone(), ui));
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (&slug, ui);
+    };
+
+    view! {
+        <p class="template-links">
+            <a href=format!("/templates/{TEMPLATE_CSV_NAME}") download=TEMPLATE_CSV_NAME>"Download template"</a>
+            " (CSV) · "
+            <a href=format!("/templates/{TEMPLATE_XLSX_NAME}") download=TEMPLATE_XLSX_NAME>"Excel version"</a>
+            ": columns Email, Name, Role, Groups (separated by |) and Metadata (JSON)."
+        </p>
+        <div class="field">
+            <label for="import-file">"Choose a CSV or Excel file"</label>
+            <p class="hint" id="import-file-hint">"CSV, TSV, TXT, XLSX, XLS or ODS, up to 50 MB and 100,000 rows. The first row with an email column is the header."</p>
+            <input id="import-file" type="file" aria-describedby="import-file-hint"
+                accept=".csv,.tsv,.txt,.xlsx,.xls,.ods,text/csv" on:change=on_file/>
+        </div>
+        {move || loaded.get().map(|outcome| match outcome {
+            Err(error) => view! { <p class="alert" role="alert">{error.to_string()}</p> }.into_any(),
+            Ok(detected) => {
+                view! {
+                    <p class="hint">{detected}</p>
+                    <p role="status" class="import-counts">{counts_line}</p>
+                    <div class="field checkbox">
+                        <input id="problems-only" type="checkbox" prop:checked=move || problems_only.get()
+                            on:change=move |ev| problems_only.set(event_target_checked(&ev))/>
+                        <label for="problems-only">"Show only rows with problems"</label>
+                    </div>
+                    <ImportPreview checked problems_only status=edit_status matches=choices.matches/>
+                    <p role="status" class="hint">{move || edit_status.get()}</p>
+                    <WorkspaceCheck checked choices/>
+                    <PermissionsChoice choices/>
+                }
+                .into_any()
+            }
+        })}
+        <div class="field checkbox">
+            <input id="send-emails" type="checkbox" role="switch" prop:checked=move || send_email.get()
+                aria-describedby=move || settings.get().is_some_and(|s| !s.smtp_configured).then_some("send-emails-hint")
+                on:change=move |ev| {
+                    switch_touched.set(true);
+                    send_email.set(event_target_checked(&ev));
+                }/>
+            <label for="send-emails">"Send invitation emails"</label>
+        </div>
+        {move || (settings.get().is_some_and(|s| !s.smtp_configured)).then(|| view! {
+            <p class="hint" id="send-emails-hint">
+                "No mail server is set up (SMTP_URL), so invitation emails would only be written to files on the server. "
+                "Leave this off and share each person’s link with “Copy invite link” in the users table."
+            </p>
+        })}
+        {move || progress.get().map(|(done, total)| view! {
+            <label for="upload-progress">{format!("Uploading: {done} of {total} rows")}</label>
+            <progress id="upload-progress" max=total value=done></progress>
+            <button type="button" class="secondary" on:click=move |_| cancelled.set(true)>"Cancel upload"</button>
+        })}
+        <button type="button" class="primary"
+            disabled=move || {
+                progress.get().is_some()
+                    || counts.get().is_none_or(|(ready, _, _)| ready == 0)
+                    || matches!(choices.override_groups(), Some(Err(_)))
+            }
+            on:click=start_upload>
+            "Upload users"
+        </button>
+        {move || result.get().map(|line| view! { <p class="import-result" role="status">{line}</p> })}
+        {move || (!rejected.with(Vec::is_empty)).then(|| {
+            let download = move |_| {
+                let name = checked.with_untracked(|c| match c {
+                    Some(Ok(file)) => file.name.clone(),
+                    _ => String::new(),
+                });
+                let stem = name.rsplit_once('.').map_or(name.as_str(), |(stem, _)| stem).to_owned();
+                let bytes = rejected.with_untracked(|rows| rejected_rows_csv(rows));
+                super::save_file::save_file(&format!("{stem}-rejected-rows.csv"), "text/csv", &bytes);
+            };
+            view! {
+                <button type="button" class="secondary" on:click=download>
+                    {move || format!("Download rejected rows ({})", rejected.with(Vec::len))}
+                </button>
+            }
+        })}
+    }
+}

@@ -1,0 +1,108 @@
+//! The bulk import pipeline: bytes of a CSV/TSV/TXT or XLSX/XLS/ODS file in,
+//! checked invitation candidates out. Pure (no I/O, no clock): the browser runs
+//! it to preview, the server runs it again on what the browser sends.
+//!
+//! read (`read`) → decode and split (`decode`, `delimited`, `workbook`) →
+//! find the header row (`table`) → map columns (`mapping`) → validate rows
+//! (`validate`).
+mod decode;
+mod delimited;
+pub mod export;
+mod mapping;
+mod read;
+mod table;
+mod validate;
+mod workbook;
+
+pub use decode::TextEncoding;
+pub use mapping::{guess_mapping, ColumnMapping, Target};
+pub use read::{read, FileKind, ReadFile, ReadOptions, Sheet};
+pub use table::{find_table, SourceRow, Table};
+pub use validate::{
+    edit, flag_duplicates, validate, validate_row, Candidate, Problem, RowDefaults, Severity,
+};
+
+use serde::{Deserialize, Serialize};
+
+/// Bounds checked before any heavy work. Settings on the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportLimits {
+    pub max_bytes: usize,
+    pub max_rows: usize,
+}
+
+impl Default for ImportLimits {
+    fn default() -> Self {
+        Self {
+            max_bytes: 50 * 1024 * 1024,
+            max_rows: 100_000,
+        }
+    }
+}
+
+/// Why a whole file cannot be imported. Row problems are `Problem`s instead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum ImportError {
+    #[error("The file is {size_mb} MB; the limit is {limit_mb} MB.")]
+    TooLarge { size_mb: usize, limit_mb: usize },
+    #[error(
+        "The file has more than {limit} rows; the limit is {limit}. Split it into smaller files."
+    )]
+    TooManyRows { limit: usize },
+    #[error("The file is empty.")]
+    Empty,
+    #[error("This workbook would expand to more than {limit_mb} MB when opened (or is compressed suspiciously well), so it was not opened. Save it again from your spreadsheet program, or export it as CSV.")]
+    WorkbookTooLarge { limit_mb: usize },
+    #[error("This file could not be read as a spreadsheet ({detail}). It may be damaged or truncated; export it again, or save it as CSV.")]
+    BadWorkbook { detail: String },
+    #[error("This file type is not supported. Use CSV, TSV, TXT, XLSX, XLS or ODS.")]
+    UnsupportedType,
+    #[error("No rows with an email address column were found. The first row should name the columns, such as Name and Email.")]
+    NoHeader,
+}
+
+/// The columns of a row as the browser sends it to be committed:
+/// email, name, role, groups (`|`-separated), metadata (JSON). The server
+/// checks those rows with `validate_row` and this mapping.
+pub fn wire_mapping() -> Vec<ColumnMapping> {
+    [
+        ("Email", Target::Email),
+        ("Name", Target::Name),
+        ("Role", Target::Role),
+        ("Groups", Target::Groups),
+        ("Metadata", Target::Metadata),
+    ]
+    .into_iter()
+    .enumerate()
+    .map(|(column, (header, target))| ColumnMapping {
+        column,
+        header: header.to_owned(),
+        target,
+        default: None,
+    })
+    .collect()
+}
+
+/// Everything the pipeline produces for one file, ready to preview.
+pub fn run(
+    bytes: &[u8],
+    file_name: &str,
+    options: &ReadOptions,
+    limits: &ImportLimits,
+    defaults: &RowDefaults,
+) -> Result<(ReadFile, Table, Vec<ColumnMapping>, Vec<Candidate>), ImportError> {
+    let file = read(bytes, file_name, options, limits)?;
+    let sheet = file
+        .sheets
+        .get(options.sheet.unwrap_or_else(|| file.best_sheet()))
+        .ok_or(ImportError::Empty)?;
+    let table = find_table(sheet).ok_or(ImportError::NoHeader)?;
+    if table.rows.len() > limits.max_rows {
+        return Err(ImportError::TooManyRows {
+            limit: limits.max_rows,
+        });
+    }
+    let mapping = guess_mapping(&table.headers);
+    let candidates = validate(&table, &mapping, defaults);
+    Ok((file, table, mapping, candidates))
+}

@@ -1,0 +1,402 @@
+//! Each row becomes a candidate invitation, with every problem named by row,
+//! column and reason. Errors block a row; warnings do not.
+use super::mapping::{ColumnMapping, Target};
+use super::table::{SourceRow, Table};
+use crate::domain::{DisplayName, Email, GroupName, Metadata, Role};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    /// The column's header as in the file.
+    pub column: String,
+    pub message: String,
+    pub severity: Severity,
+    /// Set on "the same address as row N" problems, which depend on the
+    /// other rows and are worked out again after an edit.
+    pub duplicate_of: Option<usize>,
+}
+
+/// Used when the file has no value.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RowDefaults {
+    /// Member when None.
+    pub role: Option<Role>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Candidate {
+    pub row: usize,
+    /// As written to (domain in punycode), or the cell's text when invalid.
+    pub email: String,
+    pub email_key: Option<String>,
+    pub name: Option<String>,
+    pub role: Role,
+    pub groups: Vec<String>,
+    pub metadata: Map<String, Value>,
+    pub problems: Vec<Problem>,
+    /// For a row with errors: its cells as written, in `wire_mapping`
+    /// order, so it can be shown, fixed and exported as it was.
+    pub source: Option<Box<[String; 5]>>,
+}
+
+impl Candidate {
+    pub fn is_ready(&self) -> bool {
+        !self.problems.iter().any(|p| p.severity == Severity::Error)
+    }
+
+    pub fn has_warnings(&self) -> bool {
+        self.problems
+            .iter()
+            .any(|p| p.severity == Severity::Warning)
+    }
+
+    /// Email, name, role, groups, metadata as text in `wire_mapping` order:
+    /// what the admin edits, and what a rejected-rows file holds.
+    pub fn wire_cells(&self) -> [String; 5] {
+        if let Some(source) = &self.source {
+            return (**source).clone();
+        }
+        [
+            self.email.clone(),
+            self.name.clone().unwrap_or_default(),
+            self.role.label().to_owned(),
+            self.groups.join("|"),
+            if self.metadata.is_empty() {
+                String::new()
+            } else {
+                Value::Object(self.metadata.clone()).to_string()
+            },
+        ]
+    }
+
+    /// "Column: message; …" for every error.
+    pub fn error_summary(&self) -> String {
+        self.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .map(|p| format!("{}: {}", p.column, p.message))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// Replaces row `index` with the admin's corrected cells (in `wire_mapping`
+/// order), checked with the same code as the file, then works out the
+/// duplicates again.
+pub fn edit(
+    candidates: &mut [Candidate],
+    index: usize,
+    cells: [String; 5],
+    defaults: &RowDefaults,
+) {
+    let Some(candidate) = candidates.get_mut(index) else {
+        return;
+    };
+    let row = SourceRow {
+        number: candidate.row,
+        cells: cells.to_vec(),
+    };
+    *candidate = validate_row(&row, &super::wire_mapping(), defaults);
+    flag_duplicates(candidates, "Email");
+}
+
+/// Every data row, then duplicates across rows (the first is kept).
+pub fn validate(
+    table: &Table,
+    mapping: &[ColumnMapping],
+    defaults: &RowDefaults,
+) -> Vec<Candidate> {
+    let mut candidates: Vec<Candidate> = table
+        .rows
+        .iter()
+        .map(|row| validate_row(row, mapping, defaults))
+        .collect();
+    let email_column = mapping
+        .iter()
+        .find(|m| m.target == Target::Email)
+        .map_or("Email", |m| m.header.as_str());
+    flag_duplicates(&mut candidates, email_column);
+    candidates
+}
+
+/// The value of the first column mapped to `target`, or its default.
+fn value<'a>(
+    row: &'a SourceRow,
+    mapping: &'a [ColumnMapping],
+    target: &Target,
+) -> Option<(&'a str, &'a str)> {
+    let column = mapping.iter().find(|m| &m.target == target)?;
+    let cell = row.cells.get(column.column).map(|c| c.trim()).unwrap_or("");
+    let text = if cell.is_empty() {
+        column.default.as_deref().map(str::trim).unwrap_or("")
+    } else {
+        cell
+    };
+    Some((column.header.as_str(), text))
+}
+
+pub fn validate_row(
+    row: &SourceRow,
+    mapping: &[ColumnMapping],
+    defaults: &RowDefaults,
+) -> Candidate {
+    let mut problems = Vec::new();
+    let mut error = |column: &str, message: String| {
+        problems.push(Problem {
+            column: column.to_owned(),
+            message,
+            severity: Severity::Error,
+            duplicate_of: None,
+        })
+    };
+
+    let (email_column, email_text) = value(row, mapping, &Target::Email).unwrap_or(("Email", ""));
+    let (email, email_key) = match Email::parse_cell(email_text) {
+        Ok(email) => (email.as_str().to_owned(), Some(email.key().to_owned())),
+        Err(e) => {
+            error(email_column, e.0);
+            (email_text.to_owned(), None)
+        }
+    };
+
+    let name_parts: Vec<(&str, &str)> = [Target::Name, Target::FirstName, Target::LastName]
+        .iter()
+        .filter_map(|t| value(row, mapping, t))
+        .filter(|(_, text)| !text.is_empty())
+        .collect();
+    // A full-name column wins; otherwise first and last name joined.
+    let (name_column, joined) = match value(row, mapping, &Target::Name) {
+        Some((column, text)) if !text.is_empty() => (column, text.to_owned()),
+        _ => (
+            name_parts.first().map_or("Name", |(c, _)| c),
+            name_parts
+                .iter()
+                .map(|(_, t)| *t)
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+    };
+    let name = if joined.trim().is_empty() {
+        None
+    } else {
+        match DisplayName::parse(&joined) {
+            Ok(name) => Some(name.as_str().to_owned()),
+            Err(e) => {
+                error(name_column, e.0);
+                None
+            }
+        }
+    };
+
+    let role = match value(row, mapping, &Target::Role) {
+        Some((column, text)) if !text.is_empty() => Role::parse(text).unwrap_or_else(|e| {
+            error(column, e.0);
+            Role::Member
+        }),
+        _ => defaults.role.unwrap_or(Role::Member),
+    };
+
+    let groups = match value(row, mapping, &Target::Groups) {
+        Some((column, text)) => GroupName::parse_list(text)
+            .map(|names| names.iter().map(|n| n.as_str().to_owned()).collect())
+            .unwrap_or_else(|e| {
+                error(column, e.0);
+                Vec::new()
+            }),
+        None => Vec::new(),
+    };
+
+    let mut metadata = match value(row, mapping, &Target::Metadata) {
+        Some((column, text)) => match Metadata::parse(text) {
+            Ok(parsed) => match serde_json::from_str::<Value>(&parsed.to_json()) {
+                Ok(Value::Object(map)) => map,
+                _ => Map::new(),
+            },
+            Err(e) => {
+                error(column, e.0);
+                Map::new()
+            }
+        },
+        None => Map::new(),
+    };
+    for column in mapping {
+        if let Target::MetadataKey(key) = &column.target {
+            if let Some((_, text)) = value(row, std::slice::from_ref(column), &column.target) {
+                if !text.is_empty() {
+                    metadata.insert(key.clone(), Value::String(text.to_owned()));
+                }
+            }
+        }
+    }
+    if Value::Object(metadata.clone()).to_string().len() > Metadata::MAX_BYTES {
+        error(
+            "Metadata",
+            format!("Metadata can be at most {} KB.", Metadata::MAX_BYTES / 1024),
+        );
+    }
+
+    // Kept only for rows with errors (most rows have none).
+    let source = problems
+        .iter()
+        .any(|p| p.severity == Severity::Error)
+        .then(|| {
+            let text = |target: &Target| {
+                value(row, mapping, target)
+                    .map(|(_, t)| t.to_owned())
+                    .unwrap_or_default()
+            };
+            let metadata_text = match value(row, mapping, &Target::Metadata) {
+                Some((_, text)) if Metadata::parse(text).is_err() => text.to_owned(),
+                _ if metadata.is_empty() => String::new(),
+                _ => Value::Object(metadata.clone()).to_string(),
+            };
+            Box::new([
+                email_text.to_owned(),
+                joined.clone(),
+                text(&Target::Role),
+                text(&Target::Groups),
+                metadata_text,
+            ])
+        });
+    if name.is_none() && problems.is_empty() {
+        problems.push(Problem {
+            column: name_column.to_owned(),
+            message: "No name: they will choose one when they sign up.".into(),
+            severity: Severity::Warning,
+            duplicate_of: None,
+        });
+    }
+    Candidate {
+        row: row.number,
+        email,
+        email_key,
+        name,
+        role,
+        groups,
+        metadata,
+        problems,
+        source,
+    }
+}
+
+/// Marks every row whose address an earlier row has (the first is kept),
+/// replacing earlier marks. A removed or edited row can free its twin.
+pub fn flag_duplicates(candidates: &mut [Candidate], email_column: &str) {
+    let mut first_row: HashMap<String, usize> = HashMap::new();
+    for candidate in candidates.iter_mut() {
+        candidate.problems.retain(|p| p.duplicate_of.is_none());
+        let Some(key) = candidate.email_key.as_deref() else {
+            continue;
+        };
+        match first_row.get(key) {
+            Some(&first) => candidate.problems.push(Problem {
+                column: email_column.to_owned(),
+                message: format!("The same address as row {first}; only row {first} is kept."),
+                severity: Severity::Error,
+                duplicate_of: Some(first),
+            }),
+            None => {
+                first_row.insert(key.to_owned(), candidate.row);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::wire_mapping;
+
+    fn check(rows: &[[&str; 5]]) -> Vec<Candidate> {
+        let table = Table {
+            header_row: 1,
+            headers: wire_mapping().into_iter().map(|m| m.header).collect(),
+            rows: rows
+                .iter()
+                .enumerate()
+                .map(|(i, cells)| SourceRow {
+                    number: i + 2,
+                    cells: cells.iter().map(|c| (*c).to_owned()).collect(),
+                })
+                .collect(),
+        };
+        validate(&table, &wire_mapping(), &RowDefaults::default())
+    }
+
+    fn cells(values: [&str; 5]) -> [String; 5] {
+        values.map(str::to_owned)
+    }
+
+    #[test]
+    fn a_row_with_errors_keeps_its_cells_as_written() {
+        let rows = check(&[["not-an-email", "Eve", "Overlord", "Ops|Sales", "{oops"]]);
+        assert_eq!(
+            rows[0].wire_cells(),
+            cells(["not-an-email", "Eve", "Overlord", "Ops|Sales", "{oops"])
+        );
+        assert!(rows[0]
+            .error_summary()
+            .contains("Role: \"Overlord\" is not a role."));
+    }
+
+    #[test]
+    fn a_ready_row_gives_back_what_would_be_imported() {
+        let rows = check(&[[
+            "  EVE@Example.com ",
+            "Eve",
+            "admin",
+            "Ops, Sales",
+            r#"{"a":1}"#,
+        ]]);
+        assert!(rows[0].source.is_none());
+        assert_eq!(
+            rows[0].wire_cells(),
+            cells(["EVE@example.com", "Eve", "Admin", "Ops|Sales", r#"{"a":1}"#])
+        );
+    }
+
+    #[test]
+    fn fixing_a_cell_checks_the_row_again_and_frees_its_duplicate() {
+        let mut rows = check(&[
+            ["bad@", "A", "", "", ""],
+            ["b@example.com", "B", "", "", ""],
+            ["B@example.com", "C", "", "", ""],
+        ]);
+        assert!(!rows[0].is_ready());
+        assert!(!rows[2].is_ready(), "a duplicate of row 3");
+        edit(
+            &mut rows,
+            0,
+            cells(["a@example.com", "A", "", "", ""]),
+            &RowDefaults::default(),
+        );
+        assert!(rows[0].is_ready());
+        assert_eq!(rows[0].row, 2, "keeps its row number");
+        edit(
+            &mut rows,
+            1,
+            cells(["other@example.com", "B", "", "", ""]),
+            &RowDefaults::default(),
+        );
+        assert!(
+            rows[2].is_ready(),
+            "no longer a duplicate: {:?}",
+            rows[2].problems
+        );
+        edit(
+            &mut rows,
+            2,
+            cells(["A@example.com", "C", "", "", ""]),
+            &RowDefaults::default(),
+        );
+        assert_eq!(rows[2].problems[0].duplicate_of, Some(2));
+    }
+}

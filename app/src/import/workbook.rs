@@ -1,0 +1,163 @@
+//! Excel and OpenDocument workbooks via calamine. XLSX and ODS are zip files:
+//! their directory is checked before anything is inflated, so a zip bomb is
+//! refused with a message instead of taking the tab down.
+use super::read::{FileKind, Sheet};
+use super::ImportError;
+use calamine::{Data, DataRef, Ods, Reader, Xls, Xlsx};
+use std::io::Cursor;
+
+/// The most a workbook may expand to when unzipped.
+pub const MAX_EXPANDED_BYTES: u64 = 256 * 1024 * 1024;
+/// Spreadsheet XML compresses about 10:1; far beyond that is a bomb.
+const MAX_RATIO: u64 = 100;
+/// Cells past this column are ignored: no real list of people is that wide.
+pub const MAX_COLUMNS: usize = 256;
+
+fn bad(error: impl std::fmt::Display) -> ImportError {
+    ImportError::BadWorkbook {
+        detail: error.to_string(),
+    }
+}
+
+pub fn read(bytes: &[u8], kind: FileKind, max_rows: usize) -> Result<Vec<Sheet>, ImportError> {
+    if matches!(kind, FileKind::Xlsx | FileKind::Ods) {
+        check_zip(bytes)?;
+    }
+    match kind {
+        FileKind::Xlsx => read_xlsx(bytes, max_rows),
+        FileKind::Ods => {
+            let mut book: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(bad)?;
+            read_ranges(&mut book, max_rows)
+        }
+        FileKind::Xls => {
+            let mut book: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(bad)?;
+            read_ranges(&mut book, max_rows)
+        }
+        FileKind::Delimited => Err(ImportError::UnsupportedType),
+    }
+}
+
+/// Reads sizes from the zip directory only.
+fn check_zip(bytes: &[u8]) -> Result<(), ImportError> {
+    let too_large = ImportError::WorkbookTooLarge {
+        limit_mb: (MAX_EXPANDED_BYTES / (1024 * 1024)) as usize,
+    };
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(bad)?;
+    let mut total: u64 = 0;
+    for index in 0..archive.len() {
+        let entry = archive.by_index_raw(index).map_err(bad)?;
+        let size = entry.size();
+        total = total.saturating_add(size);
+        let ratio = size / entry.compressed_size().max(1);
+        if total > MAX_EXPANDED_BYTES || (size > 1024 * 1024 && ratio > MAX_RATIO) {
+            return Err(too_large);
+        }
+    }
+    Ok(())
+}
+
+/// Streams cells, so the memory used follows the cells present, never the
+/// sheet's claimed dimensions.
+fn read_xlsx(bytes: &[u8], max_rows: usize) -> Result<Vec<Sheet>, ImportError> {
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(bad)?;
+    let mut sheets = Vec::new();
+    for name in book.sheet_names() {
+        let mut reader = book.worksheet_cells_reader(&name).map_err(bad)?;
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        while let Some(cell) = reader.next_cell().map_err(bad)? {
+            let (row, column) = cell.get_position();
+            let (row, column) = (row as usize, column as usize);
+            if column >= MAX_COLUMNS {
+                continue;
+            }
+            let text = xlsx_text(cell.get_value());
+            if text.is_empty() {
+                continue;
+            }
+            if row >= max_rows {
+                return Err(ImportError::TooManyRows {
+                    limit: max_rows.saturating_sub(super::read::HEADER_SEARCH_ROWS),
+                });
+            }
+            place(&mut rows, row, column, text);
+        }
+        sheets.push(Sheet { name, rows });
+    }
+    Ok(sheets)
+}
+
+fn place(rows: &mut Vec<Vec<String>>, row: usize, column: usize, text: String) {
+    if rows.len() <= row {
+        rows.resize_with(row + 1, Vec::new);
+    }
+    let cells = &mut rows[row];
+    if cells.len() <= column {
+        cells.resize(column + 1, String::new());
+    }
+    cells[column] = text;
+}
+
+/// XLS and ODS, through calamine's ranges.
+fn read_ranges<'b, R>(book: &mut R, max_rows: usize) -> Result<Vec<Sheet>, ImportError>
+where
+    R: Reader<Cursor<&'b [u8]>>,
+    R::Error: std::fmt::Display,
+{
+    let mut sheets = Vec::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).map_err(bad)?;
+        let mut rows = Vec::new();
+        if let Some((top, left)) = range.start() {
+            let (top, left) = (top as usize, left as usize);
+            if top + range.height() > max_rows {
+                return Err(ImportError::TooManyRows {
+                    limit: max_rows.saturating_sub(super::read::HEADER_SEARCH_ROWS),
+                });
+            }
+            for (i, cells) in range.rows().enumerate() {
+                for (j, value) in cells
+                    .iter()
+                    .enumerate()
+                    .take(MAX_COLUMNS.saturating_sub(left))
+                {
+                    let text = data_text(value);
+                    if !text.is_empty() {
+                        place(&mut rows, top + i, left + j, text);
+                    }
+                }
+            }
+        }
+        sheets.push(Sheet { name, rows });
+    }
+    Ok(sheets)
+}
+
+fn xlsx_text(value: &DataRef<'_>) -> String {
+    match value {
+        DataRef::String(text) => text.trim().to_owned(),
+        DataRef::SharedString(text) => text.trim().to_owned(),
+        DataRef::Int(n) => n.to_string(),
+        DataRef::Float(f) => number_text(*f),
+        DataRef::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+        DataRef::DateTime(dt) => dt.to_string(),
+        DataRef::DateTimeIso(text) | DataRef::DurationIso(text) => text.clone(),
+        DataRef::Error(_) | DataRef::Empty => String::new(),
+    }
+}
+
+fn data_text(value: &Data) -> String {
+    match value {
+        Data::Float(f) => number_text(*f),
+        Data::Error(_) => String::new(),
+        other => other.to_string().trim().to_owned(),
+    }
+}
+
+/// Whole numbers without ".0" (a phone or employee number typed as a number).
+fn number_text(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        value.to_string()
+    }
+}

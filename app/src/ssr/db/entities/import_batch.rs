@@ -1,0 +1,25 @@
+use sea_orm::entity::prelude::*;
+
+/// One uploaded file: who, which file, when, and how it went.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "import_batches")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub workspace_id: i32,
+    pub created_by: Option<i32>,
+    pub file_name: String,
+    pub total_rows: i32,
+    pub invited: i32,
+    pub resent: i32,
+    pub skipped: i32,
+    pub failed: i32,
+    pub send_email: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,389 @@
+//! Committing an import: one batch per file, chunks of rows, each chunk in
+//! one transaction. Every row is checked again with the pipeline's own
+//! `validate_row`; a row already recorded for the batch is answered from the
+//! record, so a chunk retried after a timeout never invites anyone twice.
+use super::invitations::{self, InviteRequest};
+use super::{audit, groups, Actor};
+use crate::api::imports::{
+    ConflictChoices, ImportBatchSummary, ImportRow, RowOutcome, RowOutcomeKind, WorkspaceMatch,
+};
+use crate::api::invitations::InviteOutcomeKind;
+use crate::domain::{DisplayName, Email, GroupName, Metadata, Role};
+use crate::error::AppError;
+use crate::import::{self, RowDefaults, Severity, SourceRow};
+use crate::ssr::db::begin_write;
+use crate::ssr::db::entities::{import_batch, import_row, invitation, membership, user};
+use crate::ssr::time::now_millis;
+use crate::ssr::AppState;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use std::collections::HashMap;
+
+/// The most rows one chunk may carry (the browser sends about 1,000).
+pub const MAX_CHUNK_ROWS: usize = 2_000;
+const IN_LIST: usize = 500;
+/// The most addresses one check may carry.
+pub const MAX_CHECK: usize = 5_000;
+
+pub async fn start(
+    db: &DatabaseConnection,
+    limits: import::ImportLimits,
+    by: Actor,
+    file_name: &str,
+    total_rows: u32,
+    refused_rows: u32,
+    send_email: bool,
+) -> Result<i32, AppError> {
+    if usize::try_from(total_rows).map_or(true, |rows| rows > limits.max_rows) {
+        return Err(AppError::Invalid {
+            field: "File".into(),
+            message: import::ImportError::TooManyRows {
+                limit: limits.max_rows,
+            }
+            .to_string(),
+        });
+    }
+    let refused_rows = refused_rows.min(total_rows);
+    let file_name: String = file_name
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    let now = now_millis();
+    let txn = begin_write(db).await?;
+    let batch = import_batch::ActiveModel {
+        workspace_id: Set(by.workspace_id),
+        created_by: Set(by.user_id),
+        file_name: Set(file_name.trim().to_owned()),
+        total_rows: Set(i32::try_from(total_rows).unwrap_or(i32::MAX)),
+        invited: Set(0),
+        resent: Set(0),
+        skipped: Set(0),
+        failed: Set(i32::try_from(refused_rows).unwrap_or(i32::MAX)),
+        send_email: Set(send_email),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        Some(by.workspace_id),
+        by.user_id,
+        "import.started",
+        serde_json::json!({ "batch": batch.id, "file": batch.file_name, "rows": total_rows }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(batch.id)
+}
+
+/// A row that passed the server's checks.
+struct Valid {
+    email: Email,
+    name: Option<DisplayName>,
+    role: Role,
+    groups: Vec<GroupName>,
+    metadata: Metadata,
+}
+
+/// The browser's row, checked again by the same code that checked the file.
+fn revalidate(row: &ImportRow) -> Result<Valid, String> {
+    let cells = vec![
+        row.email.clone(),
+        row.name.clone().unwrap_or_default(),
+        row.role.as_str().to_owned(),
+        row.groups.join("|"),
+        serde_json::Value::Object(row.metadata.clone()).to_string(),
+    ];
+    let candidate = import::validate_row(
+        &SourceRow {
+            number: row.row,
+            cells,
+        },
+        &import::wire_mapping(),
+        &RowDefaults::default(),
+    );
+    if let Some(problem) = candidate
+        .problems
+        .iter()
+        .find(|p| p.severity == Severity::Error)
+    {
+        return Err(format!("{}: {}", problem.column, problem.message));
+    }
+    let invalid = |e: crate::domain::Invalid| e.0;
+    Ok(Valid {
+        email: Email::parse_cell(&candidate.email).map_err(invalid)?,
+        name: candidate
+            .name
+            .as_deref()
+            .map(DisplayName::parse)
+            .transpose()
+            .map_err(invalid)?,
+        role: candidate.role,
+        groups: candidate
+            .groups
+            .iter()
+            .map(|g| GroupName::parse(g))
+            .collect::<Result<_, _>>()
+            .map_err(invalid)?,
+        metadata: Metadata::parse(&serde_json::Value::Object(candidate.metadata).to_string())
+            .map_err(invalid)?,
+    })
+}
+
+pub async fn commit_chunk(
+    state: &AppState,
+    by: Actor,
+    batch_id: i32,
+    rows: Vec<ImportRow>,
+    choices: ConflictChoices,
+) -> Result<Vec<RowOutcome>, AppError> {
+    if rows.len() > MAX_CHUNK_ROWS {
+        return Err(AppError::Conflict(format!(
+            "Send at most {MAX_CHUNK_ROWS} rows at a time."
+        )));
+    }
+    let txn = begin_write(&state.db).await?;
+    let batch = import_batch::Entity::find_by_id(batch_id)
+        .filter(import_batch::Column::WorkspaceId.eq(by.workspace_id))
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut recorded: HashMap<i32, import_row::Model> = HashMap::new();
+    let numbers: Vec<i32> = rows.iter().map(|r| row_number(r.row)).collect();
+    for slice in numbers.chunks(IN_LIST) {
+        for done in import_row::Entity::find()
+            .filter(import_row::Column::BatchId.eq(batch.id))
+            .filter(import_row::Column::RowNumber.is_in(slice.iter().copied()))
+            .all(&txn)
+            .await?
+        {
+            recorded.insert(done.row_number, done);
+        }
+    }
+
+    let mut outcomes = Vec::with_capacity(rows.len());
+    let mut counts = [0i32; 4]; // invited, resent, skipped, failed
+    for row in rows {
+        if let Some(done) = recorded.get(&row_number(row.row)) {
+            outcomes.push(from_record(done));
+            continue;
+        }
+        let (kind, invitation_id) =
+            commit_row(state, &txn, by, &row, batch.send_email, choices).await?;
+        let (label, message, slot) = match &kind {
+            RowOutcomeKind::Invited => ("invited", None, 0),
+            RowOutcomeKind::Resent => ("resent", None, 1),
+            RowOutcomeKind::Skipped(why) => ("skipped", Some(why.clone()), 2),
+            RowOutcomeKind::Failed(why) => ("failed", Some(why.clone()), 3),
+        };
+        counts[slot] += 1;
+        import_row::ActiveModel {
+            batch_id: Set(batch.id),
+            row_number: Set(row_number(row.row)),
+            email: Set(row.email.chars().take(320).collect()),
+            outcome: Set(label.to_owned()),
+            message: Set(message),
+            invitation_id: Set(invitation_id),
+        }
+        .insert(&txn)
+        .await?;
+        outcomes.push(RowOutcome {
+            row: row.row,
+            email: row.email,
+            kind,
+        });
+    }
+    let send = batch.send_email && (counts[0] + counts[1]) > 0;
+    let mut totals: import_batch::ActiveModel = batch.clone().into();
+    totals.invited = Set(batch.invited + counts[0]);
+    totals.resent = Set(batch.resent + counts[1]);
+    totals.skipped = Set(batch.skipped + counts[2]);
+    totals.failed = Set(batch.failed + counts[3]);
+    totals.updated_at = Set(now_millis());
+    totals.update(&txn).await?;
+    txn.commit().await?;
+    if send {
+        state.outbox_wakeup.notify_one();
+    }
+    Ok(outcomes)
+}
+
+fn row_number(row: usize) -> i32 {
+    i32::try_from(row).unwrap_or(i32::MAX)
+}
+
+async fn commit_row(
+    state: &AppState,
+    txn: &impl ConnectionTrait,
+    by: Actor,
+    row: &ImportRow,
+    send_email: bool,
+    choices: ConflictChoices,
+) -> Result<(RowOutcomeKind, Option<i32>), AppError> {
+    let valid = match revalidate(row) {
+        Ok(valid) => valid,
+        Err(reason) => return Ok((RowOutcomeKind::Failed(reason), None)),
+    };
+    let group_ids = if choices.create_groups {
+        groups::resolve_or_create(txn, by, &valid.groups).await?
+    } else {
+        match groups::resolve_existing(txn, by.workspace_id, &valid.groups).await? {
+            Ok(ids) => ids,
+            Err(missing) => {
+                return Ok((
+                    RowOutcomeKind::Failed(format!(
+                        "Groups: there is no group “{missing}” in this workspace (create it, or choose to create new groups)."
+                    )),
+                    None,
+                ))
+            }
+        }
+    };
+    let request = InviteRequest {
+        emails: Vec::new(),
+        name: valid.name,
+        role: valid.role,
+        groups: Vec::new(),
+        metadata: valid.metadata,
+        send_email,
+    };
+    Ok(
+        match invitations::invite_one(state, txn, by, &valid.email, &request, &group_ids).await? {
+            InviteOutcomeKind::Invited { invitation_id } => {
+                (RowOutcomeKind::Invited, Some(invitation_id))
+            }
+            InviteOutcomeKind::AlreadyMember => (
+                RowOutcomeKind::Skipped("Already in this workspace.".into()),
+                None,
+            ),
+            InviteOutcomeKind::AlreadyInvited { invitation_id } if choices.resend_pending => {
+                invitations::resend_in(state, txn, by, invitation_id).await?;
+                (RowOutcomeKind::Resent, Some(invitation_id))
+            }
+            InviteOutcomeKind::AlreadyInvited { invitation_id } => (
+                RowOutcomeKind::Skipped("Already invited; that invitation is still open.".into()),
+                Some(invitation_id),
+            ),
+        },
+    )
+}
+
+fn from_record(done: &import_row::Model) -> RowOutcome {
+    let why = done.message.clone().unwrap_or_default();
+    RowOutcome {
+        row: usize::try_from(done.row_number).unwrap_or_default(),
+        email: done.email.clone(),
+        kind: match done.outcome.as_str() {
+            "invited" => RowOutcomeKind::Invited,
+            "resent" => RowOutcomeKind::Resent,
+            "skipped" => RowOutcomeKind::Skipped(why),
+            _ => RowOutcomeKind::Failed(why),
+        },
+    }
+}
+
+/// Where each address stands in the workspace. Unreadable addresses are New
+/// (the pipeline reports them).
+pub async fn check(
+    db: &impl ConnectionTrait,
+    workspace_id: i32,
+    emails: &[String],
+) -> Result<Vec<WorkspaceMatch>, AppError> {
+    if emails.len() > MAX_CHECK {
+        return Err(AppError::Conflict(format!(
+            "Check at most {} addresses at a time.",
+            MAX_CHECK
+        )));
+    }
+    let keys: Vec<Option<String>> = emails
+        .iter()
+        .map(|e| Email::parse_cell(e).ok().map(|e| e.key().to_owned()))
+        .collect();
+    let known: Vec<&str> = keys.iter().flatten().map(String::as_str).collect();
+    let mut state: HashMap<String, WorkspaceMatch> = HashMap::new();
+    let now = now_millis();
+    for slice in known.chunks(IN_LIST) {
+        let open = invitation::Entity::find()
+            .filter(invitation::Column::WorkspaceId.eq(workspace_id))
+            .filter(invitation::Column::EmailKey.is_in(slice.iter().copied()))
+            .filter(invitation::Column::AcceptedAt.is_null())
+            .filter(invitation::Column::RevokedAt.is_null())
+            .all(db)
+            .await?;
+        for found in open {
+            let kind = if found.expires_at <= now {
+                WorkspaceMatch::Expired
+            } else {
+                WorkspaceMatch::Pending
+            };
+            state.insert(found.email_key, kind);
+        }
+        let accounts = user::Entity::find()
+            .filter(user::Column::EmailKey.is_in(slice.iter().copied()))
+            .all(db)
+            .await?;
+        let by_id: HashMap<i32, String> =
+            accounts.into_iter().map(|u| (u.id, u.email_key)).collect();
+        let members = membership::Entity::find()
+            .filter(membership::Column::WorkspaceId.eq(workspace_id))
+            .filter(membership::Column::UserId.is_in(by_id.keys().copied()))
+            .all(db)
+            .await?;
+        for member in members {
+            if let Some(key) = by_id.get(&member.user_id) {
+                let kind = if member.status == "archived" {
+                    WorkspaceMatch::Archived
+                } else {
+                    WorkspaceMatch::Member
+                };
+                state.insert(key.clone(), kind);
+            }
+        }
+    }
+    Ok(keys
+        .iter()
+        .map(|key| {
+            key.as_ref()
+                .and_then(|k| state.get(k).copied())
+                .unwrap_or(WorkspaceMatch::New)
+        })
+        .collect())
+}
+
+pub async fn list(
+    db: &impl ConnectionTrait,
+    workspace_id: i32,
+) -> Result<Vec<ImportBatchSummary>, AppError> {
+    let batches = import_batch::Entity::find()
+        .filter(import_batch::Column::WorkspaceId.eq(workspace_id))
+        .order_by_desc(import_batch::Column::Id)
+        .all(db)
+        .await?;
+    let creators: HashMap<i32, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(batches.iter().filter_map(|b| b.created_by)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let count = |n: i32| u32::try_from(n).unwrap_or_default();
+    Ok(batches
+        .into_iter()
+        .map(|b| ImportBatchSummary {
+            id: b.id,
+            file_name: b.file_name,
+            created_by: b.created_by.and_then(|id| creators.get(&id).cloned()),
+            created_at: b.created_at,
+            total_rows: count(b.total_rows),
+            invited: count(b.invited),
+            resent: count(b.resent),
+            skipped: count(b.skipped),
+            failed: count(b.failed),
+        })
+        .collect())
+}

@@ -1,0 +1,425 @@
+//! Every real-shaped file in `fixtures/` goes through the whole import
+//! pipeline and yields exactly these people, roles, groups, metadata and problems.
+use app::domain::Role;
+use app::import::{
+    self, Candidate, FileKind, ImportLimits, ReadOptions, RowDefaults, Target, TextEncoding,
+};
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/../fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// (row, email, name, role, groups, metadata as JSON, problems as "column: message")
+type Person = (
+    usize,
+    String,
+    Option<String>,
+    Role,
+    Vec<String>,
+    String,
+    Vec<String>,
+);
+
+fn people(candidates: &[Candidate]) -> Vec<Person> {
+    candidates
+        .iter()
+        .map(|c| {
+            (
+                c.row,
+                c.email.clone(),
+                c.name.clone(),
+                c.role,
+                c.groups.clone(),
+                serde_json::Value::Object(c.metadata.clone()).to_string(),
+                c.problems
+                    .iter()
+                    .map(|p| format!("{}: {}", p.column, p.message))
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+fn person(
+    row: usize,
+    email: &str,
+    name: Option<&str>,
+    role: Role,
+    groups: &[&str],
+    metadata: &str,
+    problems: &[&str],
+) -> Person {
+    (
+        row,
+        email.to_owned(),
+        name.map(str::to_owned),
+        role,
+        groups.iter().map(|g| g.to_string()).collect(),
+        metadata.to_owned(),
+        problems.iter().map(|p| p.to_string()).collect(),
+    )
+}
+
+fn run(name: &str) -> (import::ReadFile, import::Table, Vec<Candidate>) {
+    let (file, table, _mapping, candidates) = import::run(
+        &fixture(name),
+        name,
+        &ReadOptions::default(),
+        &ImportLimits::default(),
+        &RowDefaults::default(),
+    )
+    .unwrap_or_else(|e| panic!("{name}: {e}"));
+    (file, table, candidates)
+}
+
+const NO_NAME: &str = "No name: they will choose one when they sign up.";
+
+#[test]
+fn deepomatic_columns_keep_the_description_as_metadata() {
+    let (file, _, candidates) = run("deepomatic-columns.csv");
+    assert_eq!(
+        (file.kind, file.encoding, file.delimiter),
+        (FileKind::Delimited, Some(TextEncoding::Utf8), Some(b','))
+    );
+    assert_eq!(
+        people(&candidates),
+        [
+            person(
+                2,
+                "marc@deepo.example",
+                Some("Marc Dupont"),
+                Role::Member,
+                &[],
+                r#"{"Description":"annotator, night shift"}"#,
+                &[]
+            ),
+            person(
+                3,
+                "sofia@deepo.example",
+                Some("Sofia Rossi"),
+                Role::Member,
+                &[],
+                "{}",
+                &[]
+            ),
+        ]
+    );
+}
+
+#[test]
+fn excel_semicolons_with_a_bom_and_french_headers() {
+    let (file, table, candidates) = run("excel-semicolon-bom.csv");
+    assert_eq!(
+        (file.encoding, file.delimiter),
+        (Some(TextEncoding::Utf8), Some(b';'))
+    );
+    assert_eq!(table.headers, ["Prénom", "Nom", "Adresse e-mail", "Rôle"]);
+    assert_eq!(
+        people(&candidates),
+        [
+            person(
+                2,
+                "elodie.fabre@exemple.fr",
+                Some("Élodie Fabre"),
+                Role::Member,
+                &[],
+                "{}",
+                &[]
+            ),
+            person(
+                3,
+                "juergen.gross@beispiel.de",
+                Some("Jürgen Groß"),
+                Role::Admin,
+                &[],
+                "{}",
+                &[]
+            ),
+        ]
+    );
+}
+
+#[test]
+fn excel_unicode_text_is_utf16_with_tabs() {
+    let (file, _, candidates) = run("excel-unicode-text.txt");
+    assert_eq!(
+        (file.encoding, file.delimiter),
+        (Some(TextEncoding::Utf16Le), Some(b'\t'))
+    );
+    assert_eq!(
+        people(&candidates),
+        [
+            person(
+                2,
+                "orjan@firma.no",
+                Some("Ørjan Haugen"),
+                Role::Member,
+                &[],
+                "{}",
+                &[]
+            ),
+            person(
+                3,
+                "li.lei@example.cn",
+                Some("李 雷"),
+                Role::Member,
+                &[],
+                "{}",
+                &[]
+            ),
+        ]
+    );
+}
+
+#[test]
+fn windows_1252_is_decoded() {
+    let (file, _, candidates) = run("windows-1252.csv");
+    assert_eq!(file.encoding, Some(TextEncoding::Windows1252));
+    assert_eq!(
+        people(&candidates),
+        [
+            person(
+                2,
+                "jose.ibanez@example.es",
+                Some("José Ibáñez"),
+                Role::Member,
+                &[],
+                "{}",
+                &[]
+            ),
+            person(
+                3,
+                "francois.cote@example.ca",
+                Some("François Côté"),
+                Role::Member,
+                &[],
+                "{}",
+                &[]
+            ),
+        ]
+    );
+}
+
+#[test]
+fn tooljet_columns_with_role_aliases_groups_and_metadata() {
+    let (_, _, candidates) = run("tooljet-columns.csv");
+    assert_eq!(
+        people(&candidates),
+        [
+            person(
+                2,
+                "john@corp.com",
+                Some("John Doe"),
+                Role::Admin,
+                &["Manager"],
+                r#"{"apiKey":"abc123"}"#,
+                &[]
+            ),
+            person(
+                3,
+                "ana.silva@corp.com",
+                Some("Ana"),
+                Role::Member,
+                &[],
+                "{}",
+                &[]
+            ),
+            person(
+                4,
+                "k.nakamura@corp.com",
+                Some("Nakamura"),
+                Role::Builder,
+                &["Manager", "Support"],
+                r#"{"team":"tokyo"}"#,
+                &[]
+            ),
+            person(
+                5,
+                "Lea.Mueller@corp.com",
+                Some("Lea Müller"),
+                Role::Member,
+                &["Support"],
+                "{}",
+                &[]
+            ),
+        ]
+    );
+}
+
+#[test]
+fn mixed_problems_are_named_by_row_column_and_reason() {
+    let (_, _, candidates) = run("mixed-problems.csv");
+    assert_eq!(
+        people(&candidates),
+        [
+            person(
+                2,
+                "valid@example.com",
+                Some("Valid Person"),
+                Role::Member,
+                &[],
+                "{}",
+                &[]
+            ),
+            person(
+                3,
+                "not-an-email",
+                Some("No At Sign"),
+                Role::Member,
+                &[],
+                "{}",
+                &["Email: An email address needs an @ between the name and the domain."]
+            ),
+            person(
+                4,
+                "",
+                Some("Missing Email"),
+                Role::Member,
+                &[],
+                "{}",
+                &["Email: Enter an email address."]
+            ),
+            person(
+                5,
+                "VALID@example.com",
+                Some("Duplicate Case"),
+                Role::Member,
+                &[],
+                "{}",
+                &["Email: The same address as row 2; only row 2 is kept."]
+            ),
+            person(
+                6,
+                "badrole@example.com",
+                Some("Bad Role"),
+                Role::Member,
+                &[],
+                "{}",
+                &["Role: \"Overlord\" is not a role. Use Admin, Builder or Member."]
+            ),
+            person(
+                7,
+                "badjson@example.com",
+                Some("Bad Json"),
+                Role::Member,
+                &[],
+                "{}",
+                &["Metadata: Metadata is not valid JSON (line 1, column 2)."]
+            ),
+            person(
+                8,
+                "spaced@example.com",
+                Some("Spaces Around"),
+                Role::Member,
+                &[],
+                "{}",
+                &[]
+            ),
+            person(
+                9,
+                "noname@example.com",
+                None,
+                Role::Member,
+                &[],
+                "{}",
+                &[&format!("Name: {NO_NAME}")]
+            ),
+        ]
+    );
+    let ready = candidates.iter().filter(|c| c.is_ready()).count();
+    assert_eq!(ready, 3);
+}
+
+#[test]
+fn it_portal_workbook_with_defaults_for_empty_cells() {
+    let bytes = fixture("it-portal.xlsx");
+    let file = import::read(
+        &bytes,
+        "it-portal.xlsx",
+        &ReadOptions::default(),
+        &ImportLimits::default(),
+    )
+    .unwrap();
+    assert_eq!(file.kind, FileKind::Xlsx);
+    let table = import::find_table(&file.sheets[0]).unwrap();
+    let mut mapping = import::guess_mapping(&table.headers);
+    let targets: Vec<&Target> = mapping.iter().map(|m| &m.target).collect();
+    assert_eq!(
+        targets,
+        [
+            &Target::Name,
+            &Target::Email,
+            &Target::Role,
+            &Target::MetadataKey("Site".into())
+        ]
+    );
+    // As the admin would: empty "User type" means Standard, empty "Site" means HQ.
+    mapping[2].default = Some("Standard".into());
+    mapping[3].default = Some("HQ".into());
+    let candidates = import::validate(&table, &mapping, &RowDefaults::default());
+    assert_eq!(
+        people(&candidates),
+        [
+            person(
+                2,
+                "priya.raman@example.org",
+                Some("Priya Raman"),
+                Role::Admin,
+                &[],
+                r#"{"Site":"Chennai"}"#,
+                &[]
+            ),
+            person(
+                3,
+                "tom.berg@example.org",
+                Some("Tom Berg"),
+                Role::Member,
+                &[],
+                r#"{"Site":"HQ"}"#,
+                &[]
+            ),
+            person(
+                4,
+                "zoe.martin@example.org",
+                Some("Zoë Martin"),
+                Role::Member,
+                &[],
+                r#"{"Site":"HQ"}"#,
+                &[]
+            ),
+        ]
+    );
+}
+
+#[test]
+fn multi_sheet_workbook_picks_the_sheet_with_people_and_finds_its_header() {
+    let (file, table, candidates) = run("multi-sheet.xlsx");
+    let names: Vec<&str> = file.sheets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["Read me", "New hires"]);
+    assert_eq!(file.best_sheet(), 1);
+    assert_eq!(table.header_row, 3);
+    assert_eq!(
+        people(&candidates),
+        [
+            person(
+                4,
+                "amy.chen@example.com",
+                Some("Amy Chen"),
+                Role::Member,
+                &[],
+                "{}",
+                &[]
+            ),
+            person(
+                5,
+                "raj.patel@example.com",
+                Some("Raj Patel"),
+                Role::Builder,
+                &[],
+                "{}",
+                &[]
+            ),
+        ]
+    );
+}

@@ -1,0 +1,36 @@
+//! The audit log: every admin action is there, readable, newest first.
+use crate::support::*;
+use app::api::activity::ActivityPage;
+
+on_every_database! {
+    async fn admin_actions_appear_in_the_activity_log_newest_first(app) {
+        app.with_workspace().await;
+        let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        app.invite_for_token(&admin, "eve@example.com", "Sales").await;
+        let max = app.user_id(MEMBER_EMAIL).await.to_string();
+        let promoted = app
+            .call(&admin, "change_member", &[("slug", "acme-corp"), ("user_id", &max), ("action", "ChangeRole"), ("role", "Builder")])
+            .await;
+        assert_eq!(promoted.status(), 200);
+
+        let response = app.call(&admin, "list_activity", &[("slug", "acme-corp"), ("page", "0")]).await;
+        assert_eq!(response.status(), 200);
+        let log: ActivityPage = response.json().await.unwrap();
+        let lines: Vec<(&str, &str)> = log
+            .entries
+            .iter()
+            .take(2)
+            .map(|e| (e.actor.as_deref().unwrap_or("operator"), e.summary.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("Ada Admin (ada@example.com)", "Changed the role of max@example.com from Member to Builder"),
+                ("Ada Admin (ada@example.com)", "Invited eve@example.com as Member"),
+            ]
+        );
+        let all: Vec<&str> = log.entries.iter().map(|e| e.summary.as_str()).collect();
+        assert!(all.contains(&"Created the workspace “Acme Corp”"), "{all:?}");
+        assert_eq!(log.total as usize, log.entries.len());
+    }
+}

@@ -1,0 +1,253 @@
+//! Committing imports: every row checked again on the server, chunks that are
+//! safe to send twice, conflicts reported per row, batches kept.
+use crate::support::*;
+use app::api::imports::{
+    ImportBatchSummary, RowOutcome, RowOutcomeKind, UploadSettings, WorkspaceMatch,
+};
+use app::ssr::db::entities::{invitation, outbox};
+use sea_orm::{EntityTrait, PaginatorTrait};
+use serde_json::json;
+
+async fn start(app: &TestApp, admin: &reqwest::Client, rows: u32) -> i32 {
+    let response = app
+        .call(
+            admin,
+            "start_import",
+            &[
+                ("slug", "acme-corp"),
+                ("file_name", "people.csv"),
+                ("total_rows", &rows.to_string()),
+                ("refused_rows", "0"),
+                ("send_email", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+async fn chunk(
+    app: &TestApp,
+    client: &reqwest::Client,
+    batch: i32,
+    rows: serde_json::Value,
+    resend_pending: bool,
+) -> reqwest::Response {
+    client
+        .post(app.url("/api/import_chunk"))
+        .json(&json!({ "slug": "acme-corp", "batch_id": batch, "rows": rows, "choices": { "resend_pending": resend_pending, "create_groups": true } }))
+        .send()
+        .await
+        .unwrap()
+}
+
+fn row(
+    n: usize,
+    email: &str,
+    name: Option<&str>,
+    role: &str,
+    groups: &[&str],
+) -> serde_json::Value {
+    json!({ "row": n, "email": email, "name": name, "role": role, "groups": groups, "metadata": { "Site": "HQ" } })
+}
+
+fn kinds(outcomes: &[RowOutcome]) -> Vec<(usize, RowOutcomeKind)> {
+    outcomes.iter().map(|o| (o.row, o.kind.clone())).collect()
+}
+
+async fn invitations(app: &TestApp) -> u64 {
+    invitation::Entity::find()
+        .count(&app.state.db)
+        .await
+        .unwrap()
+}
+
+async fn mails(app: &TestApp) -> u64 {
+    outbox::Entity::find().count(&app.state.db).await.unwrap()
+}
+
+on_every_database! {
+    async fn a_chunk_invites_new_people_and_reports_every_row(app) {
+        app.with_workspace().await;
+        let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let batch = start(&app, &admin, 4).await;
+        let rows = json!([
+            row(2, "eve@example.com", Some("Eve"), "Builder", &["Sales", "Berlin"]),
+            row(3, MEMBER_EMAIL, Some("Max"), "Member", &[]),
+            // The browser said fine; the server checks again and disagrees.
+            row(4, "not-an-email", Some("Nobody"), "Member", &[]),
+            row(5, "ivy@example.com", Some("Ivy\r\nBcc: all@example.com"), "Member", &[]),
+        ]);
+        let response = chunk(&app, &admin, batch, rows, false).await;
+        assert_eq!(response.status(), 200);
+        let outcomes: Vec<RowOutcome> = response.json().await.unwrap();
+        assert_eq!(
+            kinds(&outcomes),
+            [
+                (2, RowOutcomeKind::Invited),
+                (3, RowOutcomeKind::Skipped("Already in this workspace.".into())),
+                (4, RowOutcomeKind::Failed("Email: An email address needs an @ between the name and the domain.".into())),
+                (5, RowOutcomeKind::Failed("Name: Name cannot contain line breaks or control characters.".into())),
+            ]
+        );
+        let page: serde_json::Value = app
+            .call(&admin, "list_people", &[("slug", "acme-corp"), ("search", "eve"), ("status", ""), ("page", "0")])
+            .await.json().await.unwrap();
+        assert_eq!(page["rows"][0]["role"], "Builder");
+        assert_eq!(page["rows"][0]["groups"], json!(["Berlin", "Sales"]));
+        assert_eq!(mails(&app).await, 1, "one mail queued");
+
+        let batches: Vec<ImportBatchSummary> = app.call(&admin, "list_imports", &[("slug", "acme-corp")]).await.json().await.unwrap();
+        assert_eq!(batches.len(), 1);
+        let b = &batches[0];
+        assert_eq!((b.file_name.as_str(), b.created_by.as_deref(), b.total_rows, b.invited, b.skipped, b.failed), ("people.csv", Some("Ada Admin"), 4, 1, 1, 2));
+    }
+
+    async fn a_chunk_sent_twice_invites_nobody_twice(app) {
+        app.with_workspace().await;
+        let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let batch = start(&app, &admin, 3).await;
+        let rows = json!([
+            row(2, "a@example.com", None, "Member", &[]),
+            row(3, "b@example.com", None, "Member", &[]),
+            row(4, "bad", None, "Member", &[]),
+        ]);
+        let first: Vec<RowOutcome> = chunk(&app, &admin, batch, rows.clone(), false).await.json().await.unwrap();
+        let again: Vec<RowOutcome> = chunk(&app, &admin, batch, rows, false).await.json().await.unwrap();
+        assert_eq!(first, again, "the retry is answered from the record");
+        assert_eq!(invitations(&app).await, 2);
+        assert_eq!(mails(&app).await, 2);
+        let batches: Vec<ImportBatchSummary> = app.call(&admin, "list_imports", &[("slug", "acme-corp")]).await.json().await.unwrap();
+        assert_eq!((batches[0].invited, batches[0].failed), (2, 1), "counted once");
+    }
+
+    async fn the_same_chunk_sent_five_times_at_once_still_invites_each_person_once(app) {
+        app.with_workspace().await;
+        let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let batch = start(&app, &admin, 20).await;
+        let rows = serde_json::Value::Array((0..20).map(|i| row(i + 2, &format!("p{i}@example.com"), None, "Member", &[])).collect());
+        let sends = (0..5).map(|_| chunk(&app, &admin, batch, rows.clone(), false));
+        let statuses: Vec<u16> = futures_util::future::join_all(sends).await.iter().map(|r| r.status().as_u16()).collect();
+        assert!(statuses.contains(&200), "{statuses:?}");
+        // Whatever lost the race, a final retry reports every row invited.
+        let settled: Vec<RowOutcome> = chunk(&app, &admin, batch, rows, false).await.json().await.unwrap();
+        assert!(settled.iter().all(|o| o.kind == RowOutcomeKind::Invited), "{settled:?}");
+        assert_eq!(invitations(&app).await, 20);
+        assert_eq!(mails(&app).await, 20);
+    }
+
+    async fn pending_invitations_are_skipped_or_resent_as_the_admin_chose(app) {
+        app.with_workspace().await;
+        let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        app.invite_for_token(&admin, "eve@example.com", "").await;
+        let skip_batch = start(&app, &admin, 1).await;
+        let skipped: Vec<RowOutcome> = chunk(&app, &admin, skip_batch, json!([row(2, "EVE@example.com", None, "Member", &[])]), false).await.json().await.unwrap();
+        assert_eq!(kinds(&skipped), [(2, RowOutcomeKind::Skipped("Already invited; that invitation is still open.".into()))]);
+        let resend_batch = start(&app, &admin, 1).await;
+        let resent: Vec<RowOutcome> = chunk(&app, &admin, resend_batch, json!([row(2, "eve@example.com", None, "Member", &[])]), true).await.json().await.unwrap();
+        assert_eq!(kinds(&resent), [(2, RowOutcomeKind::Resent)]);
+        assert_eq!(invitations(&app).await, 1);
+    }
+
+    async fn check_reports_where_each_address_stands(app) {
+        app.with_workspace().await;
+        let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        app.invite_for_token(&admin, "eve@example.com", "").await;
+        let response = admin
+            .post(app.url("/api/check_import"))
+            .json(&json!({ "slug": "acme-corp", "emails": ["new@example.com", "MAX@example.com", "eve@example.com", "garbage"] }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let matches: Vec<WorkspaceMatch> = response.json().await.unwrap();
+        assert_eq!(matches, [WorkspaceMatch::New, WorkspaceMatch::Member, WorkspaceMatch::Pending, WorkspaceMatch::New]);
+    }
+
+    async fn members_and_other_workspaces_cannot_commit(app) {
+        app.with_workspace().await;
+        let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let batch = start(&app, &admin, 1).await;
+        let member = app.logged_in(MEMBER_EMAIL, MEMBER_PASSWORD).await;
+        assert_eq!(chunk(&app, &member, batch, json!([row(2, "x@example.com", None, "Member", &[])]), false).await.status(), 403);
+        let check = member.post(app.url("/api/check_import")).json(&json!({ "slug": "acme-corp", "emails": [] })).send().await.unwrap();
+        assert_eq!(check.status(), 403);
+        // A role the app does not know is refused outright.
+        let owner = chunk(&app, &admin, batch, json!([row(2, "x@example.com", None, "Owner", &[])]), false).await;
+        assert_eq!(owner.status(), 400);
+        assert_eq!(invitations(&app).await, 0);
+        let unknown_batch = chunk(&app, &admin, batch + 100, json!([]), false).await;
+        assert_eq!(unknown_batch.status(), 404);
+    }
+
+    async fn the_templates_download_and_import_as_their_example(app) {
+        let csv = app.client.get(app.url("/templates/muster-invitations-template.csv")).send().await.unwrap();
+        assert_eq!(csv.status(), 200);
+        assert!(csv.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
+        let bytes = csv.bytes().await.unwrap();
+        assert!(bytes.starts_with(b"\xEF\xBB\xBFEmail,Name,Role,Groups,Metadata"));
+        let xlsx = app.client.get(app.url("/templates/muster-invitations-template.xlsx")).send().await.unwrap();
+        assert_eq!(xlsx.status(), 200);
+        let bytes = xlsx.bytes().await.unwrap();
+        let (_, _, _, people) = app::import::run(&bytes, "template.xlsx", &Default::default(), &Default::default(), &Default::default()).unwrap();
+        assert_eq!(people[0].email, "ada.lovelace@example.com");
+        let other = app.client.get(app.url("/templates/..%2fsecret.key")).send().await.unwrap();
+        assert_eq!(other.status(), 404);
+    }
+
+    async fn the_upload_tab_learns_the_limits_and_whether_mail_can_go_out(app) {
+        app.with_workspace().await;
+        let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let settings: UploadSettings = app.call(&admin, "import_settings", &[("slug", "acme-corp")]).await.json().await.unwrap();
+        assert!(!settings.smtp_configured, "tests run without SMTP_URL");
+        assert_eq!(settings.limits.max_rows, 100_000);
+        let member = app.logged_in(MEMBER_EMAIL, MEMBER_PASSWORD).await;
+        assert_eq!(app.call(&member, "import_settings", &[("slug", "acme-corp")]).await.status(), 403);
+    }
+
+    async fn rows_the_browser_refused_count_as_failed_in_the_batch(app) {
+        app.with_workspace().await;
+        let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let response = app
+            .call(&admin, "start_import", &[("slug", "acme-corp"), ("file_name", "f.csv"), ("total_rows", "10"), ("refused_rows", "3"), ("send_email", "false")])
+            .await;
+        let batch: i32 = response.json().await.unwrap();
+        chunk(&app, &admin, batch, json!([row(2, "new@example.com", None, "Member", &[])]), false).await;
+        let batches: Vec<ImportBatchSummary> = app.call(&admin, "list_imports", &[("slug", "acme-corp")]).await.json().await.unwrap();
+        assert_eq!((batches[0].total_rows, batches[0].invited, batches[0].failed), (10, 1, 3));
+    }
+
+    async fn unknown_groups_fail_their_rows_unless_the_admin_chose_to_create_them(app) {
+        app.with_workspace().await;
+        let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        app.call(&admin, "create_group", &[("slug", "acme-corp"), ("name", "Sales")]).await;
+        let batch = start(&app, &admin, 2).await;
+        let rows = json!([row(2, "known@example.com", None, "Member", &["sales"]), row(3, "unknown@example.com", None, "Member", &["Sales", "Nowhere"])]);
+        let response = admin
+            .post(app.url("/api/import_chunk"))
+            .json(&json!({ "slug": "acme-corp", "batch_id": batch, "rows": rows, "choices": {} }))
+            .send()
+            .await
+            .unwrap();
+        let outcomes: Vec<RowOutcome> = response.json().await.unwrap();
+        assert_eq!(
+            kinds(&outcomes),
+            [
+                (2, RowOutcomeKind::Invited),
+                (3, RowOutcomeKind::Failed("Groups: there is no group “Nowhere” in this workspace (create it, or choose to create new groups).".into())),
+            ]
+        );
+        let groups: serde_json::Value = app.call(&admin, "list_groups", &[("slug", "acme-corp")]).await.json().await.unwrap();
+        assert_eq!(groups.as_array().unwrap().len(), 1, "nothing created: {groups}");
+    }
+
+    async fn a_file_over_the_row_limit_is_refused_before_anything_is_written(app) {
+        app.with_workspace().await;
+        let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let response = app
+            .call(&admin, "start_import", &[("slug", "acme-corp"), ("file_name", "huge.csv"), ("total_rows", "100001"), ("refused_rows", "0"), ("send_email", "false")])
+            .await;
+        assert_eq!(response.status(), 422);
+        assert_eq!(app_error(response).await.for_field("File").as_deref(), Some("The file has more than 100000 rows; the limit is 100000. Split it into smaller files."));
+    }
+}
