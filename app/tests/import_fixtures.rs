@@ -423,3 +423,85 @@ fn multi_sheet_workbook_picks_the_sheet_with_people_and_finds_its_header() {
         ]
     );
 }
+
+/// The browser prepares a file, then checks its rows in slices: the same
+/// people as the one-go pipeline, for every fixture.
+#[test]
+fn preparing_then_checking_row_by_row_gives_what_the_whole_pipeline_gives() {
+    for name in [
+        "deepomatic-columns.csv",
+        "excel-semicolon-bom.csv",
+        "excel-unicode-text.txt",
+        "it-portal.xlsx",
+        "mixed-problems.csv",
+        "multi-sheet.xlsx",
+        "tooljet-columns.csv",
+        "windows-1252.csv",
+    ] {
+        let bytes = fixture(name);
+        let prepared = import::prepare(
+            &bytes,
+            name,
+            &ReadOptions::default(),
+            &ImportLimits::default(),
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut rows: Vec<Candidate> = prepared
+            .table
+            .rows
+            .iter()
+            .map(|row| import::validate_row(row, &prepared.mapping, &RowDefaults::default()))
+            .collect();
+        import::flag_duplicates(&mut rows, prepared.email_header());
+        let (_, _, whole) = run(name);
+        assert_eq!(people(&rows), people(&whole), "{name}");
+    }
+}
+
+#[test]
+fn a_file_read_again_with_the_admins_choices_says_what_it_used() {
+    let bytes = fixture("excel-semicolon-bom.csv");
+    let detected = import::prepare(
+        &bytes,
+        "f.csv",
+        &ReadOptions::default(),
+        &ImportLimits::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        detected.describe(),
+        "Text file, UTF-8, separated by semicolons; header on row 1."
+    );
+    let as_commas = ReadOptions {
+        delimiter: Some(b','),
+        ..ReadOptions::default()
+    };
+    assert_eq!(
+        import::prepare(&bytes, "f.csv", &as_commas, &ImportLimits::default()).unwrap_err(),
+        import::ImportError::NoHeader
+    );
+    let as_cp1252 = ReadOptions {
+        encoding: Some(TextEncoding::Windows1252),
+        ..ReadOptions::default()
+    };
+    let mojibake = import::prepare(&bytes, "f.csv", &as_cp1252, &ImportLimits::default()).unwrap();
+    assert!(mojibake.describe().starts_with("Text file, Windows-1252"));
+    assert!(
+        mojibake.table.headers[0].ends_with("PrÃ©nom"),
+        "read as asked, even when wrong"
+    );
+
+    let workbook = fixture("multi-sheet.xlsx");
+    let prepared = import::prepare(
+        &workbook,
+        "m.xlsx",
+        &ReadOptions::default(),
+        &ImportLimits::default(),
+    )
+    .unwrap();
+    assert!(prepared.sheet_names.len() > 1);
+    assert_eq!(
+        prepared.describe(),
+        "Workbook, sheet “New hires”; header on row 3."
+    );
+}

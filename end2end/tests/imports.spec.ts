@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { admin, ensureWorkspace, expectAccessible, logIn } from '../support/muster';
@@ -142,8 +143,11 @@ test('a bad row is fixed inline, another removed, and the rejected rows download
   await dialog.getByRole('button', { name: 'Close' }).click();
   await expect(page.getByRole('row', { name: /fix\.one@example\.com/ })).toContainText('Builder');
 
-  // The batch is listed with what became of its rows.
-  await page.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name: 'Imports' }).click();
+  // The batch is listed with what became of its rows, on the Users page and on Imports.
+  const recent = page.getByRole('region', { name: 'Recent imports' });
+  await expect(recent).toContainText('to-fix.csv');
+  await expect(recent).toContainText('4 rows: 2 invited · 0 skipped · 2 failed');
+  await recent.getByRole('link', { name: 'All imports' }).click();
   await expect(page.getByRole('heading', { name: 'Imports' })).toBeVisible();
   const batch = page.getByRole('row', { name: /to-fix\.csv/ });
   await expect(batch.getByRole('cell')).toHaveText(['to-fix.csv', /./, /./, '4', '2', '0', '0', '2']);
@@ -172,4 +176,74 @@ test('open invitations get a new link when chosen; role and groups can be the sa
   await expect(intern).toContainText('Member');
   await expect(intern).toContainText('Interns');
   await expect(intern).not.toContainText('Board');
+});
+
+test('the admin changes how a file is read and what a column holds, and the rows are checked again', async ({ page }) => {
+  const dialog = await openUploadTab(page);
+  await dialog.getByLabel('Choose a CSV or Excel file').setInputFiles(fixture('excel-semicolon-bom.csv'));
+  await expect(dialog.getByText(/separated by semicolons; header on row 1\./)).toBeVisible();
+  await dialog.getByText('How the file is read and what each column holds').click();
+  await expect(dialog.getByLabel('Encoding')).toHaveValue('UTF-8');
+  // Read with the wrong separator there is no email column: said, and the file as read before stays.
+  await dialog.getByLabel('Separator').selectOption('commas');
+  await expect(dialog.getByRole('alert')).toContainText('No rows with an email address column were found');
+  await expect(dialog.getByText(/separated by semicolons/)).toBeVisible();
+  await dialog.getByLabel('Separator').selectOption('semicolons');
+  await expect(dialog.getByRole('alert')).toHaveCount(0);
+
+  await dialog.getByLabel('Choose a CSV or Excel file').setInputFiles(fixture('it-portal.xlsx'));
+  const preview = dialog.getByRole('table', { name: /Preview of it-portal\.xlsx/ });
+  await expect(preview.getByRole('row', { name: /priya\.raman@example\.org/ })).toContainText('Admin');
+  await dialog.getByText('How the file is read and what each column holds').click();
+  const columns = dialog.getByRole('table', { name: 'Columns' });
+  await expect(columns.getByRole('row')).toHaveCount(5);
+  // The control is not drawn again under the keyboard user's focus.
+  const userType = dialog.getByLabel('Use column “User type” as');
+  await userType.focus();
+  await userType.selectOption('ignore');
+  await expect(preview.getByRole('row', { name: /priya\.raman@example\.org/ })).toContainText('Member');
+  await expect(userType).toBeFocused();
+  await expectAccessible(page);
+});
+
+for (const [name, person, shownName] of [
+  ['deepomatic-columns.csv', 'marc@deepo.example', 'Marc Dupont'],
+  ['excel-semicolon-bom.csv', 'elodie.fabre@exemple.fr', 'Élodie Fabre'],
+  ['excel-unicode-text.txt', 'li.lei@example.cn', '李 雷'],
+  ['windows-1252.csv', 'jose.ibanez@example.es', 'José Ibáñez'],
+  ['it-portal.xlsx', 'zoe.martin@example.org', 'Zoë Martin'],
+]) {
+  test(`fixture ${name} is previewed and uploaded; its people appear as invited`, async ({ page }) => {
+    const dialog = await openUploadTab(page);
+    await dialog.getByLabel('Choose a CSV or Excel file').setInputFiles(fixture(name));
+    const counts = dialog.getByText(/^\d+ ready · \d+ with warnings · \d+ with errors$/);
+    await expect(counts).toBeVisible();
+    const [, ready, errors] = (await counts.textContent())!.match(/^(\d+) ready · \d+ with warnings · (\d+) with errors$/)!;
+    expect(Number(ready)).toBeGreaterThan(0);
+    await expect(dialog.getByText(`In this workspace: ${ready} new ·`, { exact: false })).toBeVisible();
+    await dialog.getByRole('switch', { name: 'Send invitation emails' }).uncheck();
+    await dialog.getByRole('button', { name: 'Upload users' }).click();
+    await expect(dialog.getByText(`${ready} invited · 0 skipped · ${errors} failed`)).toBeVisible();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await page.getByLabel('Search by name or email').fill(person);
+    const row = page.getByRole('row', { name: new RegExp(person.replace(/\./g, '\\.')) });
+    await expect(row).toContainText('Invited');
+    await expect(row).toContainText(shownName);
+  });
+}
+
+test('a zip bomb gets a clear alert before it is opened, and nothing can be uploaded', async ({ page }) => {
+  // 64 MB of zeros that compress to a few dozen KB: a workbook that would explode when opened.
+  const bomb = execFileSync('python3', [
+    '-c',
+    "import io,sys,zipfile\nb=io.BytesIO()\nz=zipfile.ZipFile(b,'w',zipfile.ZIP_DEFLATED)\nz.writestr('[Content_Types].xml','<Types/>')\nz.writestr('xl/worksheets/sheet1.xml',bytes(64*1024*1024))\nz.close()\nsys.stdout.buffer.write(b.getvalue())",
+  ], { maxBuffer: 64 * 1024 * 1024 });
+  expect(bomb.length).toBeLessThan(1024 * 1024);
+  const dialog = await openUploadTab(page);
+  await dialog.getByLabel('Choose a CSV or Excel file').setInputFiles({ name: 'people.xlsx', mimeType: 'application/octet-stream', buffer: bomb });
+  await expect(dialog.getByRole('alert')).toContainText('would expand to more than 256 MB');
+  await expect(dialog.getByRole('button', { name: 'Upload users' })).toBeDisabled();
+  // The tab survived: another file still works.
+  await dialog.getByLabel('Choose a CSV or Excel file').setInputFiles(fixture('tooljet-columns.csv'));
+  await expect(dialog.getByText(/^4 ready · /)).toBeVisible();
 });

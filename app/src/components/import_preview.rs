@@ -1,10 +1,10 @@
 //! The preview of a checked file: a virtualized table (only the rows in view
 //! are in the page, so 100,000 rows scroll smoothly), problems named per row,
 //! and per row "Edit" (fix a cell; the row is checked again) and "Remove".
+pub use super::file_check::CheckedSignal;
 use super::import_choices::match_label;
-use super::upload_tab::CheckedFile;
 use crate::api::imports::WorkspaceMatch;
-use crate::import::{self, Candidate, ImportError, RowDefaults, Severity};
+use crate::import::{self, Candidate, RowDefaults, Severity};
 use leptos::prelude::*;
 
 /// Every preview row is this tall (CSS keeps it so), which makes the rows
@@ -14,8 +14,6 @@ const ROW_PX: usize = 40;
 const VIEW_PX: usize = 400;
 /// Rows rendered above and below the visible ones.
 const OVERSCAN: usize = 8;
-
-pub type CheckedSignal = RwSignal<Option<Result<CheckedFile, ImportError>>>;
 
 fn with_rows<T>(checked: CheckedSignal, f: impl FnOnce(&[Candidate]) -> T) -> Option<T> {
     checked.with(|c| {
@@ -84,7 +82,7 @@ pub fn ImportPreview(
             if let Some(Ok(file)) = c {
                 if index < file.candidates.len() {
                     removed = Some(file.candidates.remove(index).row);
-                    import::flag_duplicates(&mut file.candidates, "Email");
+                    import::flag_duplicates(&mut file.candidates, file.prepared.email_header());
                 }
             }
         });
@@ -221,7 +219,14 @@ fn RowEditor(
         let mut outcome = None;
         checked.update(|c| {
             if let Some(Ok(file)) = c {
-                import::edit(&mut file.candidates, index, values, &RowDefaults::default());
+                let email_header = file.prepared.email_header().to_owned();
+                import::edit(
+                    &mut file.candidates,
+                    index,
+                    values,
+                    &RowDefaults::default(),
+                    &email_header,
+                );
                 outcome = file
                     .candidates
                     .get(index)

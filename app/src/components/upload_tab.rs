@@ -1,7 +1,7 @@
 //! "Upload file": the file is read, checked and previewed in the browser with
 //! the import pipeline, then committed in chunks with a progress bar.
-#[cfg(feature = "hydrate")]
-use super::import_choices::check_workspace;
+use super::file_check::{CheckedFile, CheckedSignal, Checker};
+use super::file_settings::FileSettings;
 use super::import_choices::{PermissionsChoice, UploadChoices, WorkspaceCheck};
 use super::import_preview::ImportPreview;
 use super::UsersPageEvents;
@@ -11,71 +11,11 @@ use crate::api::imports::{
 use crate::import::export::{
     rejected_rows_csv, RejectedRow, TEMPLATE_CSV_NAME, TEMPLATE_XLSX_NAME,
 };
-use crate::import::{
-    self, Candidate, FileKind, ImportError, ImportLimits, ReadOptions, RowDefaults,
-};
+use crate::import::Candidate;
 use leptos::prelude::*;
 
 /// Rows sent per server call.
 pub const CHUNK_ROWS: usize = 1_000;
-
-/// A checked file, ready to preview and upload.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CheckedFile {
-    pub name: String,
-    pub detected: String,
-    pub candidates: Vec<Candidate>,
-}
-
-impl CheckedFile {
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    pub fn check(bytes: &[u8], name: &str, limits: &ImportLimits) -> Result<Self, ImportError> {
-        let (file, table, _mapping, candidates) = import::run(
-            bytes,
-            name,
-            &ReadOptions::default(),
-            limits,
-            &RowDefaults::default(),
-        )?;
-        let sheet = file
-            .sheets
-            .get(file.best_sheet())
-            .map(|s| s.name.clone())
-            .unwrap_or_default();
-        let detected = match file.kind {
-            FileKind::Delimited => format!(
-                "Text file, {}, separated by {}; header on row {}.",
-                file.encoding.map(|e| e.label()).unwrap_or("UTF-8"),
-                match file.delimiter {
-                    Some(b';') => "semicolons",
-                    Some(b'\t') => "tabs",
-                    Some(b'|') => "vertical bars",
-                    _ => "commas",
-                },
-                table.header_row
-            ),
-            _ => format!(
-                "Workbook, sheet “{sheet}”; header on row {}.",
-                table.header_row
-            ),
-        };
-        Ok(Self {
-            name: name.to_owned(),
-            detected,
-            candidates,
-        })
-    }
-
-    pub fn counts(&self) -> (usize, usize, usize) {
-        let errors = self.candidates.iter().filter(|c| !c.is_ready()).count();
-        let warnings = self
-            .candidates
-            .iter()
-            .filter(|c| c.is_ready() && c.has_warnings())
-            .count();
-        (self.candidates.len() - errors, warnings, errors)
-    }
-}
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Tally {
@@ -87,7 +27,7 @@ struct Tally {
 /// What an upload shows while it runs and when it ends.
 #[derive(Clone, Copy)]
 struct UploadSignals {
-    checked: RwSignal<Option<Result<CheckedFile, ImportError>>>,
+    checked: CheckedSignal,
     send_email: RwSignal<bool>,
     progress: RwSignal<Option<(usize, usize)>>,
     cancelled: RwSignal<bool>,
@@ -239,21 +179,22 @@ async fn run_upload(slug: String, ui: UploadSignals) {
 #[component]
 pub fn UploadTab(slug: String) -> impl IntoView {
     let events = expect_context::<UsersPageEvents>();
-    let checked = RwSignal::new(None::<Result<CheckedFile, ImportError>>);
     let problems_only = RwSignal::new(false);
     let send_email = RwSignal::new(true);
-    // Until the server answers: the defaults, and mail on.
-    let settings = RwSignal::new(None::<UploadSettings>);
+    // Until the server answers (settings None): the defaults, and mail on.
     let switch_touched = RwSignal::new(false);
     let progress = RwSignal::new(None::<(usize, usize)>);
     let cancelled = RwSignal::new(false);
     let result = RwSignal::new(None::<String>);
     let rejected = RwSignal::new(Vec::<RejectedRow>::new());
     let choices = UploadChoices::new();
+    let settings = RwSignal::new(None::<UploadSettings>);
 
-    let slug_for_check = slug.clone();
+    let checker = Checker::new(slug.clone(), settings, choices);
+    let checked = checker.checked;
     let on_file = move |ev: leptos::ev::Event| {
         result.set(None);
+        rejected.set(Vec::new());
         #[cfg(feature = "hydrate")]
         {
             use web_sys::wasm_bindgen::JsCast;
@@ -264,30 +205,20 @@ pub fn UploadTab(slug: String) -> impl IntoView {
                 return;
             };
             let Some(file) = input.files().and_then(|files| files.get(0)) else {
-                checked.set(None);
+                checker.clear();
                 return;
             };
-            let slug_for_check = slug_for_check.clone();
             leptos::task::spawn_local(async move {
                 let name = file.name();
                 let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await;
                 let bytes = buffer
                     .map(|b| js_sys::Uint8Array::new(&b).to_vec())
                     .unwrap_or_default();
-                let limits = settings
-                    .get_untracked()
-                    .map(|s| s.limits)
-                    .unwrap_or_default();
-                let outcome = CheckedFile::check(&bytes, &name, &limits);
-                let usable = outcome.is_ok();
-                checked.set(Some(outcome));
-                if usable {
-                    check_workspace(slug_for_check, checked, choices).await;
-                }
+                checker.load(bytes, name).await;
             });
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (ev, &slug_for_check);
+        let _ = (ev, checker);
     };
 
     // In the browser only (effects do not run on the server): the limits
@@ -313,8 +244,11 @@ pub fn UploadTab(slug: String) -> impl IntoView {
     // Only a new file (not an edit) redraws the preview.
     let loaded = Memo::new(move |_| {
         checked.with(|c| {
-            c.as_ref()
-                .map(|r| r.as_ref().map(|f| f.detected.clone()).map_err(Clone::clone))
+            c.as_ref().map(|r| {
+                r.as_ref()
+                    .map(|f| f.prepared.describe())
+                    .map_err(Clone::clone)
+            })
         })
     });
     let counts = Memo::new(move |_| {
@@ -361,11 +295,11 @@ pub fn UploadTab(slug: String) -> impl IntoView {
             <input id="import-file" type="file" aria-describedby="import-file-hint"
                 accept=".csv,.tsv,.txt,.xlsx,.xls,.ods,text/csv" on:change=on_file/>
         </div>
+        <FileSettings checker/>
         {move || loaded.get().map(|outcome| match outcome {
             Err(error) => view! { <p class="alert" role="alert">{error.to_string()}</p> }.into_any(),
-            Ok(detected) => {
+            Ok(_) => {
                 view! {
-                    <p class="hint">{detected}</p>
                     <p role="status" class="import-counts">{counts_line}</p>
                     <div class="field checkbox">
                         <input id="problems-only" type="checkbox" prop:checked=move || problems_only.get()
@@ -378,6 +312,19 @@ pub fn UploadTab(slug: String) -> impl IntoView {
                     <PermissionsChoice choices/>
                 }
                 .into_any()
+            }
+        })}
+        {move || checker.progress.get().map(|(done, total)| {
+            let label = if total == 0 {
+                "Reading the file…".to_owned()
+            } else {
+                format!("Checking rows: {done} of {total}")
+            };
+            view! {
+                <div class="field" role="status">
+                    <label for="check-progress">{label}</label>
+                    <progress id="check-progress" max=total.max(1) value=done></progress>
+                </div>
             }
         })}
         <div class="field checkbox">

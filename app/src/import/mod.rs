@@ -83,6 +83,94 @@ pub fn wire_mapping() -> Vec<ColumnMapping> {
     .collect()
 }
 
+/// A file read, its sheet chosen and its header row found: what the admin
+/// can still adjust (how it is read, how columns map) before rows are checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    pub kind: FileKind,
+    pub encoding: Option<TextEncoding>,
+    pub delimiter: Option<u8>,
+    pub sheet_names: Vec<String>,
+    pub sheet: usize,
+    pub table: Table,
+    pub mapping: Vec<ColumnMapping>,
+}
+
+impl Prepared {
+    /// What was detected, in a sentence for the admin.
+    pub fn describe(&self) -> String {
+        match self.kind {
+            FileKind::Delimited => format!(
+                "Text file, {}, separated by {}; header on row {}.",
+                self.encoding.map_or("UTF-8", TextEncoding::label),
+                delimiter_name(self.delimiter.unwrap_or(b',')),
+                self.table.header_row
+            ),
+            _ => format!(
+                "Workbook, sheet “{}”; header on row {}.",
+                self.sheet_names.get(self.sheet).map_or("", String::as_str),
+                self.table.header_row
+            ),
+        }
+    }
+
+    /// The header of the column mapped to email (for duplicate messages).
+    pub fn email_header(&self) -> &str {
+        self.mapping
+            .iter()
+            .find(|m| m.target == Target::Email)
+            .map_or("Email", |m| m.header.as_str())
+    }
+}
+
+/// The separators a text file may use, as the admin names them.
+pub const DELIMITERS: [(u8, &str); 4] = [
+    (b',', "commas"),
+    (b';', "semicolons"),
+    (b'\t', "tabs"),
+    (b'|', "vertical bars"),
+];
+
+pub fn delimiter_name(delimiter: u8) -> &'static str {
+    DELIMITERS
+        .iter()
+        .find(|(d, _)| *d == delimiter)
+        .map_or("commas", |(_, name)| name)
+}
+
+fn table_of(file: &ReadFile, sheet: usize, limits: &ImportLimits) -> Result<Table, ImportError> {
+    let sheet = file.sheets.get(sheet).ok_or(ImportError::Empty)?;
+    let table = find_table(sheet).ok_or(ImportError::NoHeader)?;
+    if table.rows.len() > limits.max_rows {
+        return Err(ImportError::TooManyRows {
+            limit: limits.max_rows,
+        });
+    }
+    Ok(table)
+}
+
+/// Reads the file and finds its table; rows are checked afterwards (the
+/// browser does that in slices so the page stays responsive).
+pub fn prepare(
+    bytes: &[u8],
+    file_name: &str,
+    options: &ReadOptions,
+    limits: &ImportLimits,
+) -> Result<Prepared, ImportError> {
+    let file = read(bytes, file_name, options, limits)?;
+    let sheet = options.sheet.unwrap_or_else(|| file.best_sheet());
+    let table = table_of(&file, sheet, limits)?;
+    Ok(Prepared {
+        kind: file.kind,
+        encoding: file.encoding,
+        delimiter: file.delimiter,
+        sheet_names: file.sheets.iter().map(|s| s.name.clone()).collect(),
+        sheet,
+        mapping: guess_mapping(&table.headers),
+        table,
+    })
+}
+
 /// Everything the pipeline produces for one file, ready to preview.
 pub fn run(
     bytes: &[u8],
@@ -92,16 +180,11 @@ pub fn run(
     defaults: &RowDefaults,
 ) -> Result<(ReadFile, Table, Vec<ColumnMapping>, Vec<Candidate>), ImportError> {
     let file = read(bytes, file_name, options, limits)?;
-    let sheet = file
-        .sheets
-        .get(options.sheet.unwrap_or_else(|| file.best_sheet()))
-        .ok_or(ImportError::Empty)?;
-    let table = find_table(sheet).ok_or(ImportError::NoHeader)?;
-    if table.rows.len() > limits.max_rows {
-        return Err(ImportError::TooManyRows {
-            limit: limits.max_rows,
-        });
-    }
+    let table = table_of(
+        &file,
+        options.sheet.unwrap_or_else(|| file.best_sheet()),
+        limits,
+    )?;
     let mapping = guess_mapping(&table.headers);
     let candidates = validate(&table, &mapping, defaults);
     Ok((file, table, mapping, candidates))

@@ -96,6 +96,7 @@ pub fn edit(
     index: usize,
     cells: [String; 5],
     defaults: &RowDefaults,
+    email_column: &str,
 ) {
     let Some(candidate) = candidates.get_mut(index) else {
         return;
@@ -105,7 +106,7 @@ pub fn edit(
         cells: cells.to_vec(),
     };
     *candidate = validate_row(&row, &super::wire_mapping(), defaults);
-    flag_duplicates(candidates, "Email");
+    flag_duplicates(candidates, email_column);
 }
 
 /// Every data row, then duplicates across rows (the first is kept).
@@ -377,6 +378,7 @@ mod tests {
             0,
             cells(["a@example.com", "A", "", "", ""]),
             &RowDefaults::default(),
+            "Email",
         );
         assert!(rows[0].is_ready());
         assert_eq!(rows[0].row, 2, "keeps its row number");
@@ -385,6 +387,7 @@ mod tests {
             1,
             cells(["other@example.com", "B", "", "", ""]),
             &RowDefaults::default(),
+            "Email",
         );
         assert!(
             rows[2].is_ready(),
@@ -396,6 +399,7 @@ mod tests {
             2,
             cells(["A@example.com", "C", "", "", ""]),
             &RowDefaults::default(),
+            "Email",
         );
         assert_eq!(rows[2].problems[0].duplicate_of, Some(2));
     }

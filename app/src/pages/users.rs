@@ -1,7 +1,8 @@
 use crate::api::groups::{list_groups, GroupSummary};
 use crate::api::users::{list_people, PeoplePage, PeopleSort, PersonRow};
 use crate::components::{
-    AddUsersDialog, ErrorPage, FrameResource, PersonActions, UsersPageEvents, GROUP_CHOICES,
+    AddUsersDialog, ErrorPage, FrameResource, PersonActions, RecentImports, UsersPageEvents,
+    GROUP_CHOICES,
 };
 use crate::domain::{format_short_date, PersonStatus};
 use crate::error::AppError;
@@ -93,6 +94,7 @@ fn UsersAdmin(
         page,
     } = filters;
     let events = expect_context::<UsersPageEvents>();
+    let recent_slug = slug.clone();
     view! {
         <div class="page-header">
             <h1>"Users"</h1>
@@ -152,6 +154,7 @@ fn UsersAdmin(
                 })
             }}
         </Transition>
+        <RecentImports slug=recent_slug/>
     }
 }
 
