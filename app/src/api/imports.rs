@@ -45,6 +45,9 @@ pub struct ConflictChoices {
     /// row fails and says which group is missing).
     #[serde(default)]
     pub create_groups: bool,
+    /// Expired invitation: skip the row (otherwise invite again, new link).
+    #[serde(default)]
+    pub skip_expired: bool,
 }
 
 /// Where a file's person stands in the workspace, before committing.

@@ -17,6 +17,7 @@ const CHECK_CHUNK: usize = 2_000;
 pub struct UploadChoices {
     pub resend_pending: RwSignal<bool>,
     pub create_groups: RwSignal<bool>,
+    pub skip_expired: RwSignal<bool>,
     pub same_for_all: RwSignal<bool>,
     pub role_for_all: RwSignal<Role>,
     pub groups_for_all: RwSignal<String>,
@@ -32,6 +33,7 @@ impl UploadChoices {
         Self {
             resend_pending: RwSignal::new(false),
             create_groups: RwSignal::new(false),
+            skip_expired: RwSignal::new(false),
             same_for_all: RwSignal::new(false),
             role_for_all: RwSignal::new(Role::Member),
             groups_for_all: RwSignal::new(String::new()),
@@ -45,6 +47,7 @@ impl UploadChoices {
         ConflictChoices {
             resend_pending: self.resend_pending.get_untracked(),
             create_groups: self.create_groups.get_untracked(),
+            skip_expired: self.skip_expired.get_untracked(),
         }
     }
 
@@ -168,27 +171,20 @@ pub fn WorkspaceCheck(checked: CheckedSignal, choices: UploadChoices) -> impl In
             <p role="status">{summary}</p>
             {move || choices.check_error.get().map(|e| view! { <p class="alert" role="alert">{e}</p> })}
             {move || {
-                let [_, member, archived, _, expired] = tally.get();
+                let [_, member, archived, _, _] = tally.get();
                 (member + archived > 0).then(|| view! {
                     <p class="hint">{format!("{} already in the workspace (members or archived) will be skipped.", member + archived)}</p>
-                }).into_iter().chain((expired > 0).then(|| view! {
-                    <p class="hint">{format!("{expired} with an expired invitation will be invited again with a new link.")}</p>
-                })).collect_view()
+                })
             }}
             {move || (tally.get()[3] > 0).then(|| view! {
-                <fieldset class="choice">
-                    <legend>"People with an open invitation"</legend>
-                    <div class="field checkbox">
-                        <input id="skip-pending" type="radio" name="pending" prop:checked=move || !choices.resend_pending.get()
-                            on:change=move |_| choices.resend_pending.set(false)/>
-                        <label for="skip-pending">"Skip them"</label>
-                    </div>
-                    <div class="field checkbox">
-                        <input id="resend-pending" type="radio" name="pending" prop:checked=move || choices.resend_pending.get()
-                            on:change=move |_| choices.resend_pending.set(true)/>
-                        <label for="resend-pending">"Send them a new link (the old one stops working)"</label>
-                    </div>
-                </fieldset>
+                <EitherOr legend="People with an open invitation" name="pending" chosen=choices.resend_pending
+                    off=("skip-pending", "Skip them")
+                    on=("resend-pending", "Send them a new link (the old one stops working)")/>
+            })}
+            {move || (tally.get()[4] > 0).then(|| view! {
+                <EitherOr legend="People whose invitation expired" name="expired" chosen=choices.skip_expired
+                    off=("reinvite-expired", "Invite them again (a new link)")
+                    on=("skip-expired", "Skip them")/>
             })}
             {move || unknown_groups.get().filter(|g| !g.is_empty()).map(|groups| view! {
                 <div class="field checkbox">
@@ -211,18 +207,9 @@ pub fn PermissionsChoice(choices: UploadChoices) -> impl IntoView {
         _ => None,
     };
     view! {
-        <fieldset class="choice">
-            <legend>"Role and groups"</legend>
-            <div class="field checkbox">
-                <input id="permissions-from-file" type="radio" name="permissions" prop:checked=move || !choices.same_for_all.get()
-                    on:change=move |_| choices.same_for_all.set(false)/>
-                <label for="permissions-from-file">"From the file"</label>
-            </div>
-            <div class="field checkbox">
-                <input id="permissions-same" type="radio" name="permissions" prop:checked=move || choices.same_for_all.get()
-                    on:change=move |_| choices.same_for_all.set(true)/>
-                <label for="permissions-same">"The same for everyone"</label>
-            </div>
+        <EitherOr legend="Role and groups" name="permissions" chosen=choices.same_for_all
+            off=("permissions-from-file", "From the file")
+            on=("permissions-same", "The same for everyone")>
             {move || choices.same_for_all.get().then(|| view! {
                 <div class="inline-fields">
                     <div class="field">
@@ -248,7 +235,36 @@ pub fn PermissionsChoice(choices: UploadChoices) -> impl IntoView {
                     </div>
                 </div>
             })}
-        </fieldset>
+        </EitherOr>
     }
     .into_any()
+}
+
+/// Two radio buttons for one yes/no choice; `chosen` is true for `on`.
+#[component]
+fn EitherOr(
+    legend: &'static str,
+    name: &'static str,
+    chosen: RwSignal<bool>,
+    off: (&'static str, &'static str),
+    on: (&'static str, &'static str),
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let option = move |(id, label): (&'static str, &'static str), value: bool| {
+        view! {
+            <div class="field checkbox">
+                <input id=id type="radio" name=name prop:checked=move || chosen.get() == value
+                    on:change=move |_| chosen.set(value)/>
+                <label for=id>{label}</label>
+            </div>
+        }
+    };
+    view! {
+        <fieldset class="choice">
+            <legend>{legend}</legend>
+            {option(off, false)}
+            {option(on, true)}
+            {children.map(|c| c())}
+        </fieldset>
+    }
 }

@@ -1,5 +1,5 @@
 use crate::api::activity::{list_activity, ActivityPage};
-use crate::components::{ErrorPage, FrameResource};
+use crate::components::{ErrorPage, FrameResource, Pager};
 use crate::domain::format_date_time;
 use crate::error::AppError;
 use leptos::either::Either;
@@ -13,10 +13,10 @@ pub fn ActivityLogPage() -> impl IntoView {
     let frame = expect_context::<FrameResource>();
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
-    let page = RwSignal::new(0u64);
+    let page = RwSignal::new(0usize);
     let activity = Resource::new(
         move || (slug(), page.get()),
-        |(slug, page)| list_activity(slug, page),
+        |(slug, page)| list_activity(slug, page as u64),
     );
     view! {
         <Title text="Activity · Muster"/>
@@ -44,7 +44,7 @@ pub fn ActivityLogPage() -> impl IntoView {
 }
 
 #[component]
-fn ActivityTable(result: ActivityPage, page: RwSignal<u64>) -> impl IntoView {
+fn ActivityTable(result: ActivityPage, page: RwSignal<usize>) -> impl IntoView {
     let ActivityPage {
         entries,
         total,
@@ -75,12 +75,6 @@ fn ActivityTable(result: ActivityPage, page: RwSignal<u64>) -> impl IntoView {
                     .collect_view()}
             </tbody>
         </table>
-        {(pages > 1).then(|| view! {
-            <nav class="pager" aria-label="Pages">
-                <button type="button" disabled=shown == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Previous page"</button>
-                <span>{format!("Page {} of {pages}", shown + 1)}</span>
-                <button type="button" disabled=shown + 1 >= pages on:click=move |_| page.update(|p| *p += 1)>"Next page"</button>
-            </nav>
-        })}
+        <Pager page shown=usize::try_from(shown).unwrap_or(0) pages=usize::try_from(pages).unwrap_or(1)/>
     }
 }

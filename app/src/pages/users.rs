@@ -1,7 +1,7 @@
 use crate::api::groups::{list_groups, GroupSummary};
 use crate::api::users::{list_people, PeoplePage, PeopleSort, PersonRow};
 use crate::components::{
-    AddUsersDialog, ErrorPage, FrameResource, PersonActions, RecentImports, UsersPageEvents,
+    AddUsersDialog, ErrorPage, FrameResource, Pager, PersonActions, RecentImports, UsersPageEvents,
     GROUP_CHOICES,
 };
 use crate::domain::{format_short_date, PersonStatus};
@@ -194,17 +194,12 @@ fn PeopleTable(slug: String, result: PeoplePage, page: RwSignal<usize>) -> impl 
                 </tr>
             </thead>
             <tbody>
+                {rows.is_empty().then(|| view! { <tr><td colspan="9" class="empty">"No one matches."</td></tr> })}
                 {rows.into_iter().map(|row| view! { <PersonRowView slug=slug.clone() row/> }).collect_view()}
             </tbody>
         </table>
         </div>
-        {(pages > 1).then(|| view! {
-            <nav class="pager" aria-label="Pages">
-                <button type="button" disabled=shown == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Previous page"</button>
-                <span>{format!("Page {} of {pages}", shown + 1)}</span>
-                <button type="button" disabled=shown + 1 >= pages on:click=move |_| page.update(|p| *p += 1)>"Next page"</button>
-            </nav>
-        })}
+        <Pager page shown pages/>
     }
 }
 

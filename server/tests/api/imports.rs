@@ -103,6 +103,54 @@ on_every_database! {
         assert_eq!((b.file_name.as_str(), b.created_by.as_deref(), b.total_rows, b.invited, b.skipped, b.failed), ("people.csv", Some("Ada Admin"), 4, 1, 1, 2));
     }
 
+    async fn a_full_chunk_is_written_in_bulk_with_groups_mail_audit_and_index(app) {
+        app.with_workspace().await;
+        let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let batch = start(&app, &admin, 2_000).await;
+        let rows = serde_json::Value::Array(
+            (0..2_000)
+                .map(|i| row(i + 2, &format!("bulk{i}@example.com"), Some(&format!("Bulk {i}")), "Builder", if i % 2 == 0 { &["Even", "All"] } else { &["All"] }))
+                .collect(),
+        );
+        let outcomes: Vec<RowOutcome> = chunk(&app, &admin, batch, rows, false).await.json().await.unwrap();
+        assert_eq!(outcomes.len(), 2_000);
+        assert!(outcomes.iter().enumerate().all(|(i, o)| o.row == i + 2 && o.kind == RowOutcomeKind::Invited));
+        assert_eq!(invitations(&app).await, 2_000);
+        assert_eq!(mails(&app).await, 2_000);
+        let count = |table: &'static str| {
+            let app = &app;
+            async move {
+                use sea_orm::ConnectionTrait;
+                let backend = app.state.db.get_database_backend();
+                let row = app.state.db.query_one_raw(sea_orm::Statement::from_string(backend, format!("SELECT COUNT(*) AS n FROM {table}"))).await.unwrap().unwrap();
+                row.try_get::<i64>("", "n").unwrap()
+            }
+        };
+        assert_eq!(count("invitation_groups").await, 3_000);
+        assert_eq!(count("import_rows").await, 2_000);
+        // The Users table finds them, with their groups.
+        let page: serde_json::Value = app
+            .call(&admin, "list_people", &[("slug", "acme-corp"), ("search", "bulk1998@"), ("status", ""), ("page", "0")])
+            .await.json().await.unwrap();
+        assert_eq!(page["rows"][0]["name"], "Bulk 1998");
+        assert_eq!(page["rows"][0]["role"], "Builder");
+        assert_eq!(page["rows"][0]["groups"], json!(["All", "Even"]));
+        let activity: serde_json::Value = app.call(&admin, "list_activity", &[("slug", "acme-corp"), ("page", "0")]).await.json().await.unwrap();
+        assert!(activity["total"].as_u64().unwrap() >= 2_000, "one entry per invitation");
+    }
+
+    async fn the_same_person_twice_in_one_chunk_is_invited_once(app) {
+        app.with_workspace().await;
+        let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let batch = start(&app, &admin, 2).await;
+        let rows = json!([row(2, "twin@example.com", None, "Member", &[]), row(3, "TWIN@example.com", None, "Member", &[])]);
+        let outcomes: Vec<RowOutcome> = chunk(&app, &admin, batch, rows, false).await.json().await.unwrap();
+        assert_eq!(kinds(&outcomes), [(2, RowOutcomeKind::Invited), (3, RowOutcomeKind::Failed("Email: the same address as row 2.".into()))]);
+        assert_eq!(invitations(&app).await, 1);
+        let repeated = chunk(&app, &admin, batch, json!([row(4, "x@example.com", None, "Member", &[]), row(4, "y@example.com", None, "Member", &[])]), false).await;
+        assert_eq!(repeated.status(), 409);
+    }
+
     async fn a_chunk_sent_twice_invites_nobody_twice(app) {
         app.with_workspace().await;
         let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
@@ -215,6 +263,33 @@ on_every_database! {
         chunk(&app, &admin, batch, json!([row(2, "new@example.com", None, "Member", &[])]), false).await;
         let batches: Vec<ImportBatchSummary> = app.call(&admin, "list_imports", &[("slug", "acme-corp")]).await.json().await.unwrap();
         assert_eq!((batches[0].total_rows, batches[0].invited, batches[0].failed), (10, 1, 3));
+    }
+
+    async fn expired_invitations_are_invited_again_or_skipped_as_the_admin_chose(app) {
+        app.with_workspace().await;
+        let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        app.invite_for_token(&admin, "eve@example.com", "").await;
+        execute(&app, "UPDATE invitations SET expires_at = 1").await;
+        let send = |skip_expired: bool| {
+            let admin = admin.clone();
+            let app = &app;
+            async move {
+                let batch = start(app, &admin, 1).await;
+                let response = admin
+                    .post(app.url("/api/import_chunk"))
+                    .json(&json!({ "slug": "acme-corp", "batch_id": batch, "rows": [row(2, "eve@example.com", None, "Member", &[])], "choices": { "skip_expired": skip_expired } }))
+                    .send()
+                    .await
+                    .unwrap();
+                let outcomes: Vec<RowOutcome> = response.json().await.unwrap();
+                kinds(&outcomes)
+            }
+        };
+        assert_eq!(send(true).await, [(2, RowOutcomeKind::Skipped("Invitation expired; skipped as chosen.".into()))]);
+        assert_eq!(send(false).await, [(2, RowOutcomeKind::Invited)]);
+        let renewed = invitation::Entity::find().one(&app.state.db).await.unwrap().unwrap();
+        assert!(renewed.expires_at > 1, "a new expiry");
+        assert_eq!(invitations(&app).await, 1, "the same invitation, renewed");
     }
 
     async fn unknown_groups_fail_their_rows_unless_the_admin_chose_to_create_them(app) {

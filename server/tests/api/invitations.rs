@@ -6,7 +6,7 @@ use app::error::AppError;
 use app::ssr::db::entities::{invitation, membership, outbox, user};
 use app::ssr::services::mailer::Mailer;
 use app::ssr::services::outbox::deliver_due;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Statement};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 async fn invite(app: &TestApp, admin: &reqwest::Client, emails: &str) -> Vec<InviteOutcome> {
     let response = app
@@ -67,15 +67,6 @@ async fn accept(
         None,
     )
     .await
-}
-
-async fn execute(app: &TestApp, sql: &str) {
-    let backend = app.state.db.get_database_backend();
-    app.state
-        .db
-        .execute_raw(Statement::from_string(backend, sql))
-        .await
-        .unwrap();
 }
 
 on_every_database! {

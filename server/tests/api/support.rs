@@ -359,3 +359,14 @@ pub async fn app_error(response: reqwest::Response) -> AppError {
     let text = response.text().await.unwrap();
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("not an AppError ({e}): {text}"))
 }
+
+/// Runs SQL straight on the test database (to age or break data).
+pub async fn execute(app: &TestApp, sql: &str) {
+    use sea_orm::ConnectionTrait;
+    let backend = app.state.db.get_database_backend();
+    app.state
+        .db
+        .execute_raw(sea_orm::Statement::from_string(backend, sql))
+        .await
+        .unwrap();
+}

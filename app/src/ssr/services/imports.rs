@@ -2,15 +2,13 @@
 //! one transaction. Every row is checked again with the pipeline's own
 //! `validate_row`; a row already recorded for the batch is answered from the
 //! record, so a chunk retried after a timeout never invites anyone twice.
-use super::invitations::{self, InviteRequest};
-use super::{audit, groups, Actor};
+use super::{audit, import_commit, Actor};
 use crate::api::imports::{
     ConflictChoices, ImportBatchSummary, ImportRow, RowOutcome, RowOutcomeKind, WorkspaceMatch,
 };
-use crate::api::invitations::InviteOutcomeKind;
-use crate::domain::{DisplayName, Email, GroupName, Metadata, Role};
+use crate::domain::Email;
 use crate::error::AppError;
-use crate::import::{self, RowDefaults, Severity, SourceRow};
+use crate::import;
 use crate::ssr::db::begin_write;
 use crate::ssr::db::entities::{import_batch, import_row, invitation, membership, user};
 use crate::ssr::time::now_millis;
@@ -81,60 +79,6 @@ pub async fn start(
     Ok(batch.id)
 }
 
-/// A row that passed the server's checks.
-struct Valid {
-    email: Email,
-    name: Option<DisplayName>,
-    role: Role,
-    groups: Vec<GroupName>,
-    metadata: Metadata,
-}
-
-/// The browser's row, checked again by the same code that checked the file.
-fn revalidate(row: &ImportRow) -> Result<Valid, String> {
-    let cells = vec![
-        row.email.clone(),
-        row.name.clone().unwrap_or_default(),
-        row.role.as_str().to_owned(),
-        row.groups.join("|"),
-        serde_json::Value::Object(row.metadata.clone()).to_string(),
-    ];
-    let candidate = import::validate_row(
-        &SourceRow {
-            number: row.row,
-            cells,
-        },
-        &import::wire_mapping(),
-        &RowDefaults::default(),
-    );
-    if let Some(problem) = candidate
-        .problems
-        .iter()
-        .find(|p| p.severity == Severity::Error)
-    {
-        return Err(format!("{}: {}", problem.column, problem.message));
-    }
-    let invalid = |e: crate::domain::Invalid| e.0;
-    Ok(Valid {
-        email: Email::parse_cell(&candidate.email).map_err(invalid)?,
-        name: candidate
-            .name
-            .as_deref()
-            .map(DisplayName::parse)
-            .transpose()
-            .map_err(invalid)?,
-        role: candidate.role,
-        groups: candidate
-            .groups
-            .iter()
-            .map(|g| GroupName::parse(g))
-            .collect::<Result<_, _>>()
-            .map_err(invalid)?,
-        metadata: Metadata::parse(&serde_json::Value::Object(candidate.metadata).to_string())
-            .map_err(invalid)?,
-    })
-}
-
 pub async fn commit_chunk(
     state: &AppState,
     by: Actor,
@@ -153,6 +97,12 @@ pub async fn commit_chunk(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
+    let order: Vec<usize> = rows.iter().map(|r| r.row).collect();
+    if order.iter().collect::<std::collections::HashSet<_>>().len() != order.len() {
+        return Err(AppError::Conflict(
+            "Each row number may appear only once in a chunk.".into(),
+        ));
+    }
     let mut recorded: HashMap<i32, import_row::Model> = HashMap::new();
     let numbers: Vec<i32> = rows.iter().map(|r| row_number(r.row)).collect();
     for slice in numbers.chunks(IN_LIST) {
@@ -166,37 +116,49 @@ pub async fn commit_chunk(
         }
     }
 
-    let mut outcomes = Vec::with_capacity(rows.len());
+    let (done, fresh): (Vec<ImportRow>, Vec<ImportRow>) = rows
+        .into_iter()
+        .partition(|r| recorded.contains_key(&row_number(r.row)));
+    let committed =
+        import_commit::commit_rows(state, &txn, by, &fresh, batch.send_email, choices).await?;
     let mut counts = [0i32; 4]; // invited, resent, skipped, failed
-    for row in rows {
-        if let Some(done) = recorded.get(&row_number(row.row)) {
-            outcomes.push(from_record(done));
-            continue;
-        }
-        let (kind, invitation_id) =
-            commit_row(state, &txn, by, &row, batch.send_email, choices).await?;
-        let (label, message, slot) = match &kind {
+    let mut records = Vec::with_capacity(fresh.len());
+    let mut answers: HashMap<usize, RowOutcome> = HashMap::with_capacity(fresh.len() + done.len());
+    for (row, c) in fresh.into_iter().zip(committed) {
+        let (label, message, slot) = match &c.kind {
             RowOutcomeKind::Invited => ("invited", None, 0),
             RowOutcomeKind::Resent => ("resent", None, 1),
             RowOutcomeKind::Skipped(why) => ("skipped", Some(why.clone()), 2),
             RowOutcomeKind::Failed(why) => ("failed", Some(why.clone()), 3),
         };
         counts[slot] += 1;
-        import_row::ActiveModel {
+        records.push(import_row::ActiveModel {
             batch_id: Set(batch.id),
             row_number: Set(row_number(row.row)),
             email: Set(row.email.chars().take(320).collect()),
             outcome: Set(label.to_owned()),
             message: Set(message),
-            invitation_id: Set(invitation_id),
-        }
-        .insert(&txn)
-        .await?;
-        outcomes.push(RowOutcome {
-            row: row.row,
-            email: row.email,
-            kind,
+            invitation_id: Set(c.invitation_id),
         });
+        answers.insert(
+            row.row,
+            RowOutcome {
+                row: row.row,
+                email: row.email,
+                kind: c.kind,
+            },
+        );
+    }
+    let backend = txn.get_database_backend();
+    for slice in records.chunks(import_commit::rows_per_insert(backend, 6)) {
+        import_row::Entity::insert_many(slice.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    for row in &done {
+        if let Some(record) = recorded.get(&row_number(row.row)) {
+            answers.insert(row.row, from_record(record));
+        }
     }
     let send = batch.send_email && (counts[0] + counts[1]) > 0;
     let mut totals: import_batch::ActiveModel = batch.clone().into();
@@ -210,67 +172,14 @@ pub async fn commit_chunk(
     if send {
         state.outbox_wakeup.notify_one();
     }
-    Ok(outcomes)
+    Ok(order
+        .into_iter()
+        .filter_map(|row| answers.remove(&row))
+        .collect())
 }
 
 fn row_number(row: usize) -> i32 {
     i32::try_from(row).unwrap_or(i32::MAX)
-}
-
-async fn commit_row(
-    state: &AppState,
-    txn: &impl ConnectionTrait,
-    by: Actor,
-    row: &ImportRow,
-    send_email: bool,
-    choices: ConflictChoices,
-) -> Result<(RowOutcomeKind, Option<i32>), AppError> {
-    let valid = match revalidate(row) {
-        Ok(valid) => valid,
-        Err(reason) => return Ok((RowOutcomeKind::Failed(reason), None)),
-    };
-    let group_ids = if choices.create_groups {
-        groups::resolve_or_create(txn, by, &valid.groups).await?
-    } else {
-        match groups::resolve_existing(txn, by.workspace_id, &valid.groups).await? {
-            Ok(ids) => ids,
-            Err(missing) => {
-                return Ok((
-                    RowOutcomeKind::Failed(format!(
-                        "Groups: there is no group “{missing}” in this workspace (create it, or choose to create new groups)."
-                    )),
-                    None,
-                ))
-            }
-        }
-    };
-    let request = InviteRequest {
-        emails: Vec::new(),
-        name: valid.name,
-        role: valid.role,
-        groups: Vec::new(),
-        metadata: valid.metadata,
-        send_email,
-    };
-    Ok(
-        match invitations::invite_one(state, txn, by, &valid.email, &request, &group_ids).await? {
-            InviteOutcomeKind::Invited { invitation_id } => {
-                (RowOutcomeKind::Invited, Some(invitation_id))
-            }
-            InviteOutcomeKind::AlreadyMember => (
-                RowOutcomeKind::Skipped("Already in this workspace.".into()),
-                None,
-            ),
-            InviteOutcomeKind::AlreadyInvited { invitation_id } if choices.resend_pending => {
-                invitations::resend_in(state, txn, by, invitation_id).await?;
-                (RowOutcomeKind::Resent, Some(invitation_id))
-            }
-            InviteOutcomeKind::AlreadyInvited { invitation_id } => (
-                RowOutcomeKind::Skipped("Already invited; that invitation is still open.".into()),
-                Some(invitation_id),
-            ),
-        },
-    )
 }
 
 fn from_record(done: &import_row::Model) -> RowOutcome {

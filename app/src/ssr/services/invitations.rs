@@ -110,23 +110,9 @@ pub(crate) async fn invite_one(
             renewed.update(txn).await?
         }
         None => {
-            invitation::ActiveModel {
-                workspace_id: Set(by.workspace_id),
-                email: Set(email.as_str().to_owned()),
-                email_key: Set(email.key().to_owned()),
-                display_name: Set(request.name.as_ref().map(|n| n.as_str().to_owned())),
-                role: Set(request.role.as_str().to_owned()),
-                metadata: Set(request.metadata.to_json()),
-                invited_by: Set(by.user_id),
-                nonce: Set(LinkSigner::new_nonce()),
-                created_at: Set(now),
-                expires_at: Set(expires_at),
-                send_count: Set(0),
-                delivery: Set(delivery_state.to_owned()),
-                ..Default::default()
-            }
-            .insert(txn)
-            .await?
+            new_invitation(by, email, request, delivery_state, now, expires_at)
+                .insert(txn)
+                .await?
         }
     };
     groups::set_for_invitation(txn, invitation.id, group_ids).await?;
@@ -147,7 +133,33 @@ pub(crate) async fn invite_one(
     })
 }
 
-async fn open_invitation(
+/// A new invitation row (a fresh nonce, so a fresh link).
+pub(crate) fn new_invitation(
+    by: Actor,
+    email: &Email,
+    request: &InviteRequest,
+    delivery_state: &str,
+    now: i64,
+    expires_at: i64,
+) -> invitation::ActiveModel {
+    invitation::ActiveModel {
+        workspace_id: Set(by.workspace_id),
+        email: Set(email.as_str().to_owned()),
+        email_key: Set(email.key().to_owned()),
+        display_name: Set(request.name.as_ref().map(|n| n.as_str().to_owned())),
+        role: Set(request.role.as_str().to_owned()),
+        metadata: Set(request.metadata.to_json()),
+        invited_by: Set(by.user_id),
+        nonce: Set(LinkSigner::new_nonce()),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+        send_count: Set(0),
+        delivery: Set(delivery_state.to_owned()),
+        ..Default::default()
+    }
+}
+
+pub(crate) async fn open_invitation(
     db: &impl ConnectionTrait,
     workspace_id: i32,
     email_key: &str,

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod avatars;
 pub mod common_passwords;
 pub mod groups;
+pub mod import_commit;
 pub mod imports;
 pub mod invitations;
 pub mod link_signer;
