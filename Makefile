@@ -22,12 +22,14 @@ else
   BIN := target/debug/muster
 endif
 
-.PHONY: help run build release test test-rust test-e2e toolchain wasm-target cargo-leptos wasm-bindgen wasm-opt e2e-deps chromium fmt lint
+
+.PHONY: bench help run build release test test-rust test-e2e toolchain wasm-target cargo-leptos wasm-bindgen wasm-opt e2e-deps chromium fmt lint
 
 help:
 	@echo "make run        build and serve Muster at http://127.0.0.1:3000 (SQLite in ./data)"
 	@echo "make test       every test: unit, integration (SQLite, and PostgreSQL if MUSTER_TEST_POSTGRES_URL is set), end to end in Chromium"
 	@echo "make release    optimised build: target/release/muster and target/site"
+	@echo "make bench      benchmarks beside the peers, one run (QUICK=1: small sizes); see BENCHMARKS.md"
 	@echo "                RELEASE=1 make run serves the optimised build"
 
 run: build
@@ -40,6 +42,9 @@ release:
 	$(MAKE) build RELEASE=1
 
 test: build test-rust test-e2e
+
+bench: toolchain e2e-deps
+	QUICK=$(QUICK) bash bench/run.sh
 
 test-rust:
 	@if [ -z "$$MUSTER_TEST_POSTGRES_URL" ]; then \

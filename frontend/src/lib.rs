@@ -14,3 +14,34 @@ pub fn hydrate() {
         let _ = body.set_attribute("data-hydrated", "true");
     }
 }
+
+/// For `make bench`: the import pipeline's read step alone (decode and split
+/// a text file; a workbook read to rows). Returns the number of rows read.
+#[wasm_bindgen]
+pub fn bench_read(bytes: &[u8], name: &str) -> usize {
+    app::import::read(bytes, name, &Default::default(), &Default::default())
+        .map(|file| file.sheets.iter().map(|s| s.rows.len()).sum())
+        .unwrap_or(0)
+}
+
+/// For `make bench`: the whole pipeline (read, header, mapping, every row
+/// validated, duplicates). Returns the number of ready rows.
+#[wasm_bindgen]
+pub fn bench_pipeline(bytes: &[u8], name: &str) -> usize {
+    app::import::run(
+        bytes,
+        name,
+        &Default::default(),
+        &Default::default(),
+        &Default::default(),
+    )
+    .map(|(_, _, _, rows)| rows.iter().filter(|c| c.is_ready()).count())
+    .unwrap_or(0)
+}
+
+/// For `make bench`: the WASM linear memory in bytes (it only grows).
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen]
+pub fn bench_memory_bytes() -> usize {
+    core::arch::wasm32::memory_size(0) * 65_536
+}

@@ -29,7 +29,11 @@ impl Mailer {
     ) -> Result<Self, String> {
         match smtp_url {
             Some(url) => AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                .map(|builder| Mailer::Smtp(builder.build()))
+                .map(|builder| {
+                    let pool = lettre::transport::smtp::PoolConfig::new()
+                        .max_size(super::outbox::SEND_CONCURRENCY as u32);
+                    Mailer::Smtp(builder.pool_config(pool).build())
+                })
                 .map_err(|e| format!("SMTP_URL is not usable: {e}")),
             None => {
                 let dir: PathBuf = data_dir.join("mail");

@@ -17,6 +17,8 @@ use sea_orm::{
 /// After this many failed attempts a mail is marked failed (admins can resend).
 pub const MAX_ATTEMPTS: i32 = 8;
 const LEASE_MILLIS: i64 = 60_000;
+/// Mails sent at once (the SMTP pool holds as many connections).
+pub const SEND_CONCURRENCY: usize = 16;
 
 /// Wait before attempt `attempts + 1`: 5 s, 10 s, 20 s… capped at 30 minutes.
 pub fn backoff_millis(attempts: i32) -> i64 {
@@ -88,32 +90,70 @@ pub async fn deliver_due(
         .limit(limit)
         .all(&state.db)
         .await?;
-    let mut report = PassReport::default();
+    let mut claimed = Vec::with_capacity(due.len());
     for row in due {
-        if !claim(state, &row, worker, now).await? {
-            continue; // another worker took it
+        if claim(state, &row, worker, now).await? {
+            claimed.push(row);
+        } // else another worker took it
+    }
+    // Several mails in flight at once over the pooled transport: each SMTP
+    // exchange mostly waits on the network.
+    let mut report = PassReport::default();
+    let mut claimed = claimed.into_iter().peekable();
+    while claimed.peek().is_some() {
+        let mut sending = tokio::task::JoinSet::new();
+        for row in claimed.by_ref().take(SEND_CONCURRENCY) {
+            let (state, mailer) = (state.clone(), mailer.clone());
+            sending.spawn(async move { deliver_one(&state, &mailer, &row).await });
         }
-        match render(state, &row).await? {
-            None => finish(state, &row, Outcome::Cancelled).await?,
-            Some(mail) => match mailer.send(&mail).await {
-                Ok(()) => {
-                    finish(state, &row, Outcome::Sent).await?;
-                    report.sent += 1;
-                }
-                Err(error) => {
-                    tracing::warn!(outbox = row.id, attempt = row.attempts + 1, %error, "mail delivery failed");
-                    if row.attempts + 1 >= MAX_ATTEMPTS {
-                        finish(state, &row, Outcome::Failed(error)).await?;
-                        report.failed += 1;
-                    } else {
-                        finish(state, &row, Outcome::Retry(error)).await?;
-                        report.retried += 1;
-                    }
-                }
-            },
+        while let Some(done) = sending.join_next().await {
+            match done {
+                Ok(Ok(Delivered::Sent)) => report.sent += 1,
+                Ok(Ok(Delivered::Retried)) => report.retried += 1,
+                Ok(Ok(Delivered::Failed)) => report.failed += 1,
+                Ok(Ok(Delivered::Cancelled)) => {}
+                // The lease runs out and the mail is tried again.
+                Ok(Err(error)) => tracing::error!(%error, "outbox delivery step failed"),
+                Err(error) => tracing::error!(%error, "outbox delivery task failed"),
+            }
         }
     }
     Ok(report)
+}
+
+enum Delivered {
+    Sent,
+    Retried,
+    Failed,
+    Cancelled,
+}
+
+/// Renders, sends and records one claimed mail.
+async fn deliver_one(
+    state: &AppState,
+    mailer: &Mailer,
+    row: &outbox::Model,
+) -> Result<Delivered, AppError> {
+    let Some(mail) = render(state, row).await? else {
+        finish(state, row, Outcome::Cancelled).await?;
+        return Ok(Delivered::Cancelled);
+    };
+    match mailer.send(&mail).await {
+        Ok(()) => {
+            finish(state, row, Outcome::Sent).await?;
+            Ok(Delivered::Sent)
+        }
+        Err(error) => {
+            tracing::warn!(outbox = row.id, attempt = row.attempts + 1, %error, "mail delivery failed");
+            if row.attempts + 1 >= MAX_ATTEMPTS {
+                finish(state, row, Outcome::Failed(error)).await?;
+                Ok(Delivered::Failed)
+            } else {
+                finish(state, row, Outcome::Retry(error)).await?;
+                Ok(Delivered::Retried)
+            }
+        }
+    }
 }
 
 async fn claim(
@@ -240,7 +280,7 @@ pub async fn run_worker(
         super::secrets::new_secret().get(..8).unwrap_or("w")
     );
     loop {
-        match deliver_due(&state, &mailer, &worker, 50).await {
+        match deliver_due(&state, &mailer, &worker, 200).await {
             Ok(report) if report.sent + report.retried + report.failed > 0 => {
                 tracing::info!(
                     sent = report.sent,

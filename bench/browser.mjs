@@ -1,0 +1,220 @@
+// The browser half of `make bench`: Muster's WASM import pipeline beside
+// Papa Parse, uDSV and SheetJS, in one Chromium page and one run, plus the
+// real Upload tab (first preview rows, scrolling frames).
+//
+//   node bench/browser.mjs <muster binary> <site root> <data dir> <rows>
+//
+// The data comes from bench/data.mjs.
+//
+// Prints one `name=value` line per figure (and a few `#` notes).
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const [bin, siteRoot, dataDir, rowsArg] = process.argv.slice(2);
+const ROWS = Number(rowsArg ?? 100_000);
+const K = Math.round(ROWS / 1000);
+const out = (name, value) => console.log(`${name}=${typeof value === 'number' ? value.toFixed(value < 10 ? 3 : 1) : value}`);
+
+const csvPath = join(dataDir, 'invites.csv');
+const csv = readFileSync(csvPath);
+const xlsx = readFileSync(join(dataDir, 'people.xlsx'));
+const dir = mkdtempSync(join(tmpdir(), 'muster-bench-'));
+
+// ---- the release server on a fresh data dir
+const port = 3900 + Math.floor(Math.random() * 500);
+const base = `http://127.0.0.1:${port}`;
+const env = {
+  ...process.env,
+  MUSTER_DATA_DIR: join(dir, 'data'),
+  MUSTER_PUBLIC_URL: base,
+  LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+  LEPTOS_SITE_ROOT: siteRoot,
+};
+if (existsSync('Leptos.toml')) env.MUSTER_CONFIG = 'Leptos.toml';
+// Its own SQLite database; no mail server (nothing is sent here).
+delete env.DATABASE_URL;
+delete env.SMTP_URL;
+const server = spawn(bin, [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+let log = '';
+const setupUrl = await new Promise((resolve, reject) => {
+  const timer = setTimeout(() => reject(new Error(`muster did not start:\n${log}`)), 60_000);
+  const seen = (chunk) => {
+    log += chunk;
+    const link = log.match(/(http:\/\/\S+\/setup\?token=\S+)/);
+    if (link && log.includes('listening on')) {
+      clearTimeout(timer);
+      resolve(link[1]);
+    }
+  };
+  server.stdout.on('data', seen);
+  server.stderr.on('data', seen);
+});
+const admin = { email: 'ada@example.com', password: 'correct horse battery staple' };
+const token = new URL(setupUrl).searchParams.get('token');
+const setup = await fetch(`${base}/api/setup`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams({ token, workspace_name: 'Bench', your_name: 'Ada Admin', ...admin }),
+});
+if (setup.status !== 200) throw new Error(`setup: ${setup.status}`);
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--enable-precise-memory-info'],
+});
+
+async function freshPage() {
+  const context = await browser.newContext({ baseURL: base });
+  const page = await context.newPage();
+  await page.route('**/bench-data/*', (route) => {
+    const file = route.request().url().endsWith('.xlsx') ? xlsx : csv;
+    return route.fulfill({ body: file, contentType: 'application/octet-stream' });
+  });
+  await page.goto('/login');
+  await page.locator('body[data-hydrated]').waitFor();
+  return page;
+}
+
+async function load(page, ...modules) {
+  for (const m of modules) await page.addScriptTag({ path: require.resolve(m) });
+}
+
+// ---- 1. CSV: parse only (ours, Papa Parse, uDSV), and our full pipeline
+{
+  const page = await freshPage();
+  await load(page, 'papaparse/papaparse.min.js', 'udsv/dist/uDSV.iife.min.js');
+  const r = await page.evaluate(async () => {
+    const m = await import('/pkg/muster.js');
+    const bytes = new Uint8Array(await (await fetch('/bench-data/invites.csv')).arrayBuffer());
+    const median = (f, runs = 7) => {
+      const times = [];
+      let result;
+      for (let i = 0; i < runs; i++) {
+        const t = performance.now();
+        result = f();
+        times.push(performance.now() - t);
+      }
+      times.sort((a, b) => a - b);
+      return { ms: times[Math.floor(runs / 2)], result };
+    };
+    // Theirs get the text already decoded (decoding is not timed for them).
+    const text = new TextDecoder().decode(bytes);
+    const ours = median(() => m.bench_read(bytes, 'invites.csv'));
+    const papa = median(() => globalThis.Papa.parse(text).data.length);
+    const udsv = median(() => {
+      const parser = globalThis.uDSV.initParser(globalThis.uDSV.inferSchema(text));
+      return parser.stringArrs(text).length;
+    });
+    const full = median(() => m.bench_pipeline(bytes, 'invites.csv'), 5);
+    return { ours, papa, udsv, full };
+  });
+  out('csv_parse_100k_ms'.replace('100k', `${K}k`), r.ours.ms);
+  out('papaparse_parse_ms', r.papa.ms);
+  out('udsv_parse_ms', r.udsv.ms);
+  out('csv_vs_papaparse', r.papa.ms / r.ours.ms);
+  out('csv_vs_udsv', r.udsv.ms / r.ours.ms);
+  out(`csv_parse_validate_${K}k_ms`, r.full.ms);
+  console.log(`# rows: ours ${r.ours.result}, Papa ${r.papa.result}, uDSV ${r.udsv.result}; ready after validation ${r.full.result}`);
+  if (r.full.result !== ROWS) throw new Error(`expected ${ROWS} ready rows, got ${r.full.result}`);
+  await page.context().close();
+}
+
+// ---- 2. XLSX: full read to rows, time and memory, each in a fresh page
+{
+  const page = await freshPage();
+  const r = await page.evaluate(async () => {
+    const m = await import('/pkg/muster.js');
+    const bytes = new Uint8Array(await (await fetch('/bench-data/people.xlsx')).arrayBuffer());
+    const before = m.bench_memory_bytes();
+    const t = performance.now();
+    const rows = m.bench_read(bytes, 'people.xlsx');
+    const ms = performance.now() - t;
+    // Linear memory never shrinks: its growth is our peak.
+    const grown = m.bench_memory_bytes() - before;
+    const again = performance.now();
+    m.bench_read(bytes, 'people.xlsx');
+    return { ms, warm: performance.now() - again, rows, grown };
+  });
+  await page.context().close();
+  const theirsPage = await freshPage();
+  await load(theirsPage, 'xlsx-republish/dist/xlsx.full.min.js');
+  const cdp = await theirsPage.context().newCDPSession(theirsPage);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const heap0 = (await cdp.send('Runtime.getHeapUsage')).usedSize;
+  const s = await theirsPage.evaluate(async () => {
+    const bytes = new Uint8Array(await (await fetch('/bench-data/people.xlsx')).arrayBuffer());
+    const t = performance.now();
+    const book = globalThis.XLSX.read(bytes, { type: 'array', dense: true });
+    const rows = globalThis.XLSX.utils.sheet_to_json(book.Sheets[book.SheetNames[0]], { header: 1 });
+    const ms = performance.now() - t;
+    globalThis.keep = [book, rows];
+    const again = performance.now();
+    const book2 = globalThis.XLSX.read(bytes, { type: 'array', dense: true });
+    globalThis.XLSX.utils.sheet_to_json(book2.Sheets[book2.SheetNames[0]], { header: 1 });
+    return { ms, warm: performance.now() - again, rows: rows.length };
+  });
+  // What SheetJS holds after reading (workbook and rows kept): below its true peak.
+  const heldBytes = (await cdp.send('Runtime.getHeapUsage')).usedSize - heap0;
+  await theirsPage.context().close();
+  out(`xlsx_read_${K}k_ms`, Math.min(r.ms, r.warm));
+  out(`sheetjs_read_${K}k_ms`, Math.min(s.ms, s.warm));
+  out('xlsx_vs_sheetjs', Math.min(s.ms, s.warm) / Math.min(r.ms, r.warm));
+  out('xlsx_mem_mb', r.grown / 1048576);
+  out('sheetjs_mem_mb', heldBytes / 1048576);
+  out('xlsx_mem_vs_sheetjs', r.grown / Math.max(heldBytes, 1));
+  console.log(`# xlsx rows: ours ${r.rows} (incl. header), SheetJS ${s.rows}; memory: ours = WASM memory growth (peak), SheetJS = JS heap held after the read (below its peak)`);
+}
+
+// ---- 3. The Upload tab: first preview rows after checking ends; scrolling
+{
+  const page = await freshPage();
+  await page.getByLabel('Email address').fill(admin.email);
+  await page.getByLabel('Password').fill(admin.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('button', { name: 'Add users' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add users' });
+  await dialog.getByRole('tab', { name: 'Upload file' }).click();
+  await page.evaluate(() => {
+    // The moment the app says checking ended, and when the first row is painted after it.
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) if (entry.name === 'muster:rows-checked') globalThis.checkedAt = entry.startTime;
+    }).observe({ entryTypes: ['mark'] });
+    document.getElementById('import-file').addEventListener('change', () => { globalThis.chosenAt = performance.now(); }, { capture: true });
+    new MutationObserver((_, observer) => {
+      if (document.querySelector('.preview tbody tr[aria-rowindex="2"]')) {
+        observer.disconnect();
+        requestAnimationFrame(() => requestAnimationFrame(() => { globalThis.paintedAt = performance.now(); }));
+      }
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+  await dialog.getByLabel('Choose a CSV or Excel file').setInputFiles(csvPath);
+  await page.waitForFunction(() => globalThis.paintedAt !== undefined, null, { timeout: 120_000 });
+  const t = await page.evaluate(() => ({ chosen: globalThis.chosenAt, checked: globalThis.checkedAt, painted: globalThis.paintedAt }));
+  out('first_preview_ms', t.painted - t.checked);
+  out(`file_to_preview_${K}k_ms`, t.painted - t.chosen);
+  const frames = await page.evaluate(async () => {
+    const region = document.querySelector('.preview');
+    const deltas = [];
+    let last = performance.now();
+    for (let i = 0; i < 240; i++) {
+      region.scrollTop += 600;
+      await new Promise((r) => requestAnimationFrame(r));
+      const now = performance.now();
+      deltas.push(now - last);
+      last = now;
+    }
+    deltas.sort((a, b) => a - b);
+    return { p95: deltas[Math.floor(deltas.length * 0.95)], rowsInDom: document.querySelectorAll('.preview tbody tr').length };
+  });
+  out('scroll_frame_p95_ms', frames.p95);
+  console.log(`# preview rows in the DOM while scrolling: ${frames.rowsInDom}`);
+  await page.context().close();
+}
+
+await browser.close();
+server.kill('SIGINT');

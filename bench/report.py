@@ -1,0 +1,44 @@
+"""Reads the `name=value` lines of one `make bench` run, adds the derived
+figures, prints a table (ours beside the peer and the target) and then every
+figure as `name=value`."""
+import re
+import sys
+
+figures = {}
+for line in open(sys.argv[1], encoding="utf-8"):
+    m = re.match(r"^([a-z0-9_]+)=([-0-9.]+)$", line.strip())
+    if m:
+        figures[m.group(1)] = float(m.group(2))
+k = sys.argv[2]
+
+def get(name):
+    return figures.get(name.format(k=k))
+
+wasm, native = get("csv_parse_validate_{k}k_ms"), get("native_csv_parse_validate_{k}k_ms")
+if wasm and native:
+    figures["wasm_native_ratio"] = round(wasm / native, 3)
+
+rows = [
+    ("CSV parse only", "csv_parse_{k}k_ms", "papaparse_parse_ms", "ms", "csv_vs_papaparse", ">= 3x Papa Parse"),
+    ("CSV parse only vs uDSV", "csv_parse_{k}k_ms", "udsv_parse_ms", "ms", "csv_vs_udsv", ">= 3x uDSV"),
+    ("CSV full pipeline (WASM)", "csv_parse_validate_{k}k_ms", None, "ms", None, "<= 150 ms at 100k"),
+    ("CSV full pipeline (native)", "native_csv_parse_validate_{k}k_ms", None, "ms", "wasm_native_ratio", ""),
+    ("First preview rows after checking", "first_preview_ms", None, "ms", None, "<= 100 ms"),
+    ("Scrolling the preview, frame p95", "scroll_frame_p95_ms", None, "ms", None, "< 16.7 ms"),
+    ("XLSX read to rows", "xlsx_read_{k}k_ms", "sheetjs_read_{k}k_ms", "ms", "xlsx_vs_sheetjs", ">= 4x SheetJS"),
+    ("XLSX memory", "xlsx_mem_mb", "sheetjs_mem_mb", "MB", "xlsx_mem_vs_sheetjs", "<= 0.5x SheetJS"),
+    ("Commit, SQLite (HTTP, chunks of 1,000)", "commit_{k}k_sqlite_s", None, "s", None, "<= 10 s at 100k"),
+    ("Commit, PostgreSQL (HTTP)", "commit_{k}k_postgres_s", "postgres_copy_{k}k_s", "s", None, "COPY as reference"),
+    ("DB step alone vs rusqlite loop", "db_step_{k}k_sqlite_s", "rusqlite_loop_{k}k_s", "s", "db_step_vs_rusqlite", ">= 0.5"),
+    ("Outbox to a local SMTP sink", "outbox_msgs_per_s", "plain_smtp_msgs_per_s", "msg/s", None, ">= 1,000 msg/s"),
+    ("WASM bundle (brotli)", "wasm_brotli_kb", None, "KB", None, "<= 400 KB"),
+    ("Argon2id hash (m=19456, t=2, p=1)", "argon2_ms", None, "ms", None, ""),
+]
+print(f"{'what':42} {'Muster':>12} {'peer':>12} {'ratio':>8}  target")
+for label, ours, peer, unit, ratio, target in rows:
+    fmt = lambda name: "" if name is None or get(name) is None else f"{get(name):.1f} {unit}"
+    r = "" if ratio is None or get(ratio) is None else f"{get(ratio):.2f}"
+    print(f"{label:42} {fmt(ours):>12} {fmt(peer):>12} {r:>8}  {target}")
+print()
+for name, value in figures.items():
+    print(f"{name}={value:g}")

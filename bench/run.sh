@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# `make bench` (QUICK=1 for small sizes): every figure of BENCHMARKS.md from
+# one run on this machine, release builds. Timing is reported, never asserted.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROWS=100000
+MAILS=10000
+if [ -n "${QUICK:-}" ]; then ROWS=2000; MAILS=500; fi
+K=$((ROWS / 1000))
+OUT="$PWD/target/bench"
+mkdir -p "$OUT"
+FIGURES="$OUT/figures.txt"
+: > "$FIGURES"
+record() { "$@" | tee -a "$FIGURES"; }
+
+echo "## machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(date -u +%F)" | tee -a "$FIGURES"
+npm ci --prefix bench --no-audit --no-fund >/dev/null
+cargo leptos build --release
+record node bench/data.mjs "$OUT" "$ROWS"
+
+echo "## native pipeline (criterion)"
+MUSTER_BENCH_DATA="$OUT" cargo bench -p app --bench pipeline -- --noplot >"$OUT/criterion.log"
+record python3 bench/criterion_figures.py "${CARGO_TARGET_DIR:-target}/criterion" "$K"
+
+echo "## browser (Chromium: Muster WASM, Papa Parse, uDSV, SheetJS; the Upload tab)"
+record node bench/browser.mjs "$PWD/target/release/muster" "$PWD/target/site" "$OUT" "$ROWS"
+
+echo "## commit (server path over HTTP; database step; raw baselines)"
+MUSTER_BENCH_ROWS="$ROWS" record cargo bench -p muster --bench commit
+
+echo "## mail (outbox to a local SMTP sink, beside a plain lettre sender)"
+python3 -c "import aiosmtpd" 2>/dev/null || python3 -m pip install --quiet aiosmtpd
+SINK_PORT=$((2600 + RANDOM % 300))
+SINK_FILE="$OUT/sink-recipients.txt"
+: > "$SINK_FILE"
+python3 bench/smtp_sink.py "$SINK_PORT" "$SINK_FILE" > "$OUT/sink.log" 2>&1 &
+SINK_PID=$!
+trap 'kill $SINK_PID 2>/dev/null || true' EXIT
+for _ in $(seq 50); do grep -q listening "$OUT/sink.log" && break; sleep 0.2; done
+MUSTER_BENCH_MAILS="$MAILS" MUSTER_BENCH_SINK_PORT="$SINK_PORT" MUSTER_BENCH_SINK_FILE="$SINK_FILE" \
+  record cargo bench -p muster --bench mail
+kill $SINK_PID 2>/dev/null || true
+
+echo "## login"
+record cargo bench -p muster --bench login
+
+echo "## bundle"
+record node bench/bundle.mjs target/site/pkg/muster.wasm
+
+echo
+python3 bench/report.py "$FIGURES" "$K" | tee "$OUT/report.txt"

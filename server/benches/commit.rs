@@ -1,0 +1,282 @@
+//! Committing invitations, measured: the real server path (server functions
+//! over HTTP, chunks of 1,000 as the browser sends them) on SQLite and on
+//! PostgreSQL, the database step alone (the import service called directly),
+//! and baselines that only insert the same invitation rows: a raw rusqlite
+//! prepared-statement loop in one transaction, and PostgreSQL `COPY`.
+//!
+//! `cargo bench -p muster --bench commit` (release). Rows: MUSTER_BENCH_ROWS
+//! (default 100,000). PostgreSQL parts run when MUSTER_TEST_POSTGRES_URL is set.
+//! Prints one `name=value` line per figure.
+use app::api::imports::{ConflictChoices, ImportRow};
+use app::domain::Role;
+use app::ssr::services::{imports, setup};
+use app::ssr::{AppState, Settings};
+use std::net::SocketAddr;
+use std::time::Instant;
+
+const CHUNK: usize = 1_000;
+const ADMIN_EMAIL: &str = "ada@example.com";
+const ADMIN_PASSWORD: &str = "correct horse battery staple";
+
+fn rows(n: usize) -> Vec<ImportRow> {
+    (0..n)
+        .map(|i| ImportRow {
+            row: i + 2,
+            email: format!("bench{i}@example.com"),
+            name: Some(format!("Bench Person {i}")),
+            role: Role::Member,
+            groups: Vec::new(),
+            metadata: serde_json::json!({ "site": "HQ" })
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
+struct Server {
+    state: AppState,
+    address: String,
+    _dir: tempfile::TempDir,
+}
+
+async fn start(database_url: Option<String>) -> Server {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = database_url.unwrap_or_else(|| {
+        format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("muster.db").display()
+        )
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let mut settings = Settings::for_tests(dir.path().to_owned(), url);
+    settings.public_url = url::Url::parse(&format!("http://{addr}")).expect("url");
+    let state = muster::startup::connect(settings).await.expect("connect");
+    let form = setup::NewWorkspace::parse("Bench", "Ada Admin", ADMIN_EMAIL, ADMIN_PASSWORD)
+        .expect("workspace");
+    setup::create_first_workspace(&state, form, setup::SetupAuthority::Operator)
+        .await
+        .expect("setup");
+    let mut leptos = leptos::config::get_config_from_str(muster::config::BUILT_IN).expect("config");
+    leptos.site_addr = addr;
+    let router = muster::router::build(state.clone(), leptos);
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .expect("serve")
+    });
+    Server {
+        state,
+        address: format!("http://{addr}"),
+        _dir: dir,
+    }
+}
+
+/// As the browser does it: log in, open a batch, send the chunks in turn.
+async fn commit_over_http(server: &Server, rows: &[ImportRow]) -> f64 {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let login = client
+        .post(format!("{}/api/login", server.address))
+        .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)])
+        .send()
+        .await
+        .expect("login");
+    assert!(login.status().is_success(), "login: {}", login.status());
+    let started = Instant::now();
+    let batch: i32 = client
+        .post(format!("{}/api/start_import", server.address))
+        .form(&[
+            ("slug", "bench"),
+            ("file_name", "bench.csv"),
+            ("total_rows", &rows.len().to_string()),
+            ("refused_rows", "0"),
+            ("send_email", "true"),
+        ])
+        .send()
+        .await
+        .expect("start")
+        .json()
+        .await
+        .expect("batch id");
+    for chunk in rows.chunks(CHUNK) {
+        let response = client
+            .post(format!("{}/api/import_chunk", server.address))
+            .json(&serde_json::json!({ "slug": "bench", "batch_id": batch, "rows": chunk, "choices": ConflictChoices::default() }))
+            .send()
+            .await
+            .expect("chunk");
+        assert!(
+            response.status().is_success(),
+            "chunk: {}",
+            response.status()
+        );
+    }
+    started.elapsed().as_secs_f64()
+}
+
+/// The import service alone, no HTTP: what the database work costs.
+async fn commit_direct(state: &AppState, rows: Vec<ImportRow>) -> f64 {
+    let workspace = app::ssr::services::workspaces::find_by_slug(&state.db, "bench")
+        .await
+        .expect("lookup")
+        .expect("workspace");
+    let by = app::ssr::services::Actor {
+        workspace_id: workspace.id,
+        user_id: None,
+    };
+    let limits = state.import_settings().limits;
+    let started = Instant::now();
+    let batch = imports::start(
+        &state.db,
+        limits,
+        by,
+        "bench.csv",
+        rows.len() as u32,
+        0,
+        true,
+    )
+    .await
+    .expect("start");
+    let mut rows = rows;
+    while !rows.is_empty() {
+        let rest = rows.split_off(rows.len().min(CHUNK));
+        imports::commit_chunk(state, by, batch, rows, ConflictChoices::default())
+            .await
+            .expect("chunk");
+        rows = rest;
+    }
+    started.elapsed().as_secs_f64()
+}
+
+const INSERT_COLUMNS: &str = "workspace_id, email, email_key, display_name, role, metadata, invited_by, nonce, created_at, expires_at, send_count, delivery";
+
+/// The same invitation rows, inserted with a prepared statement in one
+/// transaction into the same (migrated, indexed) table.
+fn rusqlite_loop(path: &std::path::Path, rows: &[ImportRow]) -> f64 {
+    let mut db = rusqlite::Connection::open(path).expect("open");
+    let started = Instant::now();
+    let txn = db.transaction().expect("begin");
+    {
+        let mut insert = txn
+            .prepare(&format!("INSERT INTO invitations ({INSERT_COLUMNS}) VALUES (1, ?1, ?2, ?3, 'member', ?4, NULL, ?5, 0, 1, 0, 'queued')"))
+            .expect("prepare");
+        for (i, row) in rows.iter().enumerate() {
+            insert
+                .execute(rusqlite::params![
+                    row.email,
+                    row.email.to_lowercase(),
+                    row.name,
+                    serde_json::Value::Object(row.metadata.clone()).to_string(),
+                    format!("{i:032x}"),
+                ])
+                .expect("insert");
+        }
+    }
+    txn.commit().expect("commit");
+    started.elapsed().as_secs_f64()
+}
+
+/// The same invitation rows through PostgreSQL's COPY.
+async fn postgres_copy(state: &AppState, rows: &[ImportRow]) -> f64 {
+    let pool = state.db.get_postgres_connection_pool();
+    let mut conn = pool.acquire().await.expect("connection");
+    let mut data = String::with_capacity(rows.len() * 120);
+    for (i, row) in rows.iter().enumerate() {
+        // Text format: tab-separated; none of these values holds a tab or a backslash.
+        data.push_str(&format!(
+            "1\tcopy-{}\tcopy-{}\t{}\tmember\t{}\t\\N\t{i:032x}\t0\t1\t0\tqueued\n",
+            row.email,
+            row.email.to_lowercase(),
+            row.name.clone().unwrap_or_default(),
+            serde_json::Value::Object(row.metadata.clone()),
+        ));
+    }
+    let started = Instant::now();
+    let mut copy = conn
+        .copy_in_raw(&format!("COPY invitations ({INSERT_COLUMNS}) FROM STDIN"))
+        .await
+        .expect("copy");
+    copy.send(data.as_bytes()).await.expect("send");
+    copy.finish().await.expect("finish");
+    started.elapsed().as_secs_f64()
+}
+
+async fn fresh_postgres(base: &str) -> String {
+    let name = format!("muster_bench_{}", std::process::id());
+    let admin = sea_orm::Database::connect(base).await.expect("connect");
+    use sea_orm::ConnectionTrait;
+    let _ = admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\""))
+        .await;
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+        .await
+        .expect("create database");
+    let mut url = url::Url::parse(base).expect("url");
+    url.set_path(&format!("/{name}"));
+    url.to_string()
+}
+
+async fn drop_postgres(base: &str, url: &str) {
+    use sea_orm::ConnectionTrait;
+    let name = url.rsplit('/').next().unwrap_or_default().to_owned();
+    if let Ok(admin) = sea_orm::Database::connect(base).await {
+        let _ = admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .await;
+    }
+}
+
+fn figure(name: &str, value: f64) {
+    println!("{name}={value:.3}");
+}
+
+#[tokio::main]
+async fn main() {
+    let n: usize = std::env::var("MUSTER_BENCH_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let all = rows(n);
+    let k = n / 1000;
+
+    let sqlite = start(None).await;
+    let http_sqlite = commit_over_http(&sqlite, &all).await;
+    figure(&format!("commit_{k}k_sqlite_s"), http_sqlite);
+
+    let direct = start(None).await;
+    let db_step = commit_direct(&direct.state, all.clone()).await;
+    figure(&format!("db_step_{k}k_sqlite_s"), db_step);
+
+    let raw = start(None).await;
+    let path = raw._dir.path().join("muster.db");
+    let _ = raw.state.db.clone().close().await;
+    let raw_loop = rusqlite_loop(&path, &all);
+    figure(&format!("rusqlite_loop_{k}k_s"), raw_loop);
+    figure("db_step_vs_rusqlite", raw_loop / db_step);
+
+    match std::env::var("MUSTER_TEST_POSTGRES_URL") {
+        Ok(base) => {
+            let url = fresh_postgres(&base).await;
+            let pg = start(Some(url.clone())).await;
+            figure(
+                &format!("commit_{k}k_postgres_s"),
+                commit_over_http(&pg, &all).await,
+            );
+            let copy = postgres_copy(&pg.state, &all).await;
+            figure(&format!("postgres_copy_{k}k_s"), copy);
+            let _ = pg.state.db.clone().close().await;
+            drop_postgres(&base, &url).await;
+        }
+        Err(_) => eprintln!("PostgreSQL SKIPPED: set MUSTER_TEST_POSTGRES_URL"),
+    }
+}
