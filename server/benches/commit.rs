@@ -185,6 +185,60 @@ fn rusqlite_loop(path: &std::path::Path, rows: &[ImportRow]) -> f64 {
     started.elapsed().as_secs_f64()
 }
 
+/// Every row our database step writes per person (invitation, outbox mail,
+/// audit entry, Users-index row, import record), each table with its own
+/// prepared statement, in one transaction, foreign keys on as ours has them.
+fn rusqlite_same_rows(path: &std::path::Path, rows: &[ImportRow]) -> f64 {
+    let mut db = rusqlite::Connection::open(path).expect("open");
+    db.execute_batch("PRAGMA foreign_keys = ON")
+        .expect("pragma");
+    let started = Instant::now();
+    let txn = db.transaction().expect("begin");
+    {
+        txn.execute("INSERT INTO import_batches (workspace_id, created_by, file_name, total_rows, invited, resent, skipped, failed, send_email, created_at, updated_at) VALUES (1, NULL, 'bench.csv', ?1, 0, 0, 0, 0, 1, 0, 0)", [rows.len() as i64]).expect("batch");
+        let batch = txn.last_insert_rowid();
+        let mut invitation = txn
+            .prepare(&format!("INSERT INTO invitations ({INSERT_COLUMNS}) VALUES (1, ?1, ?2, ?3, 'member', ?4, NULL, ?5, 0, 1, 0, 'queued')"))
+            .expect("prepare");
+        let mut outbox = txn
+            .prepare("INSERT INTO outbox (invitation_id, created_at, attempts, next_attempt_at) VALUES (?1, 0, 0, 0)")
+            .expect("prepare");
+        let mut audit = txn
+            .prepare("INSERT INTO audit_log (workspace_id, actor_user_id, action, detail, created_at) VALUES (1, NULL, 'invitation.created', ?1, 0)")
+            .expect("prepare");
+        let mut person = txn
+            .prepare("INSERT INTO people (workspace_id, email_key, kind, ref_id, unnamed, sort_name, sort_email, state, since, expires_at) VALUES (1, ?1, 'invitation', ?2, 0, ?3, ?4, 'open', 0, 1)")
+            .expect("prepare");
+        let mut record = txn
+            .prepare("INSERT INTO import_rows (batch_id, row_number, email, outcome, message, invitation_id) VALUES (?1, ?2, ?3, 'invited', NULL, ?4)")
+            .expect("prepare");
+        for (i, row) in rows.iter().enumerate() {
+            let key = row.email.to_lowercase();
+            invitation
+                .execute(rusqlite::params![
+                    row.email,
+                    key,
+                    row.name,
+                    serde_json::Value::Object(row.metadata.clone()).to_string(),
+                    format!("{i:032x}"),
+                ])
+                .expect("invitation");
+            let id = txn.last_insert_rowid();
+            outbox.execute([id]).expect("outbox");
+            audit.execute([&row.email]).expect("audit");
+            let name = row.name.clone().unwrap_or_default().to_lowercase();
+            person
+                .execute(rusqlite::params![key, id, name, key])
+                .expect("person");
+            record
+                .execute(rusqlite::params![batch, row.row as i64, row.email, id])
+                .expect("record");
+        }
+    }
+    txn.commit().expect("commit");
+    started.elapsed().as_secs_f64()
+}
+
 /// The same invitation rows through PostgreSQL's COPY.
 async fn postgres_copy(state: &AppState, rows: &[ImportRow]) -> f64 {
     let pool = state.db.get_postgres_connection_pool();
@@ -263,6 +317,13 @@ async fn main() {
     let raw_loop = rusqlite_loop(&path, &all);
     figure(&format!("rusqlite_loop_{k}k_s"), raw_loop);
     figure("db_step_vs_rusqlite", raw_loop / db_step);
+
+    let same = start(None).await;
+    let path = same._dir.path().join("muster.db");
+    let _ = same.state.db.clone().close().await;
+    let same_rows = rusqlite_same_rows(&path, &all);
+    figure(&format!("rusqlite_same_rows_{k}k_s"), same_rows);
+    figure("db_step_vs_rusqlite_same_rows", same_rows / db_step);
 
     match std::env::var("MUSTER_TEST_POSTGRES_URL") {
         Ok(base) => {

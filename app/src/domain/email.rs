@@ -31,13 +31,24 @@ impl Email {
         })?;
         validate_local(local)?;
         let ascii_domain = to_ascii_domain(domain)?;
-        let address = format!("{local}@{ascii_domain}");
+        // Built by hand: `format!` was a tenth of a 100,000-row import's time.
+        let mut address = String::with_capacity(local.len() + 1 + ascii_domain.len());
+        address.push_str(local);
+        address.push('@');
+        address.push_str(&ascii_domain);
         if address.len() > MAX_ADDRESS {
             return Err(Invalid::new(format!(
                 "An email address can be at most {MAX_ADDRESS} characters long."
             )));
         }
-        let key = format!("{}@{}", local.to_lowercase(), ascii_domain);
+        let key = if local.is_ascii() {
+            address.to_ascii_lowercase() // the domain is lowercase already
+        } else {
+            let mut key = local.to_lowercase();
+            key.push('@');
+            key.push_str(&ascii_domain);
+            key
+        };
         Ok(Self { address, key })
     }
 
@@ -106,7 +117,31 @@ fn validate_local(local: &str) -> Result<(), Invalid> {
     }
     // Dot-atom only (RFC 5322 §3.2.3); quoted local parts are legal but no real
     // mailbox needs them, and they are a favourite of injection attempts.
-    let allowed = |c: char| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c);
+    let allowed = |c: char| {
+        c.is_alphanumeric()
+            || matches!(
+                c,
+                '!' | '#'
+                    | '$'
+                    | '%'
+                    | '&'
+                    | '\''
+                    | '*'
+                    | '+'
+                    | '-'
+                    | '/'
+                    | '='
+                    | '?'
+                    | '^'
+                    | '_'
+                    | '`'
+                    | '{'
+                    | '|'
+                    | '}'
+                    | '~'
+                    | '.'
+            )
+    };
     if let Some(bad) = local.chars().find(|c| !allowed(*c)) {
         return Err(Invalid::new(format!(
             "The character {bad:?} is not allowed before the @."
@@ -120,12 +155,31 @@ fn validate_local(local: &str) -> Result<(), Invalid> {
     Ok(())
 }
 
+/// Letters, digits, hyphens and dots only, and no punycode label (`xn--`),
+/// which IDNA must check.
+fn is_plain_ascii(domain: &str) -> bool {
+    domain
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+        && !domain.split('.').any(|label| {
+            label
+                .get(..4)
+                .is_some_and(|prefix| prefix.eq_ignore_ascii_case("xn--"))
+        })
+}
+
 fn to_ascii_domain(domain: &str) -> Result<String, Invalid> {
     if domain.is_empty() {
         return Err(Invalid::new("The domain after the @ is missing."));
     }
-    let ascii = idna::domain_to_ascii(domain)
-        .map_err(|_| Invalid::new("The domain after the @ is not a valid domain name."))?;
+    let ascii = if is_plain_ascii(domain) {
+        // What UTS 46 makes of letters, digits, hyphens and dots: the same,
+        // lowercased. Most addresses are like this; IDNA proper is far slower.
+        domain.to_ascii_lowercase()
+    } else {
+        idna::domain_to_ascii(domain)
+            .map_err(|_| Invalid::new("The domain after the @ is not a valid domain name."))?
+    };
     if ascii.len() > MAX_DOMAIN {
         return Err(Invalid::new("The domain after the @ is too long."));
     }
@@ -177,6 +231,34 @@ mod tests {
             );
         }
         assert!(Email::parse_cell("Eve <>").is_err());
+    }
+
+    #[test]
+    fn the_ascii_shortcut_agrees_with_idna() {
+        for domain in [
+            "example.com",
+            "EXAMPLE.Com",
+            "a-b.c0.example",
+            "-bad.example",
+            "a..b",
+            "example.com.",
+            "x.123",
+            "XN--BCHER-KVA.example",
+            "xn--zz.example",
+            "Bücher.example",
+        ] {
+            let fast = is_plain_ascii(domain).then(|| domain.to_ascii_lowercase());
+            let full = idna::domain_to_ascii(domain).ok();
+            if let Some(fast) = fast {
+                assert_eq!(Some(fast), full, "{domain}");
+            }
+        }
+        assert!(!is_plain_ascii("XN--BCHER-KVA.example"));
+        assert!(!is_plain_ascii("bücher.example"));
+        assert_eq!(
+            Email::parse("a@XN--BCHER-KVA.example").unwrap().as_str(),
+            "a@xn--bcher-kva.example"
+        );
     }
 
     #[test]

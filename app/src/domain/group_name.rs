@@ -1,6 +1,5 @@
 use super::Invalid;
 use serde::{Deserialize, Serialize};
-use unicode_normalization::UnicodeNormalization;
 
 /// The name of a group of people in a workspace ("Sales", "Berlin office").
 /// Two names that differ only in case are the same group.
@@ -13,7 +12,7 @@ impl GroupName {
     pub const SEPARATORS: [char; 4] = ['|', ',', ';', '\n'];
 
     pub fn parse(input: &str) -> Result<Self, Invalid> {
-        let value: String = input.trim().nfc().collect();
+        let value = super::nfc(input.trim());
         if value.is_empty() {
             return Err(Invalid::new("Enter a group name."));
         }
@@ -46,7 +45,7 @@ impl GroupName {
             }
             let name = Self::parse(part)
                 .map_err(|e| Invalid::new(format!("“{}”: {}", part.trim(), e.0)))?;
-            if !names.iter().any(|n| n.key() == name.key()) {
+            if !names.iter().any(|n| n.is_same_as(&name)) {
                 names.push(name);
             }
         }
@@ -55,6 +54,15 @@ impl GroupName {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The same group as `other` (case aside), without building both keys.
+    pub fn is_same_as(&self, other: &Self) -> bool {
+        if self.0.is_ascii() && other.0.is_ascii() {
+            self.0.eq_ignore_ascii_case(&other.0)
+        } else {
+            self.key() == other.key()
+        }
     }
 
     /// What makes two names the same group.

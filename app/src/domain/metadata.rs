@@ -38,6 +38,10 @@ impl Metadata {
         Value::Object(self.0.clone()).to_string()
     }
 
+    pub fn into_map(self) -> Map<String, Value> {
+        self.0
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -24,6 +24,17 @@ pub use slug::Slug;
 #[error("{0}")]
 pub struct Invalid(pub String);
 
+/// Text in Unicode NFC. Most text (all ASCII, most precomposed names) already
+/// is, and the quick check says so without building a second copy.
+pub(crate) fn nfc(text: &str) -> String {
+    use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        text.to_owned()
+    } else {
+        text.nfc().collect()
+    }
+}
+
 impl Invalid {
     pub fn new(message: impl Into<String>) -> Self {
         Self(message.into())

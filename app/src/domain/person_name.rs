@@ -1,11 +1,10 @@
 use super::Invalid;
 use serde::{Deserialize, Serialize};
-use unicode_normalization::UnicodeNormalization;
 
 /// Trim, normalise to NFC and refuse control characters (a CR/LF in a name is
 /// how mail headers get injected) and over-long values.
 fn clean(input: &str, what: &str, max_chars: usize) -> Result<String, Invalid> {
-    let value: String = input.trim().nfc().collect();
+    let value = super::nfc(input.trim());
     if value.is_empty() {
         return Err(Invalid::new(format!("Enter {what}.")));
     }
@@ -42,6 +41,10 @@ impl DisplayName {
 
     pub fn parse(input: &str) -> Result<Self, Invalid> {
         clean(input, "a name", Self::MAX_CHARS).map(Self)
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
     }
 
     pub fn as_str(&self) -> &str {

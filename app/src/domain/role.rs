@@ -15,6 +15,12 @@ impl Role {
 
     /// Accepts the canonical names and the aliases found in real exports, any case.
     pub fn parse(input: &str) -> Result<Self, Invalid> {
+        // The usual spellings, without building a folded copy.
+        for role in [Role::Admin, Role::Builder, Role::Member] {
+            if input.trim().eq_ignore_ascii_case(role.as_str()) {
+                return Ok(role);
+            }
+        }
         let folded: String = input
             .trim()
             .chars()

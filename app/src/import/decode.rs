@@ -51,9 +51,10 @@ pub fn detect(bytes: &[u8]) -> TextEncoding {
 }
 
 /// The text, without its byte order mark. Undecodable bytes become U+FFFD.
-pub fn decode(bytes: &[u8], encoding: TextEncoding) -> String {
+/// Valid UTF-8 is borrowed, not copied.
+pub fn decode(bytes: &[u8], encoding: TextEncoding) -> std::borrow::Cow<'_, str> {
     let (text, _had_errors) = encoding.encoding().decode_with_bom_removal(bytes);
-    text.into_owned()
+    text
 }
 
 #[cfg(test)]

@@ -138,9 +138,14 @@ pub fn delimiter_name(delimiter: u8) -> &'static str {
         .map_or("commas", |(_, name)| name)
 }
 
-fn table_of(file: &ReadFile, sheet: usize, limits: &ImportLimits) -> Result<Table, ImportError> {
-    let sheet = file.sheets.get(sheet).ok_or(ImportError::Empty)?;
-    let table = find_table(sheet).ok_or(ImportError::NoHeader)?;
+/// The table of one sheet; its rows move out of `file`.
+fn table_of(
+    file: &mut ReadFile,
+    sheet: usize,
+    limits: &ImportLimits,
+) -> Result<Table, ImportError> {
+    let sheet = file.sheets.get_mut(sheet).ok_or(ImportError::Empty)?;
+    let table = table::table_from(std::mem::take(&mut sheet.rows)).ok_or(ImportError::NoHeader)?;
     if table.rows.len() > limits.max_rows {
         return Err(ImportError::TooManyRows {
             limit: limits.max_rows,
@@ -157,9 +162,9 @@ pub fn prepare(
     options: &ReadOptions,
     limits: &ImportLimits,
 ) -> Result<Prepared, ImportError> {
-    let file = read(bytes, file_name, options, limits)?;
+    let mut file = read(bytes, file_name, options, limits)?;
     let sheet = options.sheet.unwrap_or_else(|| file.best_sheet());
-    let table = table_of(&file, sheet, limits)?;
+    let table = table_of(&mut file, sheet, limits)?;
     Ok(Prepared {
         kind: file.kind,
         encoding: file.encoding,
@@ -171,7 +176,8 @@ pub fn prepare(
     })
 }
 
-/// Everything the pipeline produces for one file, ready to preview.
+/// Everything the pipeline produces for one file, ready to preview (the
+/// chosen sheet's rows are in the table, no longer in the file).
 pub fn run(
     bytes: &[u8],
     file_name: &str,
@@ -179,12 +185,9 @@ pub fn run(
     limits: &ImportLimits,
     defaults: &RowDefaults,
 ) -> Result<(ReadFile, Table, Vec<ColumnMapping>, Vec<Candidate>), ImportError> {
-    let file = read(bytes, file_name, options, limits)?;
-    let table = table_of(
-        &file,
-        options.sheet.unwrap_or_else(|| file.best_sheet()),
-        limits,
-    )?;
+    let mut file = read(bytes, file_name, options, limits)?;
+    let sheet = options.sheet.unwrap_or_else(|| file.best_sheet());
+    let table = table_of(&mut file, sheet, limits)?;
     let mapping = guess_mapping(&table.headers);
     let candidates = validate(&table, &mapping, defaults);
     Ok((file, table, mapping, candidates))

@@ -44,7 +44,7 @@ impl ReadFile {
     pub fn best_sheet(&self) -> usize {
         self.sheets
             .iter()
-            .position(|sheet| super::find_table(sheet).is_some())
+            .position(|sheet| super::table::header_index(&sheet.rows).is_some())
             .unwrap_or(0)
     }
 }

@@ -24,18 +24,26 @@ fn is_blank(cells: &[String]) -> bool {
 }
 
 /// The first of the opening rows that names an email column is the header.
-pub fn find_table(sheet: &Sheet) -> Option<Table> {
-    let header_index = sheet
-        .rows
-        .iter()
-        .enumerate()
+/// The row (0-based) naming the columns: the first of the first rows with an
+/// email column.
+pub(crate) fn header_index(rows: &[Vec<String>]) -> Option<usize> {
+    rows.iter()
         .take(HEADER_SEARCH_ROWS)
-        .find(|(_, cells)| cells.iter().any(|c| known_target(c) == Some(Target::Email)))?
-        .0;
-    let header_cells = &sheet.rows[header_index];
-    let data = &sheet.rows[header_index + 1..];
+        .position(|cells| cells.iter().any(|c| known_target(c) == Some(Target::Email)))
+}
+
+pub fn find_table(sheet: &Sheet) -> Option<Table> {
+    table_from(sheet.rows.clone())
+}
+
+/// Like `find_table`, taking the rows: the cells move into the table
+/// instead of being copied (100,000 rows are half a million strings).
+pub(crate) fn table_from(mut rows: Vec<Vec<String>>) -> Option<Table> {
+    let header_index = header_index(&rows)?;
+    let data = rows.split_off(header_index + 1);
+    let header_cells = rows.pop().unwrap_or_default();
     let last_used = |cells: &[String]| cells.iter().rposition(|c| !c.trim().is_empty());
-    let width = std::iter::once(header_cells)
+    let width = std::iter::once(&header_cells)
         .chain(data.iter())
         .filter_map(|cells| last_used(cells))
         .max()
@@ -47,14 +55,16 @@ pub fn find_table(sheet: &Sheet) -> Option<Table> {
         })
         .collect();
     let rows = data
-        .iter()
+        .into_iter()
         .enumerate()
         .filter(|(_, cells)| !is_blank(cells))
-        .map(|(offset, cells)| SourceRow {
-            number: header_index + offset + 2,
-            cells: (0..width)
-                .map(|i| cells.get(i).cloned().unwrap_or_default())
-                .collect(),
+        .map(|(offset, mut cells)| {
+            // Cells past `width` are empty by its definition.
+            cells.resize(width, String::new());
+            SourceRow {
+                number: header_index + offset + 2,
+                cells,
+            }
         })
         .collect();
     Some(Table {

@@ -5,7 +5,8 @@ use super::table::{SourceRow, Table};
 use crate::domain::{DisplayName, Email, GroupName, Metadata, Role};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::hash_map::{Entry, HashMap};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Severity {
@@ -72,7 +73,7 @@ impl Candidate {
             if self.metadata.is_empty() {
                 String::new()
             } else {
-                Value::Object(self.metadata.clone()).to_string()
+                serde_json::to_string(&self.metadata).unwrap_or_default()
             },
         ]
     }
@@ -168,28 +169,26 @@ pub fn validate_row(
         }
     };
 
-    let name_parts: Vec<(&str, &str)> = [Target::Name, Target::FirstName, Target::LastName]
-        .iter()
-        .filter_map(|t| value(row, mapping, t))
-        .filter(|(_, text)| !text.is_empty())
-        .collect();
     // A full-name column wins; otherwise first and last name joined.
-    let (name_column, joined) = match value(row, mapping, &Target::Name) {
-        Some((column, text)) if !text.is_empty() => (column, text.to_owned()),
-        _ => (
-            name_parts.first().map_or("Name", |(c, _)| c),
-            name_parts
+    let (name_column, joined): (&str, Cow<str>) = match value(row, mapping, &Target::Name) {
+        Some((column, text)) if !text.is_empty() => (column, Cow::Borrowed(text)),
+        _ => {
+            let parts: Vec<(&str, &str)> = [Target::FirstName, Target::LastName]
                 .iter()
-                .map(|(_, t)| *t)
-                .collect::<Vec<_>>()
-                .join(" "),
-        ),
+                .filter_map(|t| value(row, mapping, t))
+                .filter(|(_, text)| !text.is_empty())
+                .collect();
+            (
+                parts.first().map_or("Name", |(c, _)| c),
+                Cow::Owned(parts.iter().map(|(_, t)| *t).collect::<Vec<_>>().join(" ")),
+            )
+        }
     };
     let name = if joined.trim().is_empty() {
         None
     } else {
         match DisplayName::parse(&joined) {
-            Ok(name) => Some(name.as_str().to_owned()),
+            Ok(name) => Some(name.into_string()),
             Err(e) => {
                 error(name_column, e.0);
                 None
@@ -217,10 +216,7 @@ pub fn validate_row(
 
     let mut metadata = match value(row, mapping, &Target::Metadata) {
         Some((column, text)) => match Metadata::parse(text) {
-            Ok(parsed) => match serde_json::from_str::<Value>(&parsed.to_json()) {
-                Ok(Value::Object(map)) => map,
-                _ => Map::new(),
-            },
+            Ok(parsed) => parsed.into_map(),
             Err(e) => {
                 error(column, e.0);
                 Map::new()
@@ -237,7 +233,8 @@ pub fn validate_row(
             }
         }
     }
-    if Value::Object(metadata.clone()).to_string().len() > Metadata::MAX_BYTES {
+    let metadata_bytes = || serde_json::to_vec(&metadata).map_or(0, |json| json.len());
+    if !metadata.is_empty() && metadata_bytes() > Metadata::MAX_BYTES {
         error(
             "Metadata",
             format!("Metadata can be at most {} KB.", Metadata::MAX_BYTES / 1024),
@@ -257,11 +254,11 @@ pub fn validate_row(
             let metadata_text = match value(row, mapping, &Target::Metadata) {
                 Some((_, text)) if Metadata::parse(text).is_err() => text.to_owned(),
                 _ if metadata.is_empty() => String::new(),
-                _ => Value::Object(metadata.clone()).to_string(),
+                _ => serde_json::to_string(&metadata).unwrap_or_default(),
             };
             Box::new([
                 email_text.to_owned(),
-                joined.clone(),
+                joined.into_owned(),
                 text(&Target::Role),
                 text(&Target::Groups),
                 metadata_text,
@@ -291,23 +288,31 @@ pub fn validate_row(
 /// Marks every row whose address an earlier row has (the first is kept),
 /// replacing earlier marks. A removed or edited row can free its twin.
 pub fn flag_duplicates(candidates: &mut [Candidate], email_column: &str) {
-    let mut first_row: HashMap<String, usize> = HashMap::new();
-    for candidate in candidates.iter_mut() {
-        candidate.problems.retain(|p| p.duplicate_of.is_none());
-        let Some(key) = candidate.email_key.as_deref() else {
-            continue;
-        };
-        match first_row.get(key) {
-            Some(&first) => candidate.problems.push(Problem {
-                column: email_column.to_owned(),
-                message: format!("The same address as row {first}; only row {first} is kept."),
-                severity: Severity::Error,
-                duplicate_of: Some(first),
-            }),
-            None => {
-                first_row.insert(key.to_owned(), candidate.row);
+    // Found first with borrowed keys (no copy of 100,000 addresses), marked after.
+    let mut first_row: HashMap<&str, usize> = HashMap::with_capacity(candidates.len());
+    let mut twins: Vec<(usize, usize)> = Vec::new();
+    for (index, candidate) in candidates.iter().enumerate() {
+        if let Some(key) = candidate.email_key.as_deref() {
+            match first_row.entry(key) {
+                Entry::Occupied(first) => twins.push((index, *first.get())),
+                Entry::Vacant(slot) => {
+                    slot.insert(candidate.row);
+                }
             }
         }
+    }
+    for candidate in candidates.iter_mut() {
+        if candidate.problems.iter().any(|p| p.duplicate_of.is_some()) {
+            candidate.problems.retain(|p| p.duplicate_of.is_none());
+        }
+    }
+    for (index, first) in twins {
+        candidates[index].problems.push(Problem {
+            column: email_column.to_owned(),
+            message: format!("The same address as row {first}; only row {first} is kept."),
+            severity: Severity::Error,
+            duplicate_of: Some(first),
+        });
     }
 }
 

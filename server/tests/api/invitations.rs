@@ -299,6 +299,37 @@ on_every_database! {
         assert_eq!((sent.delivery.as_str(), sent.send_count), ("sent", 1));
     }
 
+    async fn two_workers_draining_one_outbox_send_each_mail_once(app) {
+        app.with_workspace().await;
+        let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let emails: Vec<String> = (0..60).map(|i| format!("person{i}@example.com")).collect();
+        invite(&app, &admin, &emails.join("\n")).await;
+        let sink = SmtpSink::start().await;
+        let mailer = Mailer::from_settings(Some(&sink.url), &app.state.settings.data_dir).unwrap();
+        let (a, b) = tokio::join!(
+            deliver_due(&app.state, &mailer, "worker-a", 40),
+            deliver_due(&app.state, &mailer, "worker-b", 40),
+        );
+        let (a, b) = (a.unwrap(), b.unwrap());
+        let rest = deliver_due(&app.state, &mailer, "worker-a", 100).await.unwrap();
+        assert_eq!(a.sent + b.sent + rest.sent, 60, "{a:?} {b:?} {rest:?}");
+        assert_eq!(deliver_due(&app.state, &mailer, "worker-b", 100).await.unwrap().sent, 0);
+        let mut recipients: Vec<String> = sink
+            .messages()
+            .iter()
+            .map(|m| m.lines().find(|l| l.starts_with("To: ")).unwrap().to_owned())
+            .collect();
+        recipients.sort();
+        recipients.dedup();
+        assert_eq!((sink.messages().len(), recipients.len()), (60, 60));
+        let sent = invitation::Entity::find()
+            .filter(invitation::Column::Delivery.eq("sent"))
+            .count(&app.state.db)
+            .await
+            .unwrap();
+        assert_eq!(sent, 60);
+    }
+
     async fn admins_can_act_while_the_outbox_worker_is_writing(app) {
         app.with_workspace().await;
         let sink = SmtpSink::start().await;

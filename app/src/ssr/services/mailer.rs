@@ -1,14 +1,19 @@
 //! Sending mail with lettre: over SMTP when SMTP_URL is set, otherwise as
 //! `.eml` files under `<data dir>/mail` (the UI then offers "Copy invite link").
+use super::smtp_pool::{SmtpPool, SmtpTarget};
 use crate::domain::format_date_time;
 use crate::ssr::db::entities::invitation;
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 #[derive(Clone)]
 pub enum Mailer {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// `smtp://`: our pool of reused connections with Nagle off.
+    Smtp(Arc<SmtpPool>),
+    /// `smtps://` (implicit TLS): lettre's pooled transport.
+    SmtpTls(AsyncSmtpTransport<Tokio1Executor>),
     Files(AsyncFileTransport<Tokio1Executor>),
 }
 
@@ -28,13 +33,13 @@ impl Mailer {
         data_dir: &std::path::Path,
     ) -> Result<Self, String> {
         match smtp_url {
-            Some(url) => AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                .map(|builder| {
-                    let pool = lettre::transport::smtp::PoolConfig::new()
-                        .max_size(super::outbox::SEND_CONCURRENCY as u32);
-                    Mailer::Smtp(builder.pool_config(pool).build())
-                })
-                .map_err(|e| format!("SMTP_URL is not usable: {e}")),
+            Some(url) => match SmtpTarget::parse(url)? {
+                Some(target) => Ok(Mailer::Smtp(Arc::new(SmtpPool::new(
+                    target,
+                    super::outbox::SEND_CONCURRENCY,
+                )))),
+                None => Self::smtps(url),
+            },
             None => {
                 let dir: PathBuf = data_dir.join("mail");
                 std::fs::create_dir_all(&dir)
@@ -44,6 +49,16 @@ impl Mailer {
         }
     }
 
+    fn smtps(url: &str) -> Result<Self, String> {
+        AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map(|builder| {
+                let pool = lettre::transport::smtp::PoolConfig::new()
+                    .max_size(super::outbox::SEND_CONCURRENCY as u32);
+                Mailer::SmtpTls(builder.pool_config(pool).build())
+            })
+            .map_err(|e| format!("SMTP_URL is not usable: {e}"))
+    }
+
     pub fn writes_files(&self) -> bool {
         matches!(self, Mailer::Files(_))
     }
@@ -51,7 +66,8 @@ impl Mailer {
     pub async fn send(&self, mail: &OutgoingMail) -> Result<(), String> {
         let message = build(mail)?;
         match self {
-            Mailer::Smtp(transport) => transport
+            Mailer::Smtp(pool) => pool.send(message.envelope(), &message.formatted()).await,
+            Mailer::SmtpTls(transport) => transport
                 .send(message)
                 .await
                 .map(|_| ())

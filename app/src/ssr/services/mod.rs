@@ -20,6 +20,7 @@ pub mod people_index;
 pub mod secrets;
 pub mod sessions;
 pub mod setup;
+pub mod smtp_pool;
 pub mod workspaces;
 
 /// Who is acting, in which workspace. `user_id` is None for an operator at

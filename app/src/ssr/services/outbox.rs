@@ -9,10 +9,12 @@ use crate::ssr::time::now_millis;
 use crate::ssr::AppState;
 use sea_orm::sea_query::Expr;
 
+use crate::ssr::db::placeholders;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
+    QueryOrder, Set, Statement, TransactionTrait, Value,
 };
+use std::collections::HashMap;
 
 /// After this many failed attempts a mail is marked failed (admins can resend).
 pub const MAX_ATTEMPTS: i32 = 8;
@@ -69,116 +71,116 @@ pub struct PassReport {
     pub failed: usize,
 }
 
-/// Claims up to `limit` due mails and delivers them.
+/// Claims up to `limit` due mails and delivers them, `SEND_CONCURRENCY` at a
+/// time. The database work is done per batch (one claim, three lookups, one
+/// update per outcome every `RECORD_EVERY` mails), not per mail.
 pub async fn deliver_due(
     state: &AppState,
     mailer: &Mailer,
     worker: &str,
     limit: u64,
 ) -> Result<PassReport, AppError> {
-    let now = now_millis();
-    let due = outbox::Entity::find()
-        .filter(outbox::Column::SentAt.is_null())
-        .filter(outbox::Column::FailedAt.is_null())
-        .filter(outbox::Column::NextAttemptAt.lte(now))
-        .filter(
-            Condition::any()
-                .add(outbox::Column::ClaimedUntil.is_null())
-                .add(outbox::Column::ClaimedUntil.lt(now)),
-        )
-        .order_by_asc(outbox::Column::Id)
-        .limit(limit)
-        .all(&state.db)
-        .await?;
-    let mut claimed = Vec::with_capacity(due.len());
-    for row in due {
-        if claim(state, &row, worker, now).await? {
-            claimed.push(row);
-        } // else another worker took it
-    }
-    // Several mails in flight at once over the pooled transport: each SMTP
-    // exchange mostly waits on the network.
+    let claimed = claim_due(state, worker, limit).await?;
+    let mut mails = render_all(state, &claimed).await?;
     let mut report = PassReport::default();
-    let mut claimed = claimed.into_iter().peekable();
-    while claimed.peek().is_some() {
-        let mut sending = tokio::task::JoinSet::new();
-        for row in claimed.by_ref().take(SEND_CONCURRENCY) {
-            let (state, mailer) = (state.clone(), mailer.clone());
-            sending.spawn(async move { deliver_one(&state, &mailer, &row).await });
+    let mut done: Vec<(outbox::Model, Outcome)> = Vec::with_capacity(RECORD_EVERY);
+    let mut sending = tokio::task::JoinSet::new();
+    for row in claimed {
+        let Some(mail) = mails.remove(&row.id) else {
+            done.push((row, Outcome::Cancelled));
+            continue;
+        };
+        if sending.len() >= SEND_CONCURRENCY {
+            take_one(&mut sending, &mut done).await;
         }
-        while let Some(done) = sending.join_next().await {
-            match done {
-                Ok(Ok(Delivered::Sent)) => report.sent += 1,
-                Ok(Ok(Delivered::Retried)) => report.retried += 1,
-                Ok(Ok(Delivered::Failed)) => report.failed += 1,
-                Ok(Ok(Delivered::Cancelled)) => {}
-                // The lease runs out and the mail is tried again.
-                Ok(Err(error)) => tracing::error!(%error, "outbox delivery step failed"),
-                Err(error) => tracing::error!(%error, "outbox delivery task failed"),
-            }
+        let mailer = mailer.clone();
+        sending.spawn(async move {
+            let outcome = match mailer.send(&mail).await {
+                Ok(()) => Outcome::Sent,
+                Err(error) => {
+                    tracing::warn!(outbox = row.id, attempt = row.attempts + 1, %error, "mail delivery failed");
+                    if row.attempts + 1 >= MAX_ATTEMPTS {
+                        Outcome::Failed(error)
+                    } else {
+                        Outcome::Retry(error)
+                    }
+                }
+            };
+            (row, outcome)
+        });
+        if done.len() >= RECORD_EVERY {
+            record(state, std::mem::take(&mut done), &mut report).await?;
         }
     }
+    while !sending.is_empty() {
+        take_one(&mut sending, &mut done).await;
+    }
+    record(state, done, &mut report).await?;
     Ok(report)
 }
 
-enum Delivered {
-    Sent,
-    Retried,
-    Failed,
-    Cancelled,
-}
+/// Sent mails are recorded at least this often, so a crash resends few.
+const RECORD_EVERY: usize = 64;
 
-/// Renders, sends and records one claimed mail.
-async fn deliver_one(
-    state: &AppState,
-    mailer: &Mailer,
-    row: &outbox::Model,
-) -> Result<Delivered, AppError> {
-    let Some(mail) = render(state, row).await? else {
-        finish(state, row, Outcome::Cancelled).await?;
-        return Ok(Delivered::Cancelled);
-    };
-    match mailer.send(&mail).await {
-        Ok(()) => {
-            finish(state, row, Outcome::Sent).await?;
-            Ok(Delivered::Sent)
-        }
-        Err(error) => {
-            tracing::warn!(outbox = row.id, attempt = row.attempts + 1, %error, "mail delivery failed");
-            if row.attempts + 1 >= MAX_ATTEMPTS {
-                finish(state, row, Outcome::Failed(error)).await?;
-                Ok(Delivered::Failed)
-            } else {
-                finish(state, row, Outcome::Retry(error)).await?;
-                Ok(Delivered::Retried)
-            }
-        }
+type Sending = tokio::task::JoinSet<(outbox::Model, Outcome)>;
+
+async fn take_one(sending: &mut Sending, done: &mut Vec<(outbox::Model, Outcome)>) {
+    match sending.join_next().await {
+        Some(Ok(result)) => done.push(result),
+        // The lease runs out and the mail is tried again.
+        Some(Err(error)) => tracing::error!(%error, "outbox delivery task failed"),
+        None => {}
     }
 }
 
-async fn claim(
+/// Takes a lease on up to `limit` due mails in one statement and returns them.
+/// The lease token is new each pass, so only this pass's rows come back.
+async fn claim_due(
     state: &AppState,
-    row: &outbox::Model,
     worker: &str,
-    now: i64,
-) -> Result<bool, AppError> {
-    let claimed = outbox::Entity::update_many()
-        .col_expr(
-            outbox::Column::ClaimedUntil,
-            Expr::value(now + LEASE_MILLIS),
-        )
-        .col_expr(outbox::Column::ClaimedBy, Expr::value(worker))
-        .filter(outbox::Column::Id.eq(row.id))
+    limit: u64,
+) -> Result<Vec<outbox::Model>, AppError> {
+    let now = now_millis();
+    let token = format!(
+        "{worker}.{}",
+        super::secrets::new_secret().get(..12).unwrap_or("p")
+    );
+    let backend = state.db.get_database_backend();
+    // PostgreSQL: rows another instance is claiming right now are skipped, not waited for.
+    let skip_locked = if backend == DbBackend::Postgres {
+        " FOR UPDATE SKIP LOCKED"
+    } else {
+        ""
+    };
+    let due =
+        "sent_at IS NULL AND failed_at IS NULL AND (claimed_until IS NULL OR claimed_until < {p})";
+    let sql = format!(
+        "UPDATE outbox SET claimed_until = {{p}}, claimed_by = {{p}} \
+         WHERE id IN (SELECT id FROM outbox WHERE {due} AND next_attempt_at <= {{p}} \
+         ORDER BY id LIMIT {{p}}{skip_locked}) AND {due}"
+    );
+    state
+        .db
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            placeholders(&sql, backend),
+            [
+                Value::from(now + LEASE_MILLIS),
+                Value::from(token.clone()),
+                Value::from(now),
+                Value::from(now),
+                Value::from(limit as i64),
+                Value::from(now),
+            ],
+        ))
+        .await?;
+    Ok(outbox::Entity::find()
+        .filter(outbox::Column::ClaimedBy.eq(token))
         .filter(outbox::Column::SentAt.is_null())
         .filter(outbox::Column::FailedAt.is_null())
-        .filter(
-            Condition::any()
-                .add(outbox::Column::ClaimedUntil.is_null())
-                .add(outbox::Column::ClaimedUntil.lt(now)),
-        )
-        .exec(&state.db)
-        .await?;
-    Ok(claimed.rows_affected == 1)
+        .order_by_asc(outbox::Column::Id)
+        .all(&state.db)
+        .await?)
 }
 
 enum Outcome {
@@ -188,83 +190,155 @@ enum Outcome {
     Failed(String),
 }
 
-async fn finish(state: &AppState, row: &outbox::Model, outcome: Outcome) -> Result<(), AppError> {
-    let now = now_millis();
+/// Writes what happened to a batch of mails: one statement per kind for the
+/// common outcomes, one per mail for failures (each keeps its own error).
+/// An unsuccessful attempt: released, counted, its error kept; `finish`
+/// sets when it is tried again or that it has failed for good.
+fn record_attempt(
+    row: &outbox::Model,
+    error: String,
+    finish: impl FnOnce(&mut outbox::ActiveModel),
+) -> outbox::ActiveModel {
     let mut update: outbox::ActiveModel = row.clone().into();
     update.claimed_until = Set(None);
-    let invitation_delivery = match &outcome {
-        Outcome::Sent => {
-            update.sent_at = Set(Some(now));
-            update.attempts = Set(row.attempts + 1);
-            Some(delivery::SENT)
+    update.attempts = Set(row.attempts + 1);
+    update.last_error = Set(Some(error));
+    finish(&mut update);
+    update
+}
+
+async fn record(
+    state: &AppState,
+    done: Vec<(outbox::Model, Outcome)>,
+    report: &mut PassReport,
+) -> Result<(), AppError> {
+    if done.is_empty() {
+        return Ok(());
+    }
+    let now = now_millis();
+    let txn = state.db.begin().await?;
+    let (mut sent, mut cancelled) = (Vec::new(), Vec::new());
+    for (row, outcome) in done {
+        match outcome {
+            Outcome::Sent => sent.push(row),
+            Outcome::Cancelled => cancelled.push(row.id),
+            Outcome::Retry(error) => {
+                report.retried += 1;
+                let retry_at = now + backoff_millis(row.attempts);
+                record_attempt(&row, error, |update| {
+                    update.next_attempt_at = Set(retry_at);
+                })
+                .update(&txn)
+                .await?;
+            }
+            Outcome::Failed(error) => {
+                report.failed += 1;
+                record_attempt(&row, error, |update| update.failed_at = Set(Some(now)))
+                    .update(&txn)
+                    .await?;
+                invitation::Entity::update_many()
+                    .col_expr(invitation::Column::Delivery, Expr::value(delivery::FAILED))
+                    .filter(invitation::Column::Id.eq(row.invitation_id))
+                    .exec(&txn)
+                    .await?;
+            }
         }
-        Outcome::Cancelled => {
-            update.failed_at = Set(Some(now));
-            update.last_error = Set(Some("cancelled: invitation no longer open".into()));
-            None
-        }
-        Outcome::Retry(error) => {
-            update.attempts = Set(row.attempts + 1);
-            update.next_attempt_at = Set(now + backoff_millis(row.attempts));
-            update.last_error = Set(Some(error.clone()));
-            None
-        }
-        Outcome::Failed(error) => {
-            update.attempts = Set(row.attempts + 1);
-            update.failed_at = Set(Some(now));
-            update.last_error = Set(Some(error.clone()));
-            Some(delivery::FAILED)
-        }
-    };
-    update.update(&state.db).await?;
-    if let Some(state_name) = invitation_delivery {
-        let mut changes = invitation::Entity::update_many()
-            .col_expr(invitation::Column::Delivery, Expr::value(state_name))
-            .filter(invitation::Column::Id.eq(row.invitation_id));
-        if matches!(outcome, Outcome::Sent) {
-            changes = changes.col_expr(
+    }
+    if !sent.is_empty() {
+        report.sent += sent.len();
+        outbox::Entity::update_many()
+            .col_expr(outbox::Column::SentAt, Expr::value(now))
+            .col_expr(
+                outbox::Column::ClaimedUntil,
+                Expr::value(Option::<i64>::None),
+            )
+            .col_expr(
+                outbox::Column::Attempts,
+                sea_orm::ExprTrait::add(Expr::col(outbox::Column::Attempts), 1),
+            )
+            .filter(outbox::Column::Id.is_in(sent.iter().map(|r| r.id)))
+            .exec(&txn)
+            .await?;
+        invitation::Entity::update_many()
+            .col_expr(invitation::Column::Delivery, Expr::value(delivery::SENT))
+            .col_expr(
                 invitation::Column::SendCount,
                 sea_orm::ExprTrait::add(Expr::col(invitation::Column::SendCount), 1),
-            );
-        }
-        changes.exec(&state.db).await?;
+            )
+            .filter(invitation::Column::Id.is_in(sent.iter().map(|r| r.invitation_id)))
+            .exec(&txn)
+            .await?;
     }
+    if !cancelled.is_empty() {
+        outbox::Entity::update_many()
+            .col_expr(outbox::Column::FailedAt, Expr::value(now))
+            .col_expr(
+                outbox::Column::ClaimedUntil,
+                Expr::value(Option::<i64>::None),
+            )
+            .col_expr(
+                outbox::Column::LastError,
+                Expr::value("cancelled: invitation no longer open"),
+            )
+            .filter(outbox::Column::Id.is_in(cancelled))
+            .exec(&txn)
+            .await?;
+    }
+    txn.commit().await?;
     Ok(())
 }
 
-/// The mail for a row, rendered now (the link is derived, never stored), or
-/// None when the invitation is no longer open.
-async fn render(state: &AppState, row: &outbox::Model) -> Result<Option<OutgoingMail>, AppError> {
-    let Some(invitation) = invitation::Entity::find_by_id(row.invitation_id)
-        .one(&state.db)
+/// The mails for claimed rows, rendered now (links are derived, never
+/// stored), by outbox id. Rows whose invitation is no longer open are absent.
+async fn render_all(
+    state: &AppState,
+    rows: &[outbox::Model],
+) -> Result<HashMap<i32, OutgoingMail>, AppError> {
+    let invitations: HashMap<i32, invitation::Model> = invitation::Entity::find()
+        .filter(invitation::Column::Id.is_in(rows.iter().map(|r| r.invitation_id)))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(invitation::Column::RevokedAt.is_null())
+        .all(&state.db)
         .await?
-    else {
-        return Ok(None);
-    };
-    if invitation.accepted_at.is_some() || invitation.revoked_at.is_some() {
-        return Ok(None);
+        .into_iter()
+        .map(|i| (i.id, i))
+        .collect();
+    let workspaces: HashMap<i32, String> = workspace::Entity::find()
+        .filter(workspace::Column::Id.is_in(invitations.values().map(|i| i.workspace_id)))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|w| (w.id, w.name))
+        .collect();
+    let inviters: HashMap<i32, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(invitations.values().filter_map(|i| i.invited_by)))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let mut mails = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let Some(invitation) = invitations.get(&row.invitation_id) else {
+            continue;
+        };
+        let Some(workspace_name) = workspaces.get(&invitation.workspace_id) else {
+            continue;
+        };
+        let inviter = invitation.invited_by.and_then(|id| inviters.get(&id));
+        let link = super::invitations::invite_url(state, invitation);
+        mails.insert(
+            row.id,
+            super::mailer::invitation_mail(
+                &state.settings.mail_from,
+                invitation,
+                workspace_name,
+                inviter.map(String::as_str),
+                &link,
+            ),
+        );
     }
-    let Some(workspace) = workspace::Entity::find_by_id(invitation.workspace_id)
-        .one(&state.db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let inviter = match invitation.invited_by {
-        Some(id) => user::Entity::find_by_id(id)
-            .one(&state.db)
-            .await?
-            .map(|u| u.display_name),
-        None => None,
-    };
-    let link = super::invitations::invite_url(state, &invitation);
-    Ok(Some(super::mailer::invitation_mail(
-        &state.settings.mail_from,
-        &invitation,
-        &workspace.name,
-        inviter.as_deref(),
-        &link,
-    )))
+    Ok(mails)
 }
 
 /// Runs until `shutdown` fires: delivers due mail, then sleeps until woken
