@@ -14,6 +14,50 @@ const ROW_PX: usize = 40;
 const VIEW_PX: usize = 400;
 /// Rows rendered above and below the visible ones.
 const OVERSCAN: usize = 8;
+/// Table rows in the page. Each is made once; scrolling changes the text
+/// they show, never the rows themselves (new text in the same nodes costs a
+/// fraction of building new rows with their listeners every frame).
+const SLOTS: usize = VIEW_PX / ROW_PX + 2 * OVERSCAN;
+
+/// What one row slot shows: a candidate at a position of the shown rows.
+#[derive(Clone, PartialEq)]
+struct SlotRow {
+    /// Position among the shown rows (the grid's row index, less the header).
+    position: usize,
+    /// Index into the candidates.
+    index: usize,
+    /// The row number in the file.
+    row: usize,
+    class: &'static str,
+    email: String,
+    name: String,
+    role: &'static str,
+    groups: String,
+    problems: String,
+}
+
+impl SlotRow {
+    fn new(position: usize, index: usize, c: &Candidate) -> Self {
+        let class = if !c.is_ready() {
+            "row-error"
+        } else if c.has_warnings() {
+            "row-warning"
+        } else {
+            ""
+        };
+        Self {
+            position,
+            index,
+            row: c.row,
+            class,
+            email: c.email.clone(),
+            name: c.name.clone().unwrap_or_default(),
+            role: c.role.label(),
+            groups: c.groups.join(", "),
+            problems: problem_text(c),
+        }
+    }
+}
 
 fn with_rows<T>(checked: CheckedSignal, f: impl FnOnce(&[Candidate]) -> T) -> Option<T> {
     checked.with(|c| {
@@ -92,65 +136,32 @@ pub fn ImportPreview(
         }
     };
 
-    let body = move || {
-        let shown = shown.get();
-        let first = (scroll_top.get() / ROW_PX).saturating_sub(OVERSCAN);
-        let last = (first + VIEW_PX / ROW_PX + 2 * OVERSCAN).min(shown.len());
-        let first = first.min(last);
-        let above = first * ROW_PX;
-        let below = (shown.len() - last) * ROW_PX;
-        let rows = with_rows(checked, |rows| {
-            shown[first..last]
-                .iter()
-                .enumerate()
-                .filter_map(|(offset, &index)| {
-                    rows.get(index).map(|c| (first + offset, index, c.clone()))
-                })
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default();
-        view! {
-            <tr aria-hidden="true" class="spacer" style=format!("height: {above}px")></tr>
-            {rows
-                .into_iter()
-                .map(|(position, index, c)| {
-                    let class = if !c.is_ready() {
-                        "row-error"
-                    } else if c.has_warnings() {
-                        "row-warning"
-                    } else {
-                        ""
-                    };
-                    let row = c.row;
-                    let problems = problem_text(&c);
-                    let standing = move || {
-                        matches.with(|m| m.get(&row).map(|m| match_label(*m)).unwrap_or(""))
-                    };
-                    view! {
-                        // +2: the header row is row 1 of the grid.
-                        <tr class=class aria-rowindex=position + 2>
-                            <td>{row}</td>
-                            <td>{c.email.clone()}</td>
-                            <td>{c.name.clone().unwrap_or_default()}</td>
-                            <td>{c.role.label()}</td>
-                            <td>{c.groups.join(", ")}</td>
-                            <td class="problems" title=problems.clone()>{problems.clone()}</td>
-                            <td>{standing}</td>
-                            <td class="row-actions">
-                                <button type="button" class="secondary small"
-                                    aria-label=format!("Edit row {row}")
-                                    on:click=move |_| editing.set(Some(index))>"Edit"</button>
-                                <button type="button" class="secondary small"
-                                    aria-label=format!("Remove row {row}")
-                                    on:click=move |_| remove(index)>"Remove"</button>
-                            </td>
-                        </tr>
-                    }
-                })
-                .collect_view()}
-            <tr aria-hidden="true" class="spacer" style=format!("height: {below}px")></tr>
-        }
+    // The first shown row in the page; it changes only when scrolling
+    // crosses a row, and never leaves fewer than SLOTS rows at the end.
+    let first = Memo::new(move |_| {
+        let len = shown.with(Vec::len);
+        (scroll_top.get() / ROW_PX)
+            .saturating_sub(OVERSCAN)
+            .min(len.saturating_sub(SLOTS))
+    });
+    let above = move || format!("height: {}px", first.get() * ROW_PX);
+    let below = move || {
+        let from_first = shown.with(Vec::len).saturating_sub(first.get());
+        format!("height: {}px", from_first.saturating_sub(SLOTS) * ROW_PX)
     };
+    let slots = (0..SLOTS)
+        .map(|slot| {
+            let shows = Memo::new(move |_| {
+                let index = shown.with(|s| s.get(first.get() + slot).copied())?;
+                with_rows(checked, |rows| {
+                    rows.get(index)
+                        .map(|c| SlotRow::new(first.get() + slot, index, c))
+                })
+                .flatten()
+            });
+            view! { <PreviewRow shows matches editing remove/> }
+        })
+        .collect_view();
 
     view! {
         // Scrollable, so it takes focus: keyboard users scroll it with the arrows.
@@ -170,7 +181,11 @@ pub fn ImportPreview(
                         <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                     </tr>
                 </thead>
-                <tbody>{body}</tbody>
+                <tbody>
+                    <tr aria-hidden="true" class="spacer" style=above></tr>
+                    {slots}
+                    <tr aria-hidden="true" class="spacer" style=below></tr>
+                </tbody>
             </table>
         </div>
         {move || editing.get().and_then(|index| {
@@ -180,6 +195,53 @@ pub fn ImportPreview(
         })}
     }
     .into_any()
+}
+
+/// One row slot: present while it has a candidate to show, its text and
+/// attributes following whatever it shows.
+#[component]
+fn PreviewRow(
+    shows: Memo<Option<SlotRow>>,
+    matches: RwSignal<std::collections::HashMap<usize, WorkspaceMatch>>,
+    editing: RwSignal<Option<usize>>,
+    remove: impl Fn(usize) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let text = move |f: fn(&SlotRow) -> String| {
+        move || shows.with(|s| s.as_ref().map(f).unwrap_or_default())
+    };
+    let row = move || shows.with(|s| s.as_ref().map_or(0, |s| s.row));
+    let index = move || shows.with_untracked(|s| s.as_ref().map(|s| s.index));
+    let standing = move || {
+        let row = row();
+        matches.with(|m| m.get(&row).map(|m| match_label(*m)).unwrap_or(""))
+    };
+    view! {
+        <Show when=move || shows.with(Option::is_some)>
+            // +2: the header row is row 1 of the grid.
+            <tr class=move || shows.with(|s| s.as_ref().map_or("", |s| s.class))
+                aria-rowindex=move || shows.with(|s| s.as_ref().map_or(0, |s| s.position + 2))>
+                <td>{row}</td>
+                <td>{text(|s| s.email.clone())}</td>
+                <td>{text(|s| s.name.clone())}</td>
+                <td>{move || shows.with(|s| s.as_ref().map_or("", |s| s.role))}</td>
+                <td>{text(|s| s.groups.clone())}</td>
+                <td class="problems" title=text(|s| s.problems.clone())>{text(|s| s.problems.clone())}</td>
+                <td>{standing}</td>
+                <td class="row-actions">
+                    <button type="button" class="secondary small"
+                        aria-label=move || format!("Edit row {}", row())
+                        on:click=move |_| editing.set(index())>"Edit"</button>
+                    <button type="button" class="secondary small"
+                        aria-label=move || format!("Remove row {}", row())
+                        on:click=move |_| {
+                            if let Some(index) = index() {
+                                remove(index);
+                            }
+                        }>"Remove"</button>
+                </td>
+            </tr>
+        </Show>
+    }
 }
 
 fn focus_by_id(id: &str) {
