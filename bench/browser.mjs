@@ -197,6 +197,22 @@ async function load(page, ...modules) {
   const t = await page.evaluate(() => ({ chosen: globalThis.chosenAt, checked: globalThis.checkedAt, painted: globalThis.paintedAt }));
   out('first_preview_ms', t.painted - t.checked);
   out(`file_to_preview_${K}k_ms`, t.painted - t.chosen);
+  // The same frames without scrolling: what this headless Chromium gives a
+  // page that does nothing (its frame clock, not ours).
+  const idle = await page.evaluate(async () => {
+    const deltas = [];
+    let last = performance.now();
+    for (let i = 0; i < 240; i++) {
+      await new Promise((r) => requestAnimationFrame(r));
+      const now = performance.now();
+      deltas.push(now - last);
+      last = now;
+    }
+    deltas.sort((a, b) => a - b);
+    return { p95: deltas[Math.floor(deltas.length * 0.95)], median: deltas[deltas.length >> 1] };
+  });
+  out('idle_frame_p95_ms', idle.p95);
+  out('idle_frame_median_ms', idle.median);
   const frames = await page.evaluate(async () => {
     const region = document.querySelector('.preview');
     const deltas = [];
@@ -209,9 +225,15 @@ async function load(page, ...modules) {
       last = now;
     }
     deltas.sort((a, b) => a - b);
-    return { p95: deltas[Math.floor(deltas.length * 0.95)], rowsInDom: document.querySelectorAll('.preview tbody tr').length };
+    // A frame that met its budget lasts one display interval (16.7 ms at
+    // 60 Hz, give or take timer jitter); one that missed lasts two or more.
+    const missed = deltas.filter((d) => d > 16.7 * 1.5).length;
+    return { p95: deltas[Math.floor(deltas.length * 0.95)], median: deltas[deltas.length >> 1], missed, frames: deltas.length, rowsInDom: document.querySelectorAll('.preview tbody tr').length };
   });
   out('scroll_frame_p95_ms', frames.p95);
+  out('scroll_frame_median_ms', frames.median);
+  out('scroll_frames_missed', frames.missed);
+  console.log(`# scrolling: ${frames.missed} of ${frames.frames} frames took longer than one and a half display intervals`);
   console.log(`# preview rows in the DOM while scrolling: ${frames.rowsInDom}`);
   await page.context().close();
 }
