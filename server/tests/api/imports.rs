@@ -197,6 +197,34 @@ on_every_database! {
         assert_eq!(invitations(&app).await, 1);
     }
 
+    async fn an_import_writes_the_index_rows_a_rebuild_would_even_over_a_revoked_invitation(app) {
+        app.with_workspace().await;
+        let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let first: serde_json::Value = app
+            .call(&admin, "invite_users", &[("slug", "acme-corp"), ("emails", "zoe@example.com"), ("name", ""), ("role", "Member"), ("metadata", "")])
+            .await.json().await.unwrap();
+        let revoked = first[0]["kind"]["Invited"]["invitation_id"].as_i64().unwrap();
+        app.call(&admin, "revoke_invite", &[("slug", "acme-corp"), ("invitation_id", &revoked.to_string())]).await;
+
+        let batch = start(&app, &admin, 3).await;
+        let rows = json!([
+            row(2, "Zoe@Example.com", Some("Zoë Ørsted"), "Member", &[]),
+            row(3, "ann@example.com", None, "Builder", &[]),
+            row(4, MEMBER_EMAIL, Some("Max"), "Member", &[]),
+        ]);
+        let outcomes: Vec<RowOutcome> = chunk(&app, &admin, batch, rows, false).await.json().await.unwrap();
+        assert_eq!(kinds(&outcomes), [(2, RowOutcomeKind::Invited), (3, RowOutcomeKind::Invited), (4, RowOutcomeKind::Skipped("Already in this workspace.".into()))]);
+
+        let written = crate::people::index_rows(&app).await;
+        let zoe = written.iter().find(|r| r.email_key == "zoe@example.com").unwrap();
+        assert_eq!((zoe.kind.as_str(), zoe.state.as_str(), zoe.sort_name.as_str()), ("invitation", "open", "zoë ørsted"));
+        assert_ne!(i64::from(zoe.ref_id), revoked, "the new invitation, not the revoked one");
+        let ann = written.iter().find(|r| r.email_key == "ann@example.com").unwrap();
+        assert_eq!((ann.unnamed, ann.state.as_str()), (1, "open"));
+        app::ssr::services::people_index::rebuild_all(&app.state.db).await.unwrap();
+        assert_eq!(crate::people::index_rows(&app).await, written, "what the import wrote is what a rebuild computes");
+    }
+
     async fn check_reports_where_each_address_stands(app) {
         app.with_workspace().await;
         let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;

@@ -169,7 +169,7 @@ on_every_database! {
 }
 
 /// The `people` index as it stands, in a stable order.
-async fn index_rows(app: &TestApp) -> Vec<app::ssr::db::entities::person_index::Model> {
+pub(crate) async fn index_rows(app: &TestApp) -> Vec<app::ssr::db::entities::person_index::Model> {
     use app::ssr::db::entities::person_index;
     use sea_orm::{EntityTrait, QueryOrder};
     person_index::Entity::find()

@@ -12,24 +12,14 @@ use crate::domain::{DisplayName, Email, GroupName, Metadata, Role};
 use crate::error::AppError;
 use crate::import::{self, RowDefaults, Severity, SourceRow};
 use crate::ssr::db::entities::{audit_log, invitation, invitation_group, membership, outbox, user};
+use crate::ssr::db::insert_batched;
 use crate::ssr::time::{now_millis, HOUR_MILLIS};
 use crate::ssr::AppState;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use std::collections::{HashMap, HashSet};
 
 /// Keys per `IN (…)` list.
 const IN_LIST: usize = 500;
-
-/// Rows per multi-row INSERT: as many as each database's bound-parameter
-/// limit allows for this many columns (SQLite 32,766; PostgreSQL 65,535),
-/// and never more than a thousand.
-pub fn rows_per_insert(backend: DbBackend, columns: usize) -> usize {
-    let limit = match backend {
-        DbBackend::Postgres => 65_535,
-        _ => 32_766,
-    };
-    (limit / columns.max(1)).clamp(1, 1_000)
-}
 
 /// A row that passed the server's checks.
 pub struct Valid {
@@ -218,7 +208,6 @@ pub async fn commit_rows(
     let now = now_millis();
 
     let mut fresh: Vec<(usize, Valid, Vec<i32>)> = Vec::new();
-    let mut touched: Vec<String> = Vec::new();
     for (i, v) in valid {
         let mut ids = Vec::with_capacity(v.groups.len());
         if let Some(missing) = v
@@ -273,10 +262,7 @@ pub async fn commit_rows(
                     _ => skip("Already invited; that invitation is still open.", None),
                 });
             }
-            None => {
-                touched.push(key);
-                fresh.push((i, v, ids));
-            }
+            None => fresh.push((i, v, ids)),
         }
     }
 
@@ -286,10 +272,6 @@ pub async fn commit_rows(
             kind: RowOutcomeKind::Invited,
             invitation_id: created.get(v.email.key()).copied(),
         });
-    }
-    let touched: Vec<&str> = touched.iter().map(String::as_str).collect();
-    for slice in touched.chunks(IN_LIST) {
-        people_index::refresh(txn, by.workspace_id, slice).await?;
     }
     Ok(outcomes
         .into_iter()
@@ -308,8 +290,9 @@ fn request_for(v: &Valid, send_email: bool) -> InviteRequest {
     }
 }
 
-/// The new invitations, their groups, their mail and their audit entries,
-/// each as multi-row INSERTs. Returns the new ids by email key.
+/// The new invitations, their groups, their mail, their audit entries and
+/// their Users-table rows, each as multi-row INSERTs; only the new ids are
+/// read back. Returns them by email key.
 async fn insert_invitations(
     state: &AppState,
     txn: &impl ConnectionTrait,
@@ -321,15 +304,17 @@ async fn insert_invitations(
     if fresh.is_empty() {
         return Ok(HashMap::new());
     }
-    let backend = txn.get_database_backend();
     let expires_at = now + i64::from(state.settings.invite_expiry_hours) * HOUR_MILLIS;
     let delivery_state = if send_email {
         delivery::QUEUED
     } else {
         delivery::NOT_SENT
     };
-    for slice in fresh.chunks(rows_per_insert(backend, 13)) {
-        invitation::Entity::insert_many(slice.iter().map(|(_, v, _)| {
+    // Collected, not streamed: a borrowing closure held across `.await`
+    // would make the server function's future not `Send`.
+    let rows: Vec<invitation::ActiveModel> = fresh
+        .iter()
+        .map(|(_, v, _)| {
             invitations::new_invitation(
                 by,
                 &v.email,
@@ -338,29 +323,31 @@ async fn insert_invitations(
                 now,
                 expires_at,
             )
-        }))
-        .exec_without_returning(txn)
-        .await?;
-    }
+        })
+        .collect();
+    insert_batched(txn, rows, None).await?;
     // Read back the ids: the only open invitations for these people are the
     // ones just written (the partial unique index holds it so).
     let mut ids: HashMap<String, i32> = HashMap::with_capacity(fresh.len());
     let keys: Vec<&str> = fresh.iter().map(|(_, v, _)| v.email.key()).collect();
-    let mut created: Vec<invitation::Model> = Vec::with_capacity(fresh.len());
     for slice in keys.chunks(IN_LIST) {
-        created.extend(
-            invitation::Entity::find()
-                .filter(invitation::Column::WorkspaceId.eq(by.workspace_id))
-                .filter(invitation::Column::EmailKey.is_in(slice.iter().copied()))
-                .filter(invitation::Column::AcceptedAt.is_null())
-                .filter(invitation::Column::RevokedAt.is_null())
-                .all(txn)
-                .await?,
-        );
+        let found: Vec<(i32, String)> = invitation::Entity::find()
+            .select_only()
+            .column(invitation::Column::Id)
+            .column(invitation::Column::EmailKey)
+            .filter(invitation::Column::WorkspaceId.eq(by.workspace_id))
+            .filter(invitation::Column::EmailKey.is_in(slice.iter().copied()))
+            .filter(invitation::Column::AcceptedAt.is_null())
+            .filter(invitation::Column::RevokedAt.is_null())
+            .into_tuple()
+            .all(txn)
+            .await?;
+        ids.extend(found.into_iter().map(|(id, key)| (key, id)));
     }
-    for found in &created {
-        ids.insert(found.email_key.clone(), found.id);
-    }
+    let created: Vec<(i32, &Valid)> = fresh
+        .iter()
+        .filter_map(|(_, v, _)| ids.get(v.email.key()).map(|&id| (id, v)))
+        .collect();
 
     let memberships: Vec<invitation_group::ActiveModel> = fresh
         .iter()
@@ -374,59 +361,46 @@ async fn insert_invitations(
                 })
         })
         .collect();
-    for slice in memberships.chunks(rows_per_insert(backend, 2)) {
-        invitation_group::Entity::insert_many(slice.to_vec())
-            .exec_without_returning(txn)
-            .await?;
-    }
+    insert_batched(txn, memberships, None).await?;
     if send_email {
         let mail: Vec<outbox::ActiveModel> = created
             .iter()
-            .map(|i| outbox::ActiveModel {
-                invitation_id: Set(i.id),
+            .map(|&(id, _)| outbox::ActiveModel {
+                invitation_id: Set(id),
                 created_at: Set(now),
                 attempts: Set(0),
                 next_attempt_at: Set(now),
                 ..Default::default()
             })
             .collect();
-        for slice in mail.chunks(rows_per_insert(backend, 4)) {
-            outbox::Entity::insert_many(slice.to_vec())
-                .exec_without_returning(txn)
-                .await?;
-        }
+        insert_batched(txn, mail, None).await?;
     }
     let audit: Vec<audit_log::ActiveModel> = created
         .iter()
-        .map(|i| audit_log::ActiveModel {
+        .map(|&(id, v)| audit_log::ActiveModel {
             workspace_id: Set(Some(by.workspace_id)),
             actor_user_id: Set(by.user_id),
             action: Set("invitation.created".into()),
             detail: Set(
-                serde_json::json!({ "invitation": i.id, "email": i.email, "role": i.role })
+                serde_json::json!({ "invitation": id, "email": v.email.as_str(), "role": v.role.as_str() })
                     .to_string(),
             ),
             created_at: Set(now),
             ..Default::default()
         })
         .collect();
-    for slice in audit.chunks(rows_per_insert(backend, 5)) {
-        audit_log::Entity::insert_many(slice.to_vec())
-            .exec_without_returning(txn)
-            .await?;
-    }
+    insert_batched(txn, audit, None).await?;
+    let people: Vec<people_index::OpenInvitation> = created
+        .iter()
+        .map(|&(id, v)| people_index::OpenInvitation {
+            invitation_id: id,
+            email_key: v.email.key(),
+            email: v.email.as_str(),
+            name: v.name.as_ref().map(|n| n.as_str()),
+            since: now,
+            expires_at,
+        })
+        .collect();
+    people_index::put_open_invitations(txn, by.workspace_id, &people).await?;
     Ok(ids)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn inserts_stay_under_each_databases_parameter_limit() {
-        assert_eq!(rows_per_insert(DbBackend::Sqlite, 13), 1_000);
-        assert_eq!(rows_per_insert(DbBackend::Sqlite, 40), 819);
-        assert_eq!(rows_per_insert(DbBackend::Postgres, 100), 655);
-        assert!(rows_per_insert(DbBackend::Sqlite, 13) * 13 <= 32_766);
-    }
 }

@@ -9,8 +9,8 @@ use crate::api::imports::{
 use crate::domain::Email;
 use crate::error::AppError;
 use crate::import;
-use crate::ssr::db::begin_write;
 use crate::ssr::db::entities::{import_batch, import_row, invitation, membership, user};
+use crate::ssr::db::{begin_write, insert_batched};
 use crate::ssr::time::now_millis;
 use crate::ssr::AppState;
 use sea_orm::{
@@ -149,12 +149,7 @@ pub async fn commit_chunk(
             },
         );
     }
-    let backend = txn.get_database_backend();
-    for slice in records.chunks(import_commit::rows_per_insert(backend, 6)) {
-        import_row::Entity::insert_many(slice.to_vec())
-            .exec_without_returning(&txn)
-            .await?;
-    }
+    insert_batched(&txn, records, None).await?;
     for row in &done {
         if let Some(record) = recorded.get(&row_number(row.row)) {
             answers.insert(row.row, from_record(record));

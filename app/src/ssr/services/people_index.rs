@@ -4,6 +4,8 @@
 //! from the source tables, so it cannot drift by a missed field.
 use crate::error::AppError;
 use crate::ssr::db::entities::{invitation, membership, person_index, user, workspace};
+use crate::ssr::db::insert_batched;
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use std::collections::{HashMap, HashSet};
 
@@ -14,7 +16,8 @@ pub mod state {
     pub const REVOKED: &str = "revoked";
 }
 
-const INSERT_BATCH: usize = 500;
+/// Ids per `IN (…)` list.
+const IN_LIST: usize = 500;
 
 /// Recomputes the rows of these people (by email key) in one workspace.
 pub async fn refresh(
@@ -38,6 +41,59 @@ pub async fn refresh(
         .all(db)
         .await?;
     insert(db, rows(workspace_id, members, invitations)).await
+}
+
+/// A new open invitation, as its Users-table row.
+pub struct OpenInvitation<'a> {
+    pub invitation_id: i32,
+    pub email_key: &'a str,
+    pub email: &'a str,
+    pub name: Option<&'a str>,
+    pub since: i64,
+    pub expires_at: i64,
+}
+
+/// Writes the rows of people whose newest unaccepted invitation is the one
+/// given and who are not members — what a bulk import just created — without
+/// reading anything back: each row replaces whatever row that person had (a
+/// revoked invitation, say). Only for that case; everything else `refresh`es.
+pub async fn put_open_invitations(
+    db: &impl ConnectionTrait,
+    workspace_id: i32,
+    invitations: &[OpenInvitation<'_>],
+) -> Result<(), AppError> {
+    let rows: Vec<person_index::ActiveModel> = invitations
+        .iter()
+        .map(|i| {
+            row(
+                workspace_id,
+                i.email_key.to_owned(),
+                "invitation",
+                i.invitation_id,
+                i.name.unwrap_or(""),
+                i.email,
+                state::OPEN,
+                i.since,
+                Some(i.expires_at),
+            )
+        })
+        .collect();
+    let replace = OnConflict::columns([
+        person_index::Column::WorkspaceId,
+        person_index::Column::EmailKey,
+    ])
+    .update_columns([
+        person_index::Column::Kind,
+        person_index::Column::RefId,
+        person_index::Column::Unnamed,
+        person_index::Column::SortName,
+        person_index::Column::SortEmail,
+        person_index::Column::State,
+        person_index::Column::Since,
+        person_index::Column::ExpiresAt,
+    ])
+    .to_owned();
+    Ok(insert_batched(db, rows, Some(&replace)).await?)
 }
 
 /// Rebuilds every workspace's rows from scratch (first fill, and repairs).
@@ -82,7 +138,7 @@ async fn members_of(
     let memberships = memberships.all(db).await?;
     // In slices: databases cap the number of parameters in one statement.
     let mut accounts: HashMap<i32, user::Model> = HashMap::with_capacity(memberships.len());
-    for slice in memberships.chunks(INSERT_BATCH) {
+    for slice in memberships.chunks(IN_LIST) {
         let ids = slice.iter().map(|m| m.user_id);
         for account in user::Entity::find()
             .filter(user::Column::Id.is_in(ids))
@@ -176,12 +232,5 @@ async fn insert(
     db: &impl ConnectionTrait,
     rows: Vec<person_index::ActiveModel>,
 ) -> Result<(), AppError> {
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let batch: Vec<_> = rows.by_ref().take(INSERT_BATCH).collect();
-        person_index::Entity::insert_many(batch)
-            .exec_without_returning(db)
-            .await?;
-    }
-    Ok(())
+    Ok(insert_batched(db, rows, None).await?)
 }
