@@ -14,11 +14,13 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 # command keeps `cargo test` from rebuilding Leptos with a different value.
 export LEPTOS_OUTPUT_NAME := muster
 
+# --split: the file readers are a WASM chunk loaded on demand (#[lazy]); a
+# build without it cannot load them, so every build splits.
 ifeq ($(RELEASE),1)
-  BUILD_FLAGS := --release
+  BUILD_FLAGS := --release --split
   BIN := target/release/muster
 else
-  BUILD_FLAGS :=
+  BUILD_FLAGS := --split
   BIN := target/debug/muster
 endif
 

@@ -1,10 +1,22 @@
-// The WASM bundle as a browser downloads it: raw, gzip and brotli sizes.
-//   node bench/bundle.mjs <file.wasm>
-import { readFileSync } from 'node:fs';
+// The WASM a browser downloads: raw, gzip and brotli sizes of the initial
+// module, and (given its directory's other .wasm files) the chunks loaded
+// on demand (`cargo leptos build --split`: the file readers).
+//   node bench/bundle.mjs <main.wasm>
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
-const wasm = readFileSync(process.argv[2]);
 const kb = (n) => (n / 1024).toFixed(1);
+const brotli = (bytes) => brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+
+const main = process.argv[2];
+const wasm = readFileSync(main);
 console.log(`wasm_raw_kb=${kb(wasm.length)}`);
 console.log(`wasm_gzip_kb=${kb(gzipSync(wasm, { level: 9 }).length)}`);
-console.log(`wasm_brotli_kb=${kb(brotliCompressSync(wasm, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length)}`);
+console.log(`wasm_brotli_kb=${kb(brotli(wasm))}`);
+
+const chunks = readdirSync(dirname(main)).filter((f) => f.endsWith('.wasm') && f !== basename(main));
+const sizes = chunks.map((f) => readFileSync(join(dirname(main), f)));
+console.log(`wasm_lazy_chunks=${chunks.length}`);
+console.log(`wasm_lazy_raw_kb=${kb(sizes.reduce((n, b) => n + b.length, 0))}`);
+console.log(`wasm_lazy_brotli_kb=${kb(sizes.reduce((n, b) => n + brotli(b), 0))}`);

@@ -15,7 +15,7 @@ record() { "$@" | tee -a "$FIGURES"; }
 
 echo "## machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(date -u +%F)" | tee -a "$FIGURES"
 npm ci --prefix bench --no-audit --no-fund >/dev/null
-cargo leptos build --release
+cargo leptos build --release --split
 record node bench/data.mjs "$OUT" "$ROWS"
 
 echo "## native pipeline (criterion)"

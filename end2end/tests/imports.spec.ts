@@ -21,6 +21,23 @@ async function openUploadTab(page: Page) {
   return dialog;
 }
 
+test('the file readers are a separate download: the login page never fetches them, the Users page does', async ({ page }) => {
+  const chunks: string[] = [];
+  page.on('request', (request) => {
+    const path = new URL(request.url()).pathname;
+    if (path.startsWith('/pkg/') && path.endsWith('.wasm') && path !== '/pkg/muster.wasm') chunks.push(path);
+  });
+  await page.goto('/login');
+  await page.locator('body[data-hydrated]').waitFor();
+  await page.getByLabel('Email address').fill(admin.email);
+  await page.waitForLoadState('networkidle');
+  expect(chunks).toEqual([]);
+  const dialog = await openUploadTab(page);
+  await expect.poll(() => chunks.length).toBeGreaterThan(0);
+  await dialog.getByLabel('Choose a CSV or Excel file').setInputFiles(fixture('it-portal.xlsx'));
+  await expect(dialog.getByText(/\d+ ready · \d+ with warnings · \d+ with errors/)).toBeVisible();
+});
+
 test('a ToolJet-style CSV is previewed and uploaded; the people appear as invited', async ({ page }) => {
   const dialog = await openUploadTab(page);
   await dialog.getByLabel('Choose a CSV or Excel file').setInputFiles(fixture('tooljet-columns.csv'));

@@ -16,21 +16,32 @@ pub fn hydrate() {
 }
 
 /// For `make bench`: the import pipeline's read step alone (decode and split
-/// a text file; a workbook read to rows). Returns the number of rows read.
+/// a text file; a workbook read to rows). Resolves to the number of rows read.
+/// The readers live in a lazily loaded chunk, so the first call fetches it.
 #[wasm_bindgen]
-pub fn bench_read(bytes: &[u8], name: &str) -> usize {
-    app::import::read(bytes, name, &Default::default(), &Default::default())
+pub async fn bench_read(bytes: Vec<u8>, name: String) -> usize {
+    read_rows(bytes, name).await
+}
+
+#[leptos::lazy]
+fn read_rows(bytes: Vec<u8>, name: String) -> usize {
+    app::import::read(&bytes, &name, &Default::default(), &Default::default())
         .map(|file| file.sheets.iter().map(|s| s.rows.len()).sum())
         .unwrap_or(0)
 }
 
 /// For `make bench`: the whole pipeline (read, header, mapping, every row
-/// validated, duplicates). Returns the number of ready rows.
+/// validated, duplicates). Resolves to the number of ready rows.
 #[wasm_bindgen]
-pub fn bench_pipeline(bytes: &[u8], name: &str) -> usize {
+pub async fn bench_pipeline(bytes: Vec<u8>, name: String) -> usize {
+    run_pipeline(bytes, name).await
+}
+
+#[leptos::lazy]
+fn run_pipeline(bytes: Vec<u8>, name: String) -> usize {
     app::import::run(
-        bytes,
-        name,
+        &bytes,
+        &name,
         &Default::default(),
         &Default::default(),
         &Default::default(),

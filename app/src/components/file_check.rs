@@ -6,7 +6,7 @@
 use super::import_choices::UploadChoices;
 use crate::api::imports::UploadSettings;
 use crate::import::{
-    self, Candidate, ColumnMapping, ImportError, Prepared, ReadOptions, RowDefaults,
+    self, Candidate, ColumnMapping, ImportError, ImportLimits, Prepared, ReadOptions, RowDefaults,
 };
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -48,6 +48,25 @@ async fn next_tick() {
         });
         let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
     }
+}
+
+/// Reads the file and finds its table. In the browser the readers (CSV,
+/// text encodings, workbooks) are a separate WASM chunk (`cargo leptos
+/// build --split`), fetched when the upload tab first shows: pages that never
+/// read a file never download them.
+#[leptos::lazy]
+fn prepare_file(
+    bytes: Arc<[u8]>,
+    name: String,
+    options: ReadOptions,
+    limits: ImportLimits,
+) -> Result<Prepared, ImportError> {
+    import::prepare(&bytes, &name, &options, &limits)
+}
+
+/// Starts fetching the readers' chunk so it is there when a file is chosen.
+pub fn preload_readers() {
+    let _loaded = leptos::lazy_preload!(prepare_file);
 }
 
 /// Everything a check needs; cheap to copy into event handlers.
@@ -121,7 +140,7 @@ impl Checker {
             .get_untracked()
             .map(|s| s.limits)
             .unwrap_or_default();
-        match import::prepare(&bytes, &name, &options, &limits) {
+        match prepare_file(bytes, name.clone(), options, limits).await {
             Ok(prepared) => self.check_rows(mine, name, prepared).await,
             Err(error) => {
                 self.progress.set(None);

@@ -191,6 +191,8 @@ pub fn UploadTab(slug: String) -> impl IntoView {
     let settings = RwSignal::new(None::<UploadSettings>);
 
     let checker = Checker::new(slug.clone(), settings, choices);
+    // After hydration, so the page never waits for the readers.
+    Effect::new(|_| super::file_check::preload_readers());
     let checked = checker.checked;
     let on_file = move |ev: leptos::ev::Event| {
         result.set(None);

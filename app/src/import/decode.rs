@@ -40,14 +40,19 @@ impl TextEncoding {
 
 /// A byte order mark decides; otherwise valid UTF-8 is UTF-8, and anything
 /// else is read as Windows-1252 (which maps every byte to some character).
-pub fn detect(bytes: &[u8]) -> TextEncoding {
-    match Encoding::for_bom(bytes) {
+/// One pass over UTF-8 without a byte order mark (the usual case): checking
+/// it is decoding it.
+pub fn detect_and_decode(bytes: &[u8]) -> (TextEncoding, std::borrow::Cow<'_, str>) {
+    let encoding = match Encoding::for_bom(bytes) {
         Some((encoding, _)) if encoding == UTF_16LE => TextEncoding::Utf16Le,
         Some((encoding, _)) if encoding == UTF_16BE => TextEncoding::Utf16Be,
         Some(_) => TextEncoding::Utf8,
-        None if std::str::from_utf8(bytes).is_ok() => TextEncoding::Utf8,
-        None => TextEncoding::Windows1252,
-    }
+        None => match std::str::from_utf8(bytes) {
+            Ok(text) => return (TextEncoding::Utf8, text.into()),
+            Err(_) => TextEncoding::Windows1252,
+        },
+    };
+    (encoding, decode(bytes, encoding))
 }
 
 /// The text, without its byte order mark. Undecodable bytes become U+FFFD.
@@ -61,6 +66,10 @@ pub fn decode(bytes: &[u8], encoding: TextEncoding) -> std::borrow::Cow<'_, str>
 mod tests {
     use super::*;
 
+    fn detect(bytes: &[u8]) -> TextEncoding {
+        detect_and_decode(bytes).0
+    }
+
     #[test]
     fn byte_order_marks_and_fallbacks() {
         assert_eq!(detect(b"\xEF\xBB\xBFa,b"), TextEncoding::Utf8);
@@ -71,5 +80,17 @@ mod tests {
         assert_eq!(decode(b"Jos\xE9", TextEncoding::Windows1252), "José");
         assert_eq!(decode(b"\xEF\xBB\xBFa", TextEncoding::Utf8), "a");
         assert_eq!(decode(b"\xFF\xFEa\0", TextEncoding::Utf16Le), "a");
+        assert_eq!(
+            detect_and_decode("Zoë".as_bytes()),
+            (TextEncoding::Utf8, "Zoë".into())
+        );
+        assert_eq!(
+            detect_and_decode(b"\xEF\xBB\xBFa"),
+            (TextEncoding::Utf8, "a".into())
+        );
+        assert_eq!(
+            detect_and_decode(b"Jos\xE9"),
+            (TextEncoding::Windows1252, "José".into())
+        );
     }
 }

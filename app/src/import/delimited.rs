@@ -58,7 +58,9 @@ pub fn split(text: &str, delimiter: u8, max_rows: usize) -> Result<Vec<Vec<Strin
         if rows.len() > max_rows {
             return Err(ImportError::TooManyRows { limit: max_rows });
         }
-        rows.push(record.iter().map(str::to_owned).collect());
+        let mut cells = Vec::with_capacity(record.len());
+        cells.extend(record.iter().map(str::to_owned));
+        rows.push(cells);
     }
     Ok(rows)
 }

@@ -74,8 +74,10 @@ pub fn read(
             sheets: workbook::read(bytes, kind, max_rows)?,
         });
     }
-    let encoding = options.encoding.unwrap_or_else(|| decode::detect(bytes));
-    let text = decode::decode(bytes, encoding);
+    let (encoding, text) = match options.encoding {
+        Some(encoding) => (encoding, decode::decode(bytes, encoding)),
+        None => decode::detect_and_decode(bytes),
+    };
     let delimiter = options.delimiter.unwrap_or_else(|| delimited::sniff(&text));
     let rows =
         delimited::split(&text, delimiter, max_rows).map_err(|_| ImportError::TooManyRows {
