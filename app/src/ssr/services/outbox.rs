@@ -216,36 +216,54 @@ async fn record(
         return Ok(());
     }
     let now = now_millis();
-    let txn = state.db.begin().await?;
-    let (mut sent, mut cancelled) = (Vec::new(), Vec::new());
+    let (mut sent, mut cancelled, mut retries, mut failures) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (row, outcome) in done {
         match outcome {
             Outcome::Sent => sent.push(row),
             Outcome::Cancelled => cancelled.push(row.id),
-            Outcome::Retry(error) => {
-                report.retried += 1;
-                let retry_at = now + backoff_millis(row.attempts);
-                record_attempt(&row, error, |update| {
-                    update.next_attempt_at = Set(retry_at);
-                })
-                .update(&txn)
-                .await?;
-            }
-            Outcome::Failed(error) => {
-                report.failed += 1;
-                record_attempt(&row, error, |update| update.failed_at = Set(Some(now)))
-                    .update(&txn)
-                    .await?;
-                invitation::Entity::update_many()
-                    .col_expr(invitation::Column::Delivery, Expr::value(delivery::FAILED))
-                    .filter(invitation::Column::Id.eq(row.invitation_id))
-                    .exec(&txn)
-                    .await?;
-            }
+            Outcome::Retry(error) => retries.push((row, error)),
+            Outcome::Failed(error) => failures.push((row, error)),
         }
     }
+    report.retried += retries.len();
+    report.failed += failures.len();
+    report.sent += sent.len();
+    let txn = state.db.begin().await?;
+    // Invitations before their outbox rows: the order in which resend and
+    // revoke lock them, so a pass and an admin's action never deadlock.
+    if !failures.is_empty() {
+        invitation::Entity::update_many()
+            .col_expr(invitation::Column::Delivery, Expr::value(delivery::FAILED))
+            .filter(invitation::Column::Id.is_in(failures.iter().map(|(r, _)| r.invitation_id)))
+            .exec(&txn)
+            .await?;
+    }
     if !sent.is_empty() {
-        report.sent += sent.len();
+        invitation::Entity::update_many()
+            .col_expr(invitation::Column::Delivery, Expr::value(delivery::SENT))
+            .col_expr(
+                invitation::Column::SendCount,
+                sea_orm::ExprTrait::add(Expr::col(invitation::Column::SendCount), 1),
+            )
+            .filter(invitation::Column::Id.is_in(sent.iter().map(|r| r.invitation_id)))
+            .exec(&txn)
+            .await?;
+    }
+    for (row, error) in retries {
+        let retry_at = now + backoff_millis(row.attempts);
+        record_attempt(&row, error, |update| {
+            update.next_attempt_at = Set(retry_at);
+        })
+        .update(&txn)
+        .await?;
+    }
+    for (row, error) in failures {
+        record_attempt(&row, error, |update| update.failed_at = Set(Some(now)))
+            .update(&txn)
+            .await?;
+    }
+    if !sent.is_empty() {
         outbox::Entity::update_many()
             .col_expr(outbox::Column::SentAt, Expr::value(now))
             .col_expr(
@@ -257,15 +275,6 @@ async fn record(
                 sea_orm::ExprTrait::add(Expr::col(outbox::Column::Attempts), 1),
             )
             .filter(outbox::Column::Id.is_in(sent.iter().map(|r| r.id)))
-            .exec(&txn)
-            .await?;
-        invitation::Entity::update_many()
-            .col_expr(invitation::Column::Delivery, Expr::value(delivery::SENT))
-            .col_expr(
-                invitation::Column::SendCount,
-                sea_orm::ExprTrait::add(Expr::col(invitation::Column::SendCount), 1),
-            )
-            .filter(invitation::Column::Id.is_in(sent.iter().map(|r| r.invitation_id)))
             .exec(&txn)
             .await?;
     }
