@@ -11,6 +11,7 @@ import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,7 +27,14 @@ const xlsx = readFileSync(join(dataDir, 'people.xlsx'));
 const dir = mkdtempSync(join(tmpdir(), 'muster-bench-'));
 
 // ---- the release server on a fresh data dir
-const port = 3900 + Math.floor(Math.random() * 500);
+// A port the system says is free (a fixed range can hit another service's).
+const port = await new Promise((resolve) => {
+  const probe = createServer();
+  probe.listen(0, '127.0.0.1', () => {
+    const { port } = probe.address();
+    probe.close(() => resolve(port));
+  });
+});
 const base = `http://127.0.0.1:${port}`;
 const env = {
   ...process.env,
@@ -69,7 +77,8 @@ const browser = await chromium.launch({
 });
 
 async function freshPage() {
-  const context = await browser.newContext({ baseURL: base });
+  // The peers are injected as inline scripts, which the pages' Content-Security-Policy refuses.
+  const context = await browser.newContext({ baseURL: base, bypassCSP: true });
   const page = await context.newPage();
   await page.route('**/bench-data/*', (route) => {
     const file = route.request().url().endsWith('.xlsx') ? xlsx : csv;

@@ -12,7 +12,7 @@ for line in open(sys.argv[1], encoding="utf-8"):
 k = sys.argv[2]
 
 def get(name):
-    return figures.get(name.format(k=k))
+    return figures.get(name.format(k=k, k10=int(k) // 10))
 
 wasm, native = get("csv_parse_validate_{k}k_ms"), get("native_csv_parse_validate_{k}k_ms")
 if wasm and native:
@@ -29,6 +29,8 @@ rows = [
     ("XLSX memory", "xlsx_mem_mb", "sheetjs_mem_mb", "MB", "xlsx_mem_vs_sheetjs", "<= 0.5x SheetJS"),
     ("Commit, SQLite (HTTP, chunks of 1,000)", "commit_{k}k_sqlite_s", None, "s", None, "<= 10 s at 100k"),
     ("Commit, PostgreSQL (HTTP)", "commit_{k}k_postgres_s", "postgres_copy_{k}k_s", "s", None, "COPY as reference"),
+    ("Commit a tenth of the rows, SQLite", "commit_{k10}k_sqlite_s", None, "s", None, ""),
+    ("Commit a tenth of the rows, PostgreSQL", "commit_{k10}k_postgres_s", None, "s", None, ""),
     ("DB step alone vs rusqlite loop", "db_step_{k}k_sqlite_s", "rusqlite_loop_{k}k_s", "s", "db_step_vs_rusqlite", ">= 0.5"),
     ("Outbox to a local SMTP sink", "outbox_msgs_per_s", "plain_smtp_msgs_per_s", "msg/s", None, ">= 1,000 msg/s"),
     ("Initial WASM (brotli)", "wasm_brotli_kb", None, "KB", None, "<= 400 KB"),

@@ -26,11 +26,13 @@ echo "## browser (Chromium: Muster WASM, Papa Parse, uDSV, SheetJS; the Upload t
 record node bench/browser.mjs "$PWD/target/release/muster" "$PWD/target/site" "$OUT" "$ROWS"
 
 echo "## commit (server path over HTTP; database step; raw baselines)"
+# A tenth of the rows first, then all of them (the ratios printed last are the full size's).
+MUSTER_BENCH_ROWS="$((ROWS / 10))" record cargo bench -p muster --bench commit
 MUSTER_BENCH_ROWS="$ROWS" record cargo bench -p muster --bench commit
 
 echo "## mail (outbox to a local SMTP sink, beside a plain lettre sender)"
 python3 -c "import aiosmtpd" 2>/dev/null || python3 -m pip install --quiet aiosmtpd
-SINK_PORT=$((2600 + RANDOM % 300))
+SINK_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 SINK_FILE="$OUT/sink-recipients.txt"
 : > "$SINK_FILE"
 python3 bench/smtp_sink.py "$SINK_PORT" "$SINK_FILE" > "$OUT/sink.log" 2>&1 &
