@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page } from '@playwright/test';
+import { expect, test as base, type BrowserContext, type Page } from '@playwright/test';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,30 @@ import { join } from 'node:path';
 export const admin = { name: 'Ada Admin', email: 'ada@example.com', password: 'correct horse battery staple' };
 export const member = { name: 'Max Member', email: 'max@example.com', password: 'a perfectly fine passphrase' };
 export const workspace = { name: 'Acme Corp', slug: 'acme-corp' };
+
+/**
+ * Chromium reports what a Content-Security-Policy refused (a script, an
+ * inline style) on the console; collect those messages from a context.
+ */
+export function watchPolicy(context: BrowserContext): string[] {
+  const refused: string[] = [];
+  context.on('console', (message) => {
+    if (message.text().includes('Content Security Policy')) refused.push(message.text());
+  });
+  return refused;
+}
+
+/** Playwright's `test`, failing any test whose pages break the Content-Security-Policy. */
+export const test = base.extend<{ policyViolations: string[] }>({
+  policyViolations: [
+    async ({ context }, use) => {
+      const refused = watchPolicy(context);
+      await use(refused);
+      expect(refused, 'Content-Security-Policy violations').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
 
 /** Opens a page and waits until the WASM has hydrated it. */
 export async function open(page: Page, path: string) {

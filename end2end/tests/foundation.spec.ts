@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { admin, expectAccessible, logIn, member, musterCli, open, withPasswordFile, workspace } from '../support/muster';
+import { expect } from '@playwright/test';
+import { admin, expectAccessible, logIn, member, musterCli, open, withPasswordFile, workspace, test } from '../support/muster';
 
 // One server for the whole run: these steps build on each other, in order.
 test.describe.configure({ mode: 'serial' });

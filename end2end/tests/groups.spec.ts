@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { admin, ensureWorkspace, expectAccessible, logIn, open, workspace } from '../support/muster';
+import { expect } from '@playwright/test';
+import { admin, ensureWorkspace, expectAccessible, logIn, open, workspace, test } from '../support/muster';
 
 test.describe.configure({ mode: 'serial' });
 

@@ -1,8 +1,8 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { admin, ensureWorkspace, expectAccessible, logIn } from '../support/muster';
+import { admin, ensureWorkspace, expectAccessible, logIn, test } from '../support/muster';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -29,7 +29,6 @@ test('the file readers are a separate download: the login page never fetches the
   });
   await page.goto('/login');
   await page.locator('body[data-hydrated]').waitFor();
-  await page.getByLabel('Email address').fill(admin.email);
   await page.waitForLoadState('networkidle');
   expect(chunks).toEqual([]);
   const dialog = await openUploadTab(page);

@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { admin, ensureWorkspace, expectAccessible, logIn, mailsTo, open, waitForInviteLink, withSecondInstance, workspace } from '../support/muster';
+import { expect, type Page } from '@playwright/test';
+import { admin, ensureWorkspace, expectAccessible, logIn, mailsTo, open, waitForInviteLink, watchPolicy, withSecondInstance, workspace, test } from '../support/muster';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -45,6 +45,7 @@ test('an admin invites someone; the mail arrives; they sign up with an avatar; t
 
   // The invitee, in a browser of their own.
   const invitee = await browser.newContext();
+  const refusedOnSignup = watchPolicy(invitee);
   const signup = await invitee.newPage();
   await open(signup, link);
   await expect(signup.getByRole('heading', { name: `Join ${workspace.name}` })).toBeVisible();
@@ -64,6 +65,7 @@ test('an admin invites someone; the mail arrives; they sign up with an avatar; t
   await signup.getByRole('button', { name: 'Join workspace' }).click();
   await expect(signup).toHaveURL(`/w/${workspace.slug}`);
   await expect(signup.getByRole('heading', { name: workspace.name, level: 1 })).toBeVisible();
+  expect(refusedOnSignup, 'Content-Security-Policy violations on the sign-up page').toEqual([]);
   await invitee.close();
 
   await page.reload();

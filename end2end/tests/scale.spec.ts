@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { admin, ensureWorkspace, logIn } from '../support/muster';
+import { expect, type Page } from '@playwright/test';
+import { admin, ensureWorkspace, logIn, test } from '../support/muster';
 
 // Runs last (file order): these put thousands of invitations in the workspace,
 // which would push other tests' people off the Users table's first page.

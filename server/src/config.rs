@@ -61,6 +61,9 @@ pub struct SettingsArgs {
     /// human or json [default: human]
     #[arg(long, env = "MUSTER_LOG_FORMAT", global = true)]
     pub log_format: Option<String>,
+    /// Addresses of reverse proxies whose X-Forwarded-For is believed, comma separated [default: none]
+    #[arg(long, env = "MUSTER_TRUSTED_PROXIES", global = true)]
+    pub trusted_proxies: Option<String>,
 }
 
 /// The `[muster]` table of a settings file.
@@ -79,6 +82,7 @@ struct FileSettings {
     password_hash_iterations: Option<u32>,
     session_ttl_hours: Option<u32>,
     log_format: Option<String>,
+    trusted_proxies: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -134,6 +138,11 @@ impl SettingsArgs {
             "json" => LogFormat::Json,
             other => bail!("log format {other:?} is neither \"human\" nor \"json\""),
         };
+        let trusted_proxies = parse_addresses(
+            &non_empty(self.trusted_proxies.clone())
+                .or(non_empty(file.trusted_proxies))
+                .unwrap_or_default(),
+        )?;
         let settings = Settings {
             database_url,
             public_url,
@@ -182,6 +191,7 @@ impl SettingsArgs {
                 "session-ttl-hours",
             )?,
             log_format,
+            trusted_proxies,
             data_dir,
         };
         Ok(Config { settings, leptos })
@@ -227,6 +237,19 @@ fn default_public_url(addr: SocketAddr) -> Url {
     Url::parse(&format!("http://{host}:{}", addr.port())).expect("a socket address makes a URL")
 }
 
+/// "10.0.0.1, 10.0.0.2" → addresses; an empty text is none.
+fn parse_addresses(text: &str) -> anyhow::Result<Vec<std::net::IpAddr>> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            entry
+                .parse()
+                .with_context(|| format!("trusted proxy {entry:?} is not an IP address"))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,5 +282,32 @@ mod tests {
             "http://127.0.0.1:4567/"
         );
         assert_eq!(config.leptos.site_addr.port(), 4567);
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses() {
+        let args = SettingsArgs {
+            trusted_proxies: Some("10.0.0.1, ::1".into()),
+            ..Default::default()
+        };
+        let proxies = args.resolve().unwrap().settings.trusted_proxies;
+        assert_eq!(
+            proxies,
+            [
+                "10.0.0.1".parse::<std::net::IpAddr>().unwrap(),
+                "::1".parse().unwrap()
+            ]
+        );
+        let wrong = SettingsArgs {
+            trusted_proxies: Some("proxy.internal".into()),
+            ..Default::default()
+        };
+        assert!(wrong.resolve().is_err());
+        assert!(SettingsArgs::default()
+            .resolve()
+            .unwrap()
+            .settings
+            .trusted_proxies
+            .is_empty());
     }
 }

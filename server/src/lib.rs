@@ -2,5 +2,6 @@
 pub mod cli;
 pub mod config;
 pub mod router;
+pub mod security;
 pub mod startup;
 pub mod telemetry;

@@ -1,20 +1,18 @@
 //! The HTTP surface: Leptos pages and server functions, health, static files,
 //! and security headers on every response.
+use crate::security;
 use app::ssr::AppState;
 use app::{shell, App};
 use axum::routing::get;
 use axum::Router;
-use http::header::{
-    HeaderName, HeaderValue, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
-};
+use http::header::{HeaderValue, REFERRER_POLICY};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::sync::OnceLock;
-use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::set_header::SetResponseHeaderLayer;
 
 pub fn build(state: AppState, leptos_options: LeptosOptions) -> Router {
+    let settings = state.settings.clone();
     let routes = route_list().to_vec();
     let context = {
         let state = state.clone();
@@ -39,9 +37,13 @@ pub fn build(state: AppState, leptos_options: LeptosOptions) -> Router {
         .layer(axum::middleware::from_fn(no_referrer_on_invitations))
         .layer(axum::middleware::from_fn(multipart_only_where_expected))
         .layer(axum::middleware::from_fn(framework_errors_get_their_status))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(security::limit_body_size))
+        .layer(axum::middleware::from_fn_with_state(
+            settings.clone(),
+            security::refuse_cross_site,
+        ))
         .layer(axum::middleware::from_fn(give_up_on_hung_requests));
-    with_security_headers(app)
+    security::with_security_headers(app, &settings)
 }
 
 /// The route list, generated once per process. Generating it sets a
@@ -62,7 +64,7 @@ async fn give_up_on_hung_requests(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let path = request.uri().path().to_owned();
+    let path = security::path_for_logs(request.uri().path()).to_owned();
     match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
         Ok(response) => response,
         Err(_) => {
@@ -71,9 +73,6 @@ async fn give_up_on_hung_requests(
         }
     }
 }
-
-/// Larger than any form needs: the biggest is sign-up with a 2 MB picture.
-const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
 /// Server functions that take a file expect `multipart/form-data` with a
 /// boundary; anything else gets 415 before the framework tries to parse it.
@@ -139,18 +138,4 @@ async fn no_referrer_on_invitations(
             .insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     }
     response
-}
-
-fn with_security_headers(app: Router) -> Router {
-    let headers: [(HeaderName, &'static str); 3] = [
-        (X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (X_FRAME_OPTIONS, "DENY"),
-        (REFERRER_POLICY, "same-origin"),
-    ];
-    headers.into_iter().fold(app, |app, (name, value)| {
-        app.layer(SetResponseHeaderLayer::if_not_present(
-            name,
-            HeaderValue::from_static(value),
-        ))
-    })
 }

@@ -135,12 +135,14 @@ pub async fn import_chunk(
     rows: Vec<ImportRow>,
     choices: ConflictChoices,
 ) -> Result<Vec<RowOutcome>, AppError> {
-    use crate::ssr::services::imports;
+    use crate::ssr::services::{imports, rate_limits::Action};
     use crate::ssr::{request, respond, AppState};
     respond(
         async {
             let state = AppState::current()?;
             let (admin, access) = request::require_admin(&state, &slug).await?;
+            let admin_key = admin.user_id.to_string();
+            request::rate_limit(&state, Action::CreateInvitations, &admin_key).await?;
             imports::commit_chunk(&state, access.actor(admin.user_id), batch_id, rows, choices)
                 .await
         }

@@ -33,11 +33,14 @@ pub async fn invite_users(
 ) -> Result<Vec<InviteOutcome>, AppError> {
     use crate::domain::{DisplayName, Email, GroupName, Metadata, Role};
     use crate::ssr::services::invitations::{self, InviteRequest};
+    use crate::ssr::services::rate_limits::Action;
     use crate::ssr::{request, respond, AppState};
     respond(
         async {
             let state = AppState::current()?;
             let (admin, access) = request::require_admin(&state, &slug).await?;
+            let admin_key = admin.user_id.to_string();
+            request::rate_limit(&state, Action::CreateInvitations, &admin_key).await?;
             let emails =
                 Email::parse_list(&emails).map_err(|e| AppError::invalid("Email address", e))?;
             let name = match name.trim() {
@@ -69,12 +72,14 @@ pub async fn invite_users(
 
 #[server(prefix = "/api", endpoint = "resend_invite")]
 pub async fn resend_invite(slug: String, invitation_id: i32) -> Result<(), AppError> {
-    use crate::ssr::services::invitations;
+    use crate::ssr::services::{invitations, rate_limits::Action};
     use crate::ssr::{request, respond, AppState};
     respond(
         async {
             let state = AppState::current()?;
             let (admin, access) = request::require_admin(&state, &slug).await?;
+            let admin_key = admin.user_id.to_string();
+            request::rate_limit(&state, Action::CreateInvitations, &admin_key).await?;
             invitations::resend(&state, access.actor(admin.user_id), invitation_id).await
         }
         .await,

@@ -47,7 +47,7 @@ pub async fn open_invitation(
 pub async fn accept_invitation(data: MultipartData) -> Result<(), AppError> {
     use crate::ssr::multipart_form::MultipartForm;
     use crate::ssr::services::acceptance::{self, Acceptance};
-    use crate::ssr::services::avatars;
+    use crate::ssr::services::{avatars, rate_limits::Action};
     use crate::ssr::{request, respond, AppState};
     respond(
         async {
@@ -60,6 +60,7 @@ pub async fn accept_invitation(data: MultipartData) -> Result<(), AppError> {
             )
             .await?;
             let token = form.text("token");
+            request::rate_limit(&state, Action::AcceptInvitation, &token).await?;
             let (account, slug) = acceptance::accept(
                 &state,
                 &token,

@@ -144,10 +144,12 @@ pub fn ImportPreview(
             .saturating_sub(OVERSCAN)
             .min(len.saturating_sub(SLOTS))
     });
-    let above = move || format!("height: {}px", first.get() * ROW_PX);
+    // Heights set through the style object (`style:`), not a `style`
+    // attribute, which the Content-Security-Policy refuses.
+    let above = move || format!("{}px", first.get() * ROW_PX);
     let below = move || {
         let from_first = shown.with(Vec::len).saturating_sub(first.get());
-        format!("height: {}px", from_first.saturating_sub(SLOTS) * ROW_PX)
+        format!("{}px", from_first.saturating_sub(SLOTS) * ROW_PX)
     };
     let slots = (0..SLOTS)
         .map(|slot| {
@@ -182,9 +184,9 @@ pub fn ImportPreview(
                     </tr>
                 </thead>
                 <tbody>
-                    <tr aria-hidden="true" class="spacer" style=above></tr>
+                    <tr aria-hidden="true" class="spacer" style:height=above></tr>
                     {slots}
-                    <tr aria-hidden="true" class="spacer" style=below></tr>
+                    <tr aria-hidden="true" class="spacer" style:height=below></tr>
                 </tbody>
             </table>
         </div>

@@ -1,7 +1,9 @@
 //! Server-only code: settings, database, services and request context.
 pub mod avatar_route;
+pub mod client_address;
 pub mod db;
 pub mod multipart_form;
+pub mod page_policy;
 pub mod request;
 pub mod services;
 pub mod settings;

@@ -1,10 +1,11 @@
 //! The current request: who is signed in, what they may do, and turning
 //! results into responses. Every server function goes through here.
+use super::services::rate_limits::{self, Action};
 use super::services::sessions::{self, SessionUser};
 use super::services::workspaces::{self, WorkspaceAccess};
 use super::{AppState, Settings};
 use crate::error::AppError;
-use http::header::{COOKIE, SET_COOKIE};
+use http::header::{COOKIE, RETRY_AFTER, SET_COOKIE};
 use http::HeaderValue;
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
@@ -22,6 +23,9 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         if let Some(response) = use_context::<ResponseOptions>() {
             if !is_plain_form_post() {
                 response.set_status(error.status());
+            }
+            if let AppError::RateLimited { retry_after_secs } = error {
+                response.insert_header(RETRY_AFTER, HeaderValue::from(*retry_after_secs));
             }
         }
     }
@@ -86,6 +90,13 @@ pub async fn require_admin(
         return Err(AppError::Forbidden);
     }
     Ok((user, access))
+}
+
+/// Counts this request against the action's limits for `account` and for the
+/// client address; refuses it when either is used up.
+pub async fn rate_limit(state: &AppState, action: Action, account: &str) -> Result<(), AppError> {
+    let client = super::client_address::current(&state.settings.trusted_proxies);
+    rate_limits::check(&state.db, action, account, client).await
 }
 
 pub async fn sign_in(state: &AppState, user_id: i32) -> Result<(), AppError> {

@@ -1,5 +1,6 @@
 //! Runtime settings, resolved by the server binary from `Leptos.toml`, the
 //! environment and the command line (see `server/src/config.rs`).
+use std::net::IpAddr;
 use std::path::PathBuf;
 use url::Url;
 
@@ -27,6 +28,8 @@ pub struct Settings {
     pub password_hash_iterations: u32,
     pub session_ttl_hours: u32,
     pub log_format: LogFormat,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (for rate limits).
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Settings {
@@ -56,6 +59,7 @@ impl Settings {
             password_hash_iterations: 1,
             session_ttl_hours: 24 * 14,
             log_format: LogFormat::Human,
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -80,6 +80,25 @@ on_every_database! {
         assert_eq!(session::Entity::find().count(&app.state.db).await.unwrap(), 0);
     }
 
+    async fn long_and_emoji_passwords_work_whole_and_are_never_truncated(app) {
+        app.with_workspace().await;
+        let long = format!("{}🦀 the end", "a sentence that goes on ".repeat(4));
+        assert!(long.chars().count() > 100);
+        app.add_member("acme-corp", "long@example.com", app::domain::Role::Member, &long).await;
+        let app = &app;
+        let attempt = |password: String| async move {
+            app.call(&browser(), "login", &[("email", "long@example.com"), ("password", &password)])
+                .await
+                .status()
+                .as_u16()
+        };
+        assert_eq!(attempt(long.clone()).await, 200);
+        // bcrypt would have stopped reading at byte 72: the tail counts here.
+        let first_72_bytes = String::from_utf8_lossy(&long.as_bytes()[..72]).into_owned();
+        assert_eq!(attempt(first_72_bytes).await, 401);
+        assert_eq!(attempt(long.replace("the end", "the End")).await, 401);
+    }
+
     async fn login_follows_only_local_next_paths(app) {
         app.with_workspace().await;
         let local = app

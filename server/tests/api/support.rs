@@ -90,8 +90,20 @@ pub async fn spawn_app_with(
     let mut settings = Settings::for_tests(data_dir.path().to_owned(), database_url);
     settings.public_url = Url::parse(&format!("http://{addr}")).unwrap();
     change(&mut settings);
-    let state = muster::startup::connect(settings).await.expect("connect");
+    let state = serve(listener, settings).await;
+    Some(TestApp {
+        address: format!("http://{addr}"),
+        client: browser(),
+        state,
+        _data_dir: data_dir,
+        postgres_database,
+    })
+}
 
+/// Connects to the settings' database and serves Muster on `listener`.
+async fn serve(listener: TcpListener, settings: Settings) -> AppState {
+    let addr = listener.local_addr().expect("local addr");
+    let state = muster::startup::connect(settings).await.expect("connect");
     let mut leptos = leptos::config::get_config_from_str(muster::config::BUILT_IN).unwrap();
     leptos.site_addr = addr;
     let router = muster::router::build(state.clone(), leptos);
@@ -103,13 +115,7 @@ pub async fn spawn_app_with(
         .await
         .expect("serve")
     });
-    Some(TestApp {
-        address: format!("http://{addr}"),
-        client: browser(),
-        state,
-        _data_dir: data_dir,
-        postgres_database,
-    })
+    state
 }
 
 pub fn browser() -> reqwest::Client {
@@ -179,6 +185,15 @@ impl Drop for TestApp {
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
+    }
+
+    /// Another Muster process on the same database: its own connections,
+    /// router and port, sharing nothing in memory with this one. Its address.
+    pub async fn second_instance(&self) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let address = format!("http://{}", listener.local_addr().expect("local addr"));
+        serve(listener, (*self.state.settings).clone()).await;
+        address
     }
 
     /// Calls a server function the way a form post from the app does.
@@ -369,4 +384,40 @@ pub async fn execute(app: &TestApp, sql: &str) {
         .execute_raw(sea_orm::Statement::from_string(backend, sql))
         .await
         .unwrap();
+}
+
+/// Everything logged in this test process from the moment of the first call
+/// (every test's logs, DEBUG and up: stricter than production's INFO), for
+/// tests that check what must never reach a log. The test client's own
+/// libraries are left out: their lines are not the server's.
+pub fn captured_logs() -> impl Fn() -> String {
+    use std::sync::{Arc, Mutex, OnceLock};
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    static LOGS: OnceLock<Captured> = OnceLock::new();
+    let logs = LOGS
+        .get_or_init(|| {
+            let logs = Captured::default();
+            let writer = logs.clone();
+            tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(
+                    "debug,reqwest=warn,hyper_util=warn,cookie_store=warn",
+                ))
+                .with_ansi(false)
+                .with_writer(move || writer.clone())
+                .try_init()
+                .expect("the only log subscriber in the tests");
+            logs
+        })
+        .clone();
+    move || String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned()
 }

@@ -32,6 +32,12 @@ pub async fn authenticate(
     }
 }
 
+/// Who a sign-in attempt is for, for rate limits: the account's email key
+/// when the text is an address (case and IDN spelling do not matter).
+pub fn login_key(email: &str) -> String {
+    Email::parse(email).map_or_else(|_| email.trim().to_lowercase(), |e| e.key().to_owned())
+}
+
 pub async fn find_by_email(
     db: &impl ConnectionTrait,
     email: &Email,
@@ -66,8 +72,12 @@ pub async fn hash_password(state: &AppState, password: &Password) -> Result<Stri
 }
 
 /// Where to send a person after they sign in: the admin page of their first
-/// workspace if they administer it, else that workspace's home.
-pub async fn landing_path(db: &impl ConnectionTrait, user_id: i32) -> Result<String, AppError> {
+/// workspace if they administer it, else that workspace's home. None when they
+/// are an active member of no workspace (all archived or removed).
+pub async fn landing_path(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+) -> Result<Option<String>, AppError> {
     let first = membership::Entity::find()
         .filter(membership::Column::UserId.eq(user_id))
         .filter(membership::Column::Status.eq(MembershipStatus::Active.as_str()))
@@ -75,19 +85,19 @@ pub async fn landing_path(db: &impl ConnectionTrait, user_id: i32) -> Result<Str
         .one(db)
         .await?;
     let Some(membership) = first else {
-        return Ok("/".to_owned());
+        return Ok(None);
     };
     let Some(workspace) = workspace::Entity::find_by_id(membership.workspace_id)
         .one(db)
         .await?
     else {
-        return Ok("/".to_owned());
+        return Ok(None);
     };
-    Ok(if membership.role == Role::Admin.as_str() {
+    Ok(Some(if membership.role == Role::Admin.as_str() {
         format!("/w/{}/settings/users", workspace.slug)
     } else {
         format!("/w/{}", workspace.slug)
-    })
+    }))
 }
 
 /// Only same-site paths are followed after login (no open redirects).

@@ -17,6 +17,7 @@ pub mod outbox;
 pub mod passwords;
 pub mod people;
 pub mod people_index;
+pub mod rate_limits;
 pub mod secrets;
 pub mod sessions;
 pub mod setup;

@@ -7,6 +7,7 @@ mod m20261123_000004_groups;
 mod m20261123_000005_avatars;
 mod m20261123_000006_people_index;
 mod m20261123_000007_imports;
+mod m20261201_000008_rate_limits;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_avatars::Migration),
             Box::new(m20261123_000006_people_index::Migration),
             Box::new(m20261123_000007_imports::Migration),
+            Box::new(m20261201_000008_rate_limits::Migration),
         ]
     }
 }

@@ -1,0 +1,314 @@
+//! Faults: SMTP down during a bulk import, the server killed in the middle of
+//! a commit, the database away for a moment. Nothing lost, nothing doubled.
+use crate::smtp_sink::SmtpSink;
+use crate::support::*;
+use app::ssr::db::entities::{invitation, outbox};
+use app::ssr::services::mailer::Mailer;
+use app::ssr::services::outbox::{deliver_due, run_worker};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::json;
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const ROWS: usize = 2_000;
+
+fn rows(from: usize, count: usize) -> serde_json::Value {
+    json!((from..from + count)
+        .map(
+            |i| json!({ "row": i + 2, "email": format!("person{i:04}@example.com"), "name": null,
+                         "role": "Member", "groups": [], "metadata": {} })
+        )
+        .collect::<Vec<_>>())
+}
+
+async fn start_import(address: &str, admin: &reqwest::Client) -> i32 {
+    let response = admin
+        .post(format!("{address}/api/start_import"))
+        .form(&[
+            ("slug", "acme-corp"),
+            ("file_name", "people.csv"),
+            ("total_rows", &ROWS.to_string()),
+            ("refused_rows", "0"),
+            ("send_email", "true"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+async fn send_chunk(
+    address: &str,
+    admin: &reqwest::Client,
+    batch: i32,
+    rows: serde_json::Value,
+) -> reqwest::Result<reqwest::Response> {
+    admin
+        .post(format!("{address}/api/import_chunk"))
+        .json(
+            &json!({ "slug": "acme-corp", "batch_id": batch, "rows": rows,
+                       "choices": { "resend_pending": false, "create_groups": false } }),
+        )
+        .send()
+        .await
+}
+
+async fn log_in(address: &str) -> reqwest::Client {
+    let client = browser();
+    let response = client
+        .post(format!("{address}/api/login"))
+        .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    client
+}
+
+async fn count_invitations(app: &TestApp) -> u64 {
+    invitation::Entity::find()
+        .count(&app.state.db)
+        .await
+        .unwrap()
+}
+
+async fn count_mail(app: &TestApp) -> u64 {
+    outbox::Entity::find().count(&app.state.db).await.unwrap()
+}
+
+/// The `muster` binary serving this test's database, as an operator runs it.
+struct ServerProcess {
+    child: Child,
+    address: String,
+}
+
+impl ServerProcess {
+    fn start(app: &TestApp, smtp_url: &str) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let settings = &app.state.settings;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_muster"))
+            .env(
+                "MUSTER_CONFIG",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml"),
+            )
+            .env("MUSTER_DATA_DIR", &settings.data_dir)
+            .env("DATABASE_URL", &settings.database_url)
+            .env("SMTP_URL", smtp_url)
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("MUSTER_PASSWORD_HASH_MEMORY_KIB", "64")
+            .env("MUSTER_PASSWORD_HASH_ITERATIONS", "1")
+            .env_remove("MUSTER_PUBLIC_URL")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        for line in stdout.lines() {
+            if line.unwrap().contains("listening on") {
+                break;
+            }
+        }
+        Self {
+            child,
+            address: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    /// SIGKILL: no shutdown, no cleanup, exactly like a crash.
+    fn kill_9(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+on_every_database! {
+    async fn smtp_down_during_a_2000_row_import_loses_no_invite_and_mails_each_once_when_back(app) {
+        app.with_workspace().await;
+        let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let batch = start_import(&app.address, &admin).await;
+        for from in [0, 1_000] {
+            assert_eq!(send_chunk(&app.address, &admin, batch, rows(from, 1_000)).await.unwrap().status(), 200);
+        }
+        assert_eq!(count_invitations(&app).await, ROWS as u64);
+
+        // SMTP down (a closed port): every mail is tried, kept, and backed off.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+        let down = Mailer::from_settings(Some(&format!("smtp://{closed}")), &app.state.settings.data_dir).unwrap();
+        let mut retried = 0;
+        while retried < ROWS {
+            let report = deliver_due(&app.state, &down, "test", 500).await.unwrap();
+            assert_eq!(report.sent, 0);
+            assert!(report.retried > 0, "every mail is tried once before any is tried again");
+            retried += report.retried;
+        }
+        let waiting = outbox::Entity::find()
+            .filter(outbox::Column::SentAt.is_null())
+            .filter(outbox::Column::FailedAt.is_null())
+            .filter(outbox::Column::Attempts.eq(1))
+            .count(&app.state.db)
+            .await
+            .unwrap();
+        assert_eq!(waiting, ROWS as u64, "all kept for a later attempt");
+
+        // SMTP back; the backoff has passed. The real worker drains the outbox.
+        execute(&app, "UPDATE outbox SET next_attempt_at = 0").await;
+        let sink = SmtpSink::start().await;
+        let mailer = Mailer::from_settings(Some(&sink.url), &app.state.settings.data_dir).unwrap();
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let worker = tokio::spawn(run_worker(app.state.clone(), mailer, stopped));
+        for _ in 0..600 {
+            if sink.messages().len() >= ROWS {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        stop.send(true).unwrap();
+        worker.await.unwrap();
+        let messages = sink.messages();
+        assert_eq!(messages.len(), ROWS, "exactly one mail per invite");
+        let recipients: HashSet<String> = messages
+            .iter()
+            .filter_map(|m| m.lines().find(|l| l.starts_with("To: ")).map(str::to_owned))
+            .collect();
+        assert_eq!(recipients.len(), ROWS, "nobody mailed twice");
+    }
+
+    async fn a_server_killed_mid_commit_leaves_no_half_chunk_and_the_retry_doubles_nothing(app) {
+        app.with_workspace().await;
+        // Mail cannot go out while the first server runs, so every mail is counted after the restart.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+        let server = ServerProcess::start(&app, &format!("smtp://{closed}"));
+        let admin = log_in(&server.address).await;
+        let batch = start_import(&server.address, &admin).await;
+        let chunk = rows(0, ROWS);
+        let mut server = Some(server);
+        // Kill at several moments of the request; whichever one it hits, the
+        // chunk is all there or not there at all.
+        for delay_ms in [30, 90, 250] {
+            let running = server.take().unwrap();
+            let (address, client, rows) = (running.address.clone(), admin.clone(), chunk.clone());
+            let request = tokio::spawn(async move { send_chunk(&address, &client, batch, rows).await });
+            tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+            running.kill_9();
+            let _ = request.await;
+            let written = count_invitations(&app).await;
+            assert!(written == 0 || written == ROWS as u64, "half a chunk: {written} invitations");
+            assert_eq!(count_mail(&app).await, written, "each invitation with its mail, or neither");
+            server = Some(ServerProcess::start(&app, &format!("smtp://{closed}")));
+        }
+        drop(server);
+
+        // Back up, with SMTP. The admin sends the same chunk again: nobody twice.
+        execute(&app, "UPDATE outbox SET next_attempt_at = 0, claimed_until = NULL, claimed_by = NULL").await;
+        let sink = SmtpSink::start().await;
+        let server = ServerProcess::start(&app, &sink.url);
+        let admin = log_in(&server.address).await;
+        let retry = send_chunk(&server.address, &admin, batch, chunk).await.unwrap();
+        assert_eq!(retry.status(), 200);
+        assert_eq!(count_invitations(&app).await, ROWS as u64);
+        assert_eq!(count_mail(&app).await, ROWS as u64);
+        // The outbox resumes: each mail delivered once.
+        for _ in 0..600 {
+            if sink.messages().len() >= ROWS {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(sink.messages().len(), ROWS);
+    }
+}
+
+/// PostgreSQL refuses connections for a moment: the admin gets the plain
+/// "something went wrong" answer, the server keeps running, and both requests
+/// and the mail worker work again once the database is back.
+#[tokio::test]
+async fn a_database_outage_is_a_clear_error_and_everything_recovers() {
+    let Some(app) = spawn_app(Backend::Postgres).await else {
+        return;
+    };
+    app.with_workspace().await;
+    let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let name = app
+        .state
+        .settings
+        .database_url
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let base = std::env::var("MUSTER_TEST_POSTGRES_URL").unwrap();
+    let superuser = sea_orm::Database::connect(&base).await.unwrap();
+    let sql = |statement: String| {
+        let superuser = superuser.clone();
+        async move {
+            use sea_orm::ConnectionTrait;
+            superuser.execute_unprepared(&statement).await.unwrap();
+        }
+    };
+    sql(format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS false")).await;
+    sql(format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+    ))
+    .await;
+
+    let invite = [
+        ("slug", "acme-corp"),
+        ("emails", "eve@example.com"),
+        ("name", ""),
+        ("role", "Member"),
+        ("metadata", ""),
+    ];
+    let response = app.call(&admin, "invite_users", &invite).await;
+    assert_eq!(response.status(), 500);
+    assert_eq!(app_error(response).await, app::error::AppError::Internal);
+    let sink = SmtpSink::start().await;
+    let mailer = Mailer::from_settings(Some(&sink.url), &app.state.settings.data_dir).unwrap();
+    assert!(
+        deliver_due(&app.state, &mailer, "test", 10).await.is_err(),
+        "the worker sees the outage"
+    );
+
+    sql(format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS true")).await;
+    let mut answered = 0;
+    for _ in 0..50 {
+        answered = app
+            .call(&admin, "invite_users", &invite)
+            .await
+            .status()
+            .as_u16();
+        if answered == 200 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(answered, 200, "requests work again");
+    assert_eq!(
+        count_invitations(&app).await,
+        1,
+        "the failed attempt wrote nothing"
+    );
+    assert_eq!(
+        deliver_due(&app.state, &mailer, "test", 10)
+            .await
+            .unwrap()
+            .sent,
+        1
+    );
+    assert_eq!(sink.messages().len(), 1);
+}
