@@ -9,7 +9,7 @@ use app::api::workspace::WorkspaceFrame;
 use app::domain::Role;
 use app::error::AppError;
 use app::ssr::db::entities::{invitation, membership, outbox, user, workspace};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 
 const OWNER_EMAIL: &str = "owner@example.com";
@@ -17,15 +17,7 @@ const NEW_PASSWORD: &str = "a long new passphrase";
 
 /// A second workspace "Other" (slug other) with its own admin, signed in.
 async fn other_workspace(app: &TestApp) -> (workspace::Model, reqwest::Client) {
-    let other = workspace::ActiveModel {
-        name: Set("Other".into()),
-        slug: Set("other".into()),
-        created_at: Set(0),
-        ..Default::default()
-    }
-    .insert(&app.state.db)
-    .await
-    .unwrap();
+    let other = app.other_workspace().await;
     app.add_member("other", OWNER_EMAIL, Role::Admin, MEMBER_PASSWORD)
         .await;
     let owner = app.logged_in(OWNER_EMAIL, MEMBER_PASSWORD).await;

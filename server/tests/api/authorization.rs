@@ -50,15 +50,7 @@ on_every_database! {
 
     async fn an_admin_of_one_workspace_has_no_say_in_another(app) {
         app.with_workspace().await;
-        let other = app::ssr::db::entities::workspace::ActiveModel {
-            name: Set("Other".into()),
-            slug: Set("other".into()),
-            created_at: Set(0),
-            ..Default::default()
-        }
-        .insert(&app.state.db)
-        .await
-        .unwrap();
+        let other = app.other_workspace().await;
         assert_eq!(other.slug, "other");
         let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
         let response = app.call(&admin, "list_people", &[("slug", "other"), ("search", ""), ("status", ""), ("page", "0")]).await;

@@ -87,13 +87,7 @@ on_every_database! {
         }
         // Nobody else: not signed in, or in no shared workspace.
         assert_eq!(browser().get(app.url(&src)).send().await.unwrap().status(), 404);
-        let other = app::ssr::db::entities::workspace::ActiveModel {
-            name: sea_orm::Set("Other".into()),
-            slug: sea_orm::Set("other".into()),
-            created_at: sea_orm::Set(0),
-            ..Default::default()
-        };
-        let other = sea_orm::ActiveModelTrait::insert(other, &app.state.db).await.unwrap();
+        let other = app.other_workspace().await;
         app.add_member(&other.slug, "olga@example.com", app::domain::Role::Member, MEMBER_PASSWORD).await;
         let olga = app.logged_in("olga@example.com", MEMBER_PASSWORD).await;
         assert_eq!(olga.get(app.url(&src)).send().await.unwrap().status(), 404);

@@ -2,7 +2,7 @@
 use crate::support::*;
 use app::api::groups::GroupSummary;
 use app::error::AppError;
-use app::ssr::db::entities::{audit_log, workspace};
+use app::ssr::db::entities::audit_log;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 async fn groups(app: &TestApp, admin: &reqwest::Client) -> Vec<GroupSummary> {
@@ -147,15 +147,7 @@ on_every_database! {
 
     async fn groups_of_another_workspace_are_out_of_reach(app) {
         app.with_workspace().await;
-        let other = workspace::ActiveModel {
-            name: Set("Other".into()),
-            slug: Set("other".into()),
-            created_at: Set(0),
-            ..Default::default()
-        }
-        .insert(&app.state.db)
-        .await
-        .unwrap();
+        let other = app.other_workspace().await;
         let foreign = app::ssr::db::entities::group::ActiveModel {
             workspace_id: Set(other.id),
             name: Set("Secret".into()),

@@ -215,13 +215,7 @@ on_every_database! {
     async fn someone_with_an_account_logs_in_to_join(app) {
         app.with_workspace().await;
         // Max has an account (member of Acme); invite him to a second workspace.
-        let other = app::ssr::db::entities::workspace::ActiveModel {
-            name: sea_orm::Set("Other".into()),
-            slug: sea_orm::Set("other".into()),
-            created_at: sea_orm::Set(0),
-            ..Default::default()
-        };
-        let other = sea_orm::ActiveModelTrait::insert(other, &app.state.db).await.unwrap();
+        let other = app.other_workspace().await;
         app.add_member("other", "owner@example.com", app::domain::Role::Admin, MEMBER_PASSWORD).await;
         let owner = app.logged_in("owner@example.com", MEMBER_PASSWORD).await;
         let outcome: Vec<InviteOutcome> = app

@@ -27,15 +27,11 @@ on_every_database! {
     }
 
     async fn behind_https_the_cookie_is_secure(app) {
-        drop(app);
-        let backend = if module_path!().ends_with("postgres") { Backend::Postgres } else { Backend::Sqlite };
-        let Some(app) = spawn_app_with(backend, |settings| {
-            settings.public_url = url::Url::parse("https://muster.example.com").unwrap();
-        })
-        .await
-        else {
-            return;
-        };
+        let app = app
+            .respawn_with(|settings| {
+                settings.public_url = url::Url::parse("https://muster.example.com").unwrap();
+            })
+            .await;
         app.with_workspace().await;
         let response = app
             .call(&app.client, "login", &[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)])

@@ -187,6 +187,20 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 
+    /// This test's app started again, on a fresh database of the same kind,
+    /// with settings changed first.
+    pub async fn respawn_with(self, change: impl FnOnce(&mut Settings)) -> TestApp {
+        let backend = if self.postgres_database.is_some() {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        };
+        drop(self);
+        spawn_app_with(backend, change)
+            .await
+            .expect("the backend this test just ran on")
+    }
+
     /// Another Muster process on the same database: its own connections,
     /// router and port, sharing nothing in memory with this one. Its address.
     pub async fn second_instance(&self) -> String {
@@ -339,6 +353,20 @@ impl TestApp {
         self.add_member("acme-corp", MEMBER_EMAIL, Role::Member, MEMBER_PASSWORD)
             .await;
         self
+    }
+
+    /// A second workspace "Other" (slug other), with nobody in it yet.
+    pub async fn other_workspace(&self) -> app::ssr::db::entities::workspace::Model {
+        use sea_orm::{ActiveModelTrait, Set};
+        app::ssr::db::entities::workspace::ActiveModel {
+            name: Set("Other".into()),
+            slug: Set("other".into()),
+            created_at: Set(0),
+            ..Default::default()
+        }
+        .insert(&self.state.db)
+        .await
+        .unwrap()
     }
 
     pub async fn add_member(&self, slug: &str, email: &str, role: Role, password: &str) {
