@@ -31,14 +31,24 @@ pub struct InvitationView {
     pub display_name: String,
     /// The invitee already has a Muster account: they log in to join.
     pub has_account: bool,
+    /// Someone else is signed in in this browser: joining signs them in as
+    /// the invited address instead, so the page says so first.
+    pub signed_in_as: Option<String>,
 }
 
 #[server(prefix = "/api", endpoint = "invitation")]
 pub async fn open_invitation(
     token: String,
 ) -> Result<Result<InvitationView, LinkProblem>, AppError> {
-    use crate::ssr::{respond, services::acceptance, AppState};
-    respond(async { acceptance::view(&AppState::current()?, &token).await }.await)
+    use crate::ssr::{request, respond, services::acceptance, AppState};
+    respond(
+        async {
+            let state = AppState::current()?;
+            let viewer = request::current_user(&state).await?;
+            acceptance::view(&state, &token, viewer.as_ref()).await
+        }
+        .await,
+    )
 }
 
 /// "Join workspace": a multipart form, because it may carry a picture.

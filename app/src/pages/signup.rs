@@ -44,6 +44,7 @@ fn SignupForm(token: String, invitation: InvitationView) -> impl IntoView {
         email,
         display_name,
         has_account,
+        signed_in_as,
     } = invitation;
     let submit = move |ev: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
@@ -86,7 +87,14 @@ fn SignupForm(token: String, invitation: InvitationView) -> impl IntoView {
     let error: Signal<Option<AppError>> = error.into();
     view! {
         <h1 id="signup-heading">{format!("Join {workspace_name}")}</h1>
-        <p>"You were invited as " <strong>{email}</strong> "."</p>
+        <p>"You were invited as " <strong>{email.clone()}</strong> "."</p>
+        {signed_in_as.map(|other| view! {
+            <p class="notice" role="note">
+                "You are signed in as " <strong>{other}</strong> ". This invitation is for "
+                <strong>{email}</strong> ": joining signs you in as that address instead, and "
+                "your own account stays as it is."
+            </p>
+        })}
         <form method="post" action="/api/accept_invitation" enctype="multipart/form-data" on:submit=submit>
             <input type="hidden" name="token" value=token/>
             <FormAlert error/>

@@ -249,13 +249,20 @@ on_every_database! {
         let max_id = app.user_id(MEMBER_EMAIL).await;
         let max = app.logged_in(MEMBER_EMAIL, MEMBER_PASSWORD).await;
 
-        // The page speaks to the invited address, whoever is signed in.
+        // The page speaks to the invited address, and warns Max first that
+        // he is signed in as someone else.
         let page = app.page(&max, &format!("/invite/{token}")).await;
         assert_eq!(page.status(), 200);
         let html = page.text().await.unwrap();
-        assert!(html.contains("eve@example.com"));
-        assert!(!html.contains(MEMBER_EMAIL), "the signed-in account is not offered");
-        assert!(!html.contains("You already have a Muster account"));
+        assert!(html.contains("You were invited as <strong>eve@example.com</strong>"), "{html}");
+        assert!(
+            html.contains(&format!("You are signed in as <strong>{MEMBER_EMAIL}</strong>. This invitation is for <strong>eve@example.com</strong>")),
+            "{html}"
+        );
+        assert!(!html.contains("You already have a Muster account"), "Max's account is not offered");
+        // Nobody signed in, or the invitee herself: no such warning.
+        let fresh = app.page(&browser(), &format!("/invite/{token}")).await.text().await.unwrap();
+        assert!(!fresh.contains("You are signed in as"));
 
         // Max submits the form with his own password: the link makes Eve's
         // account (the invited address), never a membership for Max.

@@ -47,9 +47,11 @@ async fn open(
     Ok(Ok((found, ws)))
 }
 
+/// The sign-up page's content; `viewer` is whoever is signed in in that browser.
 pub async fn view(
     state: &AppState,
     token: &str,
+    viewer: Option<&SessionUser>,
 ) -> Result<Result<InvitationView, LinkProblem>, AppError> {
     let (found, ws) = match open(state, token).await? {
         Ok(found) => found,
@@ -60,11 +62,19 @@ pub async fn view(
         .one(&state.db)
         .await?
         .is_some();
+    let signed_in_as = viewer
+        .filter(|viewer| {
+            Email::parse(&viewer.email)
+                .ok()
+                .is_none_or(|e| e.key() != found.email_key)
+        })
+        .map(|viewer| viewer.email.clone());
     Ok(Ok(InvitationView {
         workspace_name: ws.name,
         email: found.email,
         display_name: found.display_name.unwrap_or_default(),
         has_account,
+        signed_in_as,
     }))
 }
 
