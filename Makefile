@@ -25,11 +25,11 @@ else
 endif
 
 
-.PHONY: bench help run build release test test-rust test-e2e toolchain wasm-target cargo-leptos wasm-bindgen wasm-opt e2e-deps chromium fmt lint
+.PHONY: bench help run build release test test-rust test-e2e test-api toolchain wasm-target cargo-leptos wasm-bindgen wasm-opt e2e-deps chromium fmt lint
 
 help:
 	@echo "make run        build and serve Muster at http://127.0.0.1:3000 (SQLite in ./data)"
-	@echo "make test       every test: unit, integration (SQLite, and PostgreSQL if MUSTER_TEST_POSTGRES_URL is set), end to end in Chromium"
+	@echo "make test       every test: unit, integration (SQLite, and PostgreSQL if MUSTER_TEST_POSTGRES_URL is set), end to end in Chromium, the API against its OpenAPI document"
 	@echo "make release    optimised build: target/release/muster and target/site"
 	@echo "make bench      benchmarks beside the peers, one run (QUICK=1: small sizes); see BENCHMARKS.md"
 	@echo "                RELEASE=1 make run serves the optimised build"
@@ -43,7 +43,7 @@ build: toolchain
 release:
 	$(MAKE) build RELEASE=1
 
-test: build test-rust test-e2e
+test: build test-rust test-e2e test-api
 
 bench: toolchain e2e-deps
 	QUICK=$(QUICK) bash bench/run.sh
@@ -59,6 +59,10 @@ test-rust:
 
 test-e2e: e2e-deps
 	cd end2end && MUSTER_BIN=$(CURDIR)/$(BIN) npx playwright test
+
+# The JSON API against its OpenAPI document (schemathesis, into tools/.venv).
+test-api:
+	MUSTER_BIN=$(CURDIR)/$(BIN) bash end2end/api/schemathesis.sh
 
 toolchain: wasm-target cargo-leptos wasm-bindgen wasm-opt
 

@@ -1,7 +1,7 @@
 use crate::components::{NotFound, WorkspaceLayout};
 use crate::pages::{
-    ActivityLogPage, GroupsPage, ImportsPage, LandingPage, LoginPage, SetupPage, SignupPage,
-    UsersPage, WorkspaceHome,
+    ActivityLogPage, ApiTokensPage, GroupsPage, ImportsPage, LandingPage, LoginPage, SetupPage,
+    SignupPage, UsersPage, WorkspaceHome,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -50,6 +50,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("settings/groups") view=GroupsPage ssr=SsrMode::Async/>
                     <Route path=path!("settings/imports") view=ImportsPage ssr=SsrMode::Async/>
                     <Route path=path!("settings/activity") view=ActivityLogPage ssr=SsrMode::Async/>
+                    <Route path=path!("settings/api-tokens") view=ApiTokensPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1,8 +1,13 @@
 //! `muster` and its subcommands.
+mod import;
+mod invites;
+
 use crate::config::SettingsArgs;
 use anyhow::{bail, Context};
 use app::domain::{DisplayName, Email, Role};
-use app::ssr::services::{common_passwords, members, setup};
+use app::error::AppError;
+use app::ssr::services::{api_tokens, common_passwords, members, setup, workspaces, Actor};
+use app::ssr::AppState;
 use clap::{Parser, Subcommand};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -40,6 +45,30 @@ pub enum Command {
     /// Manage people in a workspace.
     #[command(subcommand)]
     Members(MembersCommand),
+    /// Invite everyone in a CSV or Excel file, as the Upload tab does: prints
+    /// each row's outcome and "N invited · M skipped · K failed"; exits
+    /// non-zero when a row failed.
+    Import(import::ImportArgs),
+    /// List, resend or revoke invitations.
+    #[command(subcommand)]
+    Invites(invites::InvitesCommand),
+    /// Create an API token for a workspace (printed once; admins see it on the API tokens page).
+    #[command(subcommand)]
+    ApiTokens(ApiTokensCommand),
+    /// Print the settings reference (docs/settings.md) as Markdown.
+    SettingsReference,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ApiTokensCommand {
+    /// Prints the new token on standard output, and nothing else.
+    Create {
+        #[arg(long)]
+        workspace: String,
+        /// What will use it.
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -63,6 +92,10 @@ pub enum MembersCommand {
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Some(Command::SettingsReference) = cli.command {
+        print!("{}", crate::settings_reference::markdown());
+        return Ok(());
+    }
     let config = cli.settings.resolve()?;
     crate::telemetry::init(config.settings.log_format);
     match cli.command.unwrap_or(Command::Serve) {
@@ -106,7 +139,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             members::add_with_password(&state, &workspace, &email, &name, role, &password)
                 .await
                 .map_err(|e| match e {
-                    app::error::AppError::NotFound => {
+                    AppError::NotFound => {
                         anyhow::anyhow!("there is no workspace {workspace:?}")
                     }
                     other => anyhow::anyhow!("{other}"),
@@ -114,12 +147,54 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Added {email} to {workspace} as {role}.");
             Ok(())
         }
+        Command::Import(args) => {
+            let state = crate::startup::connect(config.settings).await?;
+            if import::run(&state, args).await? {
+                bail!("some rows failed (listed above with their reasons)");
+            }
+            Ok(())
+        }
+        Command::ApiTokens(ApiTokensCommand::Create { workspace, name }) => {
+            let state = crate::startup::connect(config.settings).await?;
+            let by = operator_in(&state, &workspace).await?;
+            let (_, secret) = api_tokens::create(&state.db, by, &name)
+                .await
+                .map_err(workspace_error)?;
+            println!("{secret}");
+            Ok(())
+        }
+        // Answered above, before any setting is read.
+        Command::SettingsReference => Ok(()),
+        Command::Invites(command) => {
+            let state = crate::startup::connect(config.settings).await?;
+            if !invites::run(&state, command).await? {
+                bail!("some invitations were not changed (listed above with their reasons)");
+            }
+            Ok(())
+        }
     }
 }
 
-fn field_message(error: &app::error::AppError) -> String {
+/// The operator acting in a workspace (no user: Recent imports says "command line").
+async fn operator_in(state: &AppState, slug: &str) -> anyhow::Result<Actor> {
+    let workspace = workspaces::find_by_slug(&state.db, slug)
+        .await
+        .map_err(workspace_error)?
+        .ok_or_else(|| anyhow::anyhow!("there is no workspace {slug:?}"))?;
+    Ok(Actor {
+        workspace_id: workspace.id,
+        user_id: None,
+    })
+}
+
+/// A service error as the operator should read it.
+fn workspace_error(error: AppError) -> anyhow::Error {
+    anyhow::anyhow!("{}", field_message(&error))
+}
+
+fn field_message(error: &AppError) -> String {
     match error {
-        app::error::AppError::Invalid { field, message } => format!("{field}: {message}"),
+        AppError::Invalid { field, message } => format!("{field}: {message}"),
         other => other.to_string(),
     }
 }

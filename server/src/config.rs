@@ -64,6 +64,14 @@ pub struct SettingsArgs {
     /// Addresses of reverse proxies whose X-Forwarded-For is believed, comma separated [default: none]
     #[arg(long, env = "MUSTER_TRUSTED_PROXIES", global = true)]
     pub trusted_proxies: Option<String>,
+    /// Bearer token /metrics requires [default: none, /metrics is open: block it at the proxy]
+    #[arg(
+        long,
+        env = "MUSTER_METRICS_TOKEN",
+        global = true,
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
 }
 
 /// The `[muster]` table of a settings file.
@@ -83,6 +91,16 @@ struct FileSettings {
     session_ttl_hours: Option<u32>,
     log_format: Option<String>,
     trusted_proxies: Option<String>,
+}
+
+/// Whether the settings file's `[muster]` table takes `key` (asked of the
+/// parser itself, which refuses unknown keys).
+pub fn file_accepts(key: &str) -> bool {
+    let probe = format!("[muster]\n{key} = 0\n");
+    match toml::from_str::<FileLayout>(&probe) {
+        Ok(_) => true,
+        Err(error) => !error.to_string().contains("unknown field"),
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -148,6 +166,7 @@ impl SettingsArgs {
             public_url,
             smtp_url: non_empty(self.smtp_url.clone()).or(non_empty(file.smtp_url)),
             secret_key: non_empty(self.secret_key.clone()),
+            metrics_token: non_empty(self.metrics_token.clone()),
             mail_from: pick(
                 self.mail_from.clone(),
                 file.mail_from,

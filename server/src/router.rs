@@ -1,5 +1,6 @@
 //! The HTTP surface: Leptos pages and server functions, health, static files,
 //! and security headers on every response.
+use crate::operations::{self, RequestMetrics};
 use crate::security;
 use app::ssr::AppState;
 use app::{shell, App};
@@ -22,8 +23,21 @@ pub fn build(state: AppState, leptos_options: LeptosOptions) -> Router {
         let state = state.clone();
         move |path, headers| app::ssr::avatar_route::serve(state.clone(), path, headers)
     };
+    let requests = std::sync::Arc::new(RequestMetrics::default());
+    let ready = {
+        let state = state.clone();
+        move || operations::ready(state.clone())
+    };
+    let metrics = {
+        let state = state.clone();
+        let requests = requests.clone();
+        move |headers| operations::prometheus(state.clone(), requests.clone(), headers)
+    };
     let app = Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
+        .route("/metrics", get(metrics))
+        .nest_service("/api/v1", crate::api_v1::router(state.clone()))
         .route("/avatars/{user_id}", get(avatars))
         .route("/templates/{file}", get(app::ssr::template_route::serve))
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
@@ -42,7 +56,11 @@ pub fn build(state: AppState, leptos_options: LeptosOptions) -> Router {
             settings.clone(),
             security::refuse_cross_site,
         ))
-        .layer(axum::middleware::from_fn(give_up_on_hung_requests));
+        .layer(axum::middleware::from_fn(give_up_on_hung_requests))
+        .layer(axum::middleware::from_fn_with_state(
+            requests,
+            operations::time_requests,
+        ));
     security::with_security_headers(app, &settings)
 }
 

@@ -73,12 +73,16 @@ pub fn path_for_logs(path: &str) -> &str {
 }
 
 /// The largest body each endpoint accepts; everything else gets `DEFAULT_BODY_BYTES`.
-const BODY_LIMITS: [(&str, usize); 3] = [
+const BODY_LIMITS: [(&str, usize); 5] = [
     // A 2 MB picture and the form's text fields.
     ("/api/accept_invitation", 3 * 1024 * 1024),
     // Up to `imports::MAX_CHUNK_ROWS` rows with their metadata.
     ("/api/import_chunk", 4 * 1024 * 1024),
     ("/api/check_import", 4 * 1024 * 1024),
+    // A JSON list of up to 2,000 people, like an import chunk.
+    ("/api/v1/invitations", 4 * 1024 * 1024),
+    // A CSV file; larger files go through the Upload tab or `muster import`.
+    ("/api/v1/invitations/csv", 16 * 1024 * 1024),
 ];
 /// Forms and a pasted list of several thousand addresses fit easily.
 const DEFAULT_BODY_BYTES: usize = 256 * 1024;

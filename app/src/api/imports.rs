@@ -19,6 +19,20 @@ pub struct ImportRow {
     pub metadata: serde_json::Map<String, serde_json::Value>,
 }
 
+impl From<&crate::import::Candidate> for ImportRow {
+    /// A checked row as it is sent to be committed.
+    fn from(c: &crate::import::Candidate) -> Self {
+        ImportRow {
+            row: c.row,
+            email: c.email.clone(),
+            name: c.name.clone(),
+            role: c.role,
+            groups: c.groups.clone(),
+            metadata: c.metadata.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RowOutcomeKind {
     Invited,

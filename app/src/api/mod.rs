@@ -1,6 +1,7 @@
 //! Server functions. Each one: authenticate, authorize, one service call, map
 //! the result with `respond`. Arguments are plain input types, never entities.
 pub mod activity;
+pub mod api_tokens;
 pub mod auth;
 pub mod groups;
 pub mod imports;

@@ -101,6 +101,7 @@ pub async fn list_people(
             let filter = people::Filter {
                 search,
                 status: (!status.is_empty()).then_some(status),
+                kind: None,
                 sort: PeopleSort::from_key(&sort),
                 page,
             };

@@ -20,7 +20,7 @@ pub use form_alert::FormAlert;
 pub use groups_editor::{GroupsEditor, GROUP_CHOICES};
 pub use outcome_pages::{set_status, ErrorPage, NotAllowed, NotFound};
 pub use pager::Pager;
-pub use person_actions::{confirm, PersonActions, UsersPageEvents};
+pub use person_actions::{confirm, copy_to_clipboard, PersonActions, UsersPageEvents};
 pub use recent_imports::RecentImports;
 pub use upload_tab::UploadTab;
 pub use workspace_frame::{FrameResource, WorkspaceLayout};

@@ -114,7 +114,7 @@ pub fn PersonActions(slug: String, row: PersonRow) -> impl IntoView {
 }
 
 /// Best effort: browsers allow the clipboard only on secure origins.
-fn copy_to_clipboard(text: &str) -> bool {
+pub fn copy_to_clipboard(text: &str) -> bool {
     #[cfg(feature = "hydrate")]
     {
         if let Some(window) = web_sys::window() {

@@ -67,18 +67,12 @@ async fn run_upload(slug: String, ui: UploadSignals) {
         .iter()
         .filter(|c| c.is_ready())
         .map(|c| {
-            let (role, groups) = match &same_for_all {
-                Some((role, groups)) => (*role, groups.clone()),
-                None => (c.role, c.groups.clone()),
-            };
-            ImportRow {
-                row: c.row,
-                email: c.email.clone(),
-                name: c.name.clone(),
-                role,
-                groups,
-                metadata: c.metadata.clone(),
+            let mut row = ImportRow::from(c);
+            if let Some((role, groups)) = &same_for_all {
+                row.role = *role;
+                row.groups = groups.clone();
             }
+            row
         })
         .collect();
     let mut refused: Vec<RejectedRow> = file

@@ -65,6 +65,7 @@ fn SideNav(frame: WorkspaceFrame) -> impl IntoView {
                 <li><A href=format!("{base}/settings/groups")>"Groups"</A></li>
                 <li><A href=format!("{base}/settings/imports")>"Imports"</A></li>
                 <li><A href=format!("{base}/settings/activity")>"Activity"</A></li>
+                <li><A href=format!("{base}/settings/api-tokens")>"API tokens"</A></li>
             })}
         </ul>
     }

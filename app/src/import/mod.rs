@@ -192,3 +192,51 @@ pub fn run(
     let candidates = validate(&table, &mapping, defaults);
     Ok((file, table, mapping, candidates))
 }
+
+/// One role and one set of groups for every row, replacing the file's
+/// columns (which are then not read, so their odd values fail nothing).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ForEveryone {
+    pub role: Option<crate::domain::Role>,
+    pub groups: Option<Vec<String>>,
+}
+
+/// The whole pipeline for a file committed without a preview (the command
+/// line, the JSON API): read, find the table, map, and check every row.
+pub fn check_file(
+    bytes: &[u8],
+    file_name: &str,
+    options: &ReadOptions,
+    limits: &ImportLimits,
+    everyone: &ForEveryone,
+) -> Result<Vec<Candidate>, ImportError> {
+    let prepared = prepare(bytes, file_name, options, limits)?;
+    let mapping: Vec<ColumnMapping> = prepared
+        .mapping
+        .into_iter()
+        .map(|mut column| {
+            let overridden = match column.target {
+                Target::Role => everyone.role.is_some(),
+                Target::Groups => everyone.groups.is_some(),
+                _ => false,
+            };
+            if overridden {
+                column.target = Target::Ignore;
+            }
+            column
+        })
+        .collect();
+    let mut candidates = validate(
+        &prepared.table,
+        &mapping,
+        &RowDefaults {
+            role: everyone.role,
+        },
+    );
+    if let Some(groups) = &everyone.groups {
+        for candidate in &mut candidates {
+            candidate.groups.clone_from(groups);
+        }
+    }
+    Ok(candidates)
+}

@@ -1,4 +1,5 @@
 mod activity;
+mod api_tokens;
 mod groups;
 mod imports;
 mod landing;
@@ -9,6 +10,7 @@ mod users;
 mod workspace_home;
 
 pub use activity::ActivityLogPage;
+pub use api_tokens::ApiTokensPage;
 pub use groups::GroupsPage;
 pub use imports::ImportsPage;
 pub use landing::LandingPage;

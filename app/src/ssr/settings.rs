@@ -30,6 +30,8 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// Reverse proxies whose `X-Forwarded-For` names the client (for rate limits).
     pub trusted_proxies: Vec<IpAddr>,
+    /// When set, `/metrics` answers only requests bearing it.
+    pub metrics_token: Option<String>,
 }
 
 impl Settings {
@@ -60,6 +62,7 @@ impl Settings {
             session_ttl_hours: 24 * 14,
             log_format: LogFormat::Human,
             trusted_proxies: Vec::new(),
+            metrics_token: None,
         }
     }
 }

@@ -201,3 +201,28 @@ mod reqwest {
             .block_on(async { ::reqwest::get(url).await.unwrap().text().await.unwrap() })
     }
 }
+
+#[test]
+fn the_settings_reference_in_docs_is_what_the_code_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = muster(dir.path())
+        .arg("settings-reference")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let generated = String::from_utf8(output.stdout).unwrap();
+    for needle in [
+        "`--database-url` | `DATABASE_URL` | `database-url`",
+        "`--metrics-token` | `MUSTER_METRICS_TOKEN` | no (secret)",
+        "`--site-addr`",
+    ] {
+        assert!(generated.contains(needle), "{needle} in:\n{generated}");
+    }
+    let written =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/settings.md"))
+            .unwrap();
+    assert!(
+        written == generated,
+        "docs/settings.md is out of date: run `target/debug/muster settings-reference > docs/settings.md`"
+    );
+}

@@ -8,8 +8,6 @@ use app::ssr::services::outbox::{deliver_due, run_worker};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 const ROWS: usize = 2_000;
@@ -77,62 +75,6 @@ async fn count_invitations(app: &TestApp) -> u64 {
 
 async fn count_mail(app: &TestApp) -> u64 {
     outbox::Entity::find().count(&app.state.db).await.unwrap()
-}
-
-/// The `muster` binary serving this test's database, as an operator runs it.
-struct ServerProcess {
-    child: Child,
-    address: String,
-}
-
-impl ServerProcess {
-    fn start(app: &TestApp, smtp_url: &str) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let settings = &app.state.settings;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_muster"))
-            .env(
-                "MUSTER_CONFIG",
-                concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml"),
-            )
-            .env("MUSTER_DATA_DIR", &settings.data_dir)
-            .env("DATABASE_URL", &settings.database_url)
-            .env("SMTP_URL", smtp_url)
-            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-            .env("MUSTER_PASSWORD_HASH_MEMORY_KIB", "64")
-            .env("MUSTER_PASSWORD_HASH_ITERATIONS", "1")
-            .env_remove("MUSTER_PUBLIC_URL")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdout = BufReader::new(child.stdout.take().unwrap());
-        for line in stdout.lines() {
-            if line.unwrap().contains("listening on") {
-                break;
-            }
-        }
-        Self {
-            child,
-            address: format!("http://127.0.0.1:{port}"),
-        }
-    }
-
-    /// SIGKILL: no shutdown, no cleanup, exactly like a crash.
-    fn kill_9(mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 on_every_database! {
@@ -277,6 +219,17 @@ async fn a_database_outage_is_a_clear_error_and_everything_recovers() {
     let response = app.call(&admin, "invite_users", &invite).await;
     assert_eq!(response.status(), 500);
     assert_eq!(app_error(response).await, app::error::AppError::Internal);
+    let ready = reqwest::get(app.url("/readyz")).await.unwrap();
+    assert_eq!(ready.status(), 503, "not ready while the database is away");
+    assert_eq!(
+        ready.text().await.unwrap(),
+        "not ready: the database does not answer"
+    );
+    assert_eq!(
+        reqwest::get(app.url("/healthz")).await.unwrap().status(),
+        200,
+        "but alive"
+    );
     let sink = SmtpSink::start().await;
     let mailer = Mailer::from_settings(Some(&sink.url), &app.state.settings.data_dir).unwrap();
     assert!(
@@ -298,6 +251,10 @@ async fn a_database_outage_is_a_clear_error_and_everything_recovers() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert_eq!(answered, 200, "requests work again");
+    assert_eq!(
+        reqwest::get(app.url("/readyz")).await.unwrap().status(),
+        200
+    );
     assert_eq!(
         count_invitations(&app).await,
         1,

@@ -210,6 +210,25 @@ impl TestApp {
         address
     }
 
+    /// The `muster` binary on this test's database and data directory (so
+    /// the same link-signing key), as an operator would run it.
+    pub fn muster(&self, args: &[&str]) -> std::process::Command {
+        let settings = &self.state.settings;
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_muster"));
+        command
+            .env(
+                "MUSTER_CONFIG",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml"),
+            )
+            .env("MUSTER_DATA_DIR", &settings.data_dir)
+            .env("DATABASE_URL", &settings.database_url)
+            .env("MUSTER_PUBLIC_URL", settings.public_url.as_str())
+            .env_remove("SMTP_URL")
+            .env_remove("MUSTER_LOG_FORMAT")
+            .args(args);
+        command
+    }
+
     /// Calls a server function the way a form post from the app does.
     pub async fn call(
         &self,
@@ -448,4 +467,84 @@ pub fn captured_logs() -> impl Fn() -> String {
         })
         .clone();
     move || String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned()
+}
+
+/// Runs a command to the end without blocking the test's runtime (an SMTP
+/// sink in the test may have to answer it).
+pub async fn finish(mut command: std::process::Command) -> std::process::Output {
+    tokio::task::spawn_blocking(move || command.output().expect("run muster"))
+        .await
+        .unwrap()
+}
+
+/// The `muster` binary serving this test's database, as an operator runs it
+/// (its own outbox worker included).
+pub struct ServerProcess {
+    child: std::process::Child,
+    pub address: String,
+}
+
+impl ServerProcess {
+    pub fn start(app: &TestApp, smtp_url: &str) -> Self {
+        use std::io::{BufRead, BufReader};
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut child = app
+            .muster(&[])
+            .env("SMTP_URL", smtp_url)
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("MUSTER_PASSWORD_HASH_MEMORY_KIB", "64")
+            .env("MUSTER_PASSWORD_HASH_ITERATIONS", "1")
+            .env_remove("MUSTER_PUBLIC_URL")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        for line in stdout.lines() {
+            if line.unwrap().contains("listening on") {
+                break;
+            }
+        }
+        Self {
+            child,
+            address: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// SIGKILL: no shutdown, no cleanup, exactly like a crash.
+    pub fn kill_9(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
+    /// SIGTERM, as a service manager stops it; waits for the process to end.
+    pub async fn terminate(mut self) -> std::process::ExitStatus {
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let mut child = std::mem::replace(
+            &mut self.child,
+            std::process::Command::new("true").spawn().unwrap(),
+        );
+        tokio::task::spawn_blocking(move || child.wait().unwrap())
+            .await
+            .unwrap()
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

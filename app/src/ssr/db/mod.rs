@@ -40,6 +40,22 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Ok(db)
 }
 
+/// Ready to serve: the database answers, and its migrations are exactly this
+/// build's (none pending, none unknown to this build).
+pub async fn readiness(db: &DatabaseConnection) -> Result<(), String> {
+    db.execute_unprepared("SELECT 1")
+        .await
+        .map_err(|_| "the database does not answer".to_owned())?;
+    let pending = migrations::Migrator::get_pending_migrations(db)
+        .await
+        .map_err(|_| "the database's migrations do not match this build".to_owned())?;
+    if pending.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} migrations not applied", pending.len()))
+    }
+}
+
 /// Begins a transaction that will write. On SQLite it takes the write lock up
 /// front (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes
 /// fails at once if another connection wrote in between, instead of waiting.

@@ -82,6 +82,8 @@ pub fn describe(action: &str, detail: &Value) -> String {
         "invitation.resent" => format!("Sent a new invitation link to {}", text("email")),
         "invitation.revoked" => format!("Revoked the invitation of {}", text("email")),
         "invitation.accepted" => format!("{} accepted the invitation and joined", text("email")),
+        "api_token.created" => format!("Created the API token “{}”", text("name")),
+        "api_token.revoked" => format!("Revoked the API token “{}”", text("name")),
         "group.created" => format!("Created the group “{}”", text("name")),
         "group.renamed" => format!("Renamed the group “{}” to “{}”", text("from"), text("to")),
         "group.deleted" => format!("Deleted the group “{}”", text("name")),

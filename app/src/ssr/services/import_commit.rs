@@ -162,6 +162,11 @@ async fn group_ids(
     Ok(ids)
 }
 
+/// Why a row is skipped (shown in the report, and by a dry run).
+pub const SKIP_MEMBER: &str = "Already in this workspace.";
+pub const SKIP_PENDING: &str = "Already invited; that invitation is still open.";
+pub const SKIP_EXPIRED: &str = "Invitation expired; skipped as chosen.";
+
 /// Commits rows not yet recorded for the batch; one outcome per row, in order.
 pub async fn commit_rows(
     state: &AppState,
@@ -228,7 +233,7 @@ pub async fn commit_rows(
         );
         let key = v.email.key().to_owned();
         if known.members.contains(&key) {
-            outcomes[i] = Some(skip("Already in this workspace.", None));
+            outcomes[i] = Some(skip(SKIP_MEMBER, None));
             continue;
         }
         match known.open.get(&key) {
@@ -240,14 +245,11 @@ pub async fn commit_rows(
                         invitation_id: Some(open.id),
                     }
                 } else {
-                    skip(
-                        "Already invited; that invitation is still open.",
-                        Some(open.id),
-                    )
+                    skip(SKIP_PENDING, Some(open.id))
                 });
             }
             Some(_) if choices.skip_expired => {
-                outcomes[i] = Some(skip("Invitation expired; skipped as chosen.", None));
+                outcomes[i] = Some(skip(SKIP_EXPIRED, None));
             }
             // Renewing an expired invitation: the one-row path.
             Some(_) => {

@@ -173,6 +173,66 @@ pub async fn commit_chunk(
         .collect())
 }
 
+/// A whole checked file committed in one go (the command line, the JSON API):
+/// one batch, then chunks of `FILE_CHUNK_ROWS`, each in its own transaction.
+/// Rows the pipeline refused count as failed. `progress` hears how many
+/// ready rows are committed after each chunk; when a chunk fails, the rows
+/// before it stay committed and the error says so.
+pub async fn commit_file(
+    state: &AppState,
+    by: Actor,
+    file_name: &str,
+    candidates: &[import::Candidate],
+    send_email: bool,
+    choices: ConflictChoices,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<(i32, Vec<RowOutcome>), AppError> {
+    let ready: Vec<ImportRow> = candidates
+        .iter()
+        .filter(|c| c.is_ready())
+        .map(ImportRow::from)
+        .collect();
+    let mut outcomes: Vec<RowOutcome> = candidates
+        .iter()
+        .filter(|c| !c.is_ready())
+        .map(|c| RowOutcome {
+            row: c.row,
+            email: c.email.clone(),
+            kind: RowOutcomeKind::Failed(c.error_summary()),
+        })
+        .collect();
+    let batch = start(
+        &state.db,
+        state.import_settings().limits,
+        by,
+        file_name,
+        u32::try_from(candidates.len()).unwrap_or(u32::MAX),
+        u32::try_from(outcomes.len()).unwrap_or(u32::MAX),
+        send_email,
+    )
+    .await?;
+    let mut committed = 0;
+    for chunk in ready.chunks(FILE_CHUNK_ROWS) {
+        let done = commit_chunk(state, by, batch, chunk.to_vec(), choices)
+            .await
+            .map_err(|error| match error {
+                AppError::Internal => AppError::Internal,
+                other => AppError::Conflict(format!(
+                    "Stopped after {committed} of {} rows: {other}",
+                    ready.len()
+                )),
+            })?;
+        outcomes.extend(done);
+        committed += chunk.len();
+        progress(committed, ready.len());
+    }
+    outcomes.sort_by_key(|o| o.row);
+    Ok((batch, outcomes))
+}
+
+/// Rows per transaction when a whole file is committed at once (the browser's chunk size).
+pub const FILE_CHUNK_ROWS: usize = 1_000;
+
 fn row_number(row: usize) -> i32 {
     i32::try_from(row).unwrap_or(i32::MAX)
 }

@@ -9,7 +9,9 @@ use crate::ssr::db::entities::{invitation, membership, user};
 use crate::ssr::time::{now_millis, HOUR_MILLIS};
 use crate::ssr::AppState;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 
 /// Mail delivery state of an invitation, as stored.
 pub mod delivery {
@@ -195,6 +197,22 @@ async fn find_open(
         ));
     }
     Ok(found)
+}
+
+/// The newest invitation to an address in a workspace: the one resending or
+/// revoking by address acts on.
+pub async fn newest_for(
+    db: &impl ConnectionTrait,
+    workspace_id: i32,
+    email: &Email,
+) -> Result<Option<i32>, AppError> {
+    Ok(invitation::Entity::find()
+        .filter(invitation::Column::WorkspaceId.eq(workspace_id))
+        .filter(invitation::Column::EmailKey.eq(email.key()))
+        .order_by_desc(invitation::Column::Id)
+        .one(db)
+        .await?
+        .map(|found| found.id))
 }
 
 /// A new link (the old one stops working), a fresh expiry, and a new mail.

@@ -3,6 +3,7 @@
 pub mod acceptance;
 pub mod accounts;
 pub mod activity;
+pub mod api_tokens;
 pub mod audit;
 pub mod avatars;
 pub mod common_passwords;
@@ -13,6 +14,7 @@ pub mod invitations;
 pub mod link_signer;
 pub mod mailer;
 pub mod members;
+pub mod metrics;
 pub mod outbox;
 pub mod passwords;
 pub mod people;

@@ -362,7 +362,8 @@ pub async fn run_worker(
         std::process::id(),
         super::secrets::new_secret().get(..8).unwrap_or("w")
     );
-    loop {
+    // Stopping: the pass in hand finishes (its claims are settled), no new one starts.
+    while !*shutdown.borrow() {
         match deliver_due(&state, &mailer, &worker, 200).await {
             Ok(report) if report.sent + report.retried + report.failed > 0 => {
                 tracing::info!(
@@ -377,12 +378,10 @@ pub async fn run_worker(
             Err(error) => tracing::error!(%error, "outbox pass failed; retrying"),
         }
         tokio::select! {
-            _ = shutdown.changed() => break,
+            // A dropped sender means nobody can stop us properly: stop now.
+            changed = shutdown.changed() => if changed.is_err() { break },
             _ = state.outbox_wakeup.notified() => {},
             _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {},
-        }
-        if *shutdown.borrow() {
-            break;
         }
     }
     tracing::info!("outbox worker stopped");

@@ -13,8 +13,16 @@ use std::collections::HashMap;
 pub struct Filter {
     pub search: String,
     pub status: Option<String>,
+    /// Only members, or only invitations; both when None.
+    pub kind: Option<PersonKind>,
     pub sort: PeopleSort,
     pub page: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonKind {
+    Member,
+    Invitation,
 }
 
 /// The details of the people on one page. Parameters: now. The id lists are
@@ -96,6 +104,11 @@ pub async fn list(
             values.push(state.into());
         }
         Some(_) => conditions.push_str(" AND 1 = 0"),
+    }
+    match filter.kind {
+        None => {}
+        Some(PersonKind::Member) => conditions.push_str(" AND kind = 'member'"),
+        Some(PersonKind::Invitation) => conditions.push_str(" AND kind = 'invitation'"),
     }
     let count_sql = placeholders(
         &format!("SELECT COUNT(*) AS total FROM people WHERE {conditions}"),

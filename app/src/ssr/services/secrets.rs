@@ -16,6 +16,13 @@ pub fn hash_secret(secret: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(secret.as_bytes()))
 }
 
+/// Compares a secret someone presented with the expected one in constant time
+/// (their lengths aside).
+pub fn equal(presented: &str, expected: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    presented.len() == expected.len() && bool::from(presented.as_bytes().ct_eq(expected.as_bytes()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,3 +1,4 @@
+pub mod api_token;
 pub mod audit_log;
 pub mod avatar;
 pub mod group;

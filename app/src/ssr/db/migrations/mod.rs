@@ -8,6 +8,7 @@ mod m20261123_000005_avatars;
 mod m20261123_000006_people_index;
 mod m20261123_000007_imports;
 mod m20261201_000008_rate_limits;
+mod m20261201_000009_api_tokens;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_people_index::Migration),
             Box::new(m20261123_000007_imports::Migration),
             Box::new(m20261201_000008_rate_limits::Migration),
+            Box::new(m20261201_000009_api_tokens::Migration),
         ]
     }
 }

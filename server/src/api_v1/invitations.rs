@@ -1,0 +1,346 @@
+//! `/api/v1/invitations`: create (JSON list or CSV file), list, resend, revoke.
+use super::auth::Caller;
+use super::error::ApiError;
+use super::types::*;
+use app::api::imports::{ConflictChoices, RowOutcome, RowOutcomeKind};
+use app::api::users::{PeoplePage, PeopleSort, PersonId};
+use app::domain::{GroupName, PersonStatus, Role};
+use app::error::AppError;
+use app::import::{self, Candidate, ForEveryone, ReadOptions, RowDefaults, SourceRow};
+use app::ssr::services::people::{self, PersonKind};
+use app::ssr::services::{imports, invitations};
+use app::ssr::AppState;
+use axum::body::Bytes;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use http::StatusCode;
+
+/// Invite up to 2,000 people, each checked like a row of an uploaded file.
+#[utoipa::path(
+    post, path = "/api/v1/invitations", tag = "invitations",
+    request_body = CreateInvitations,
+    responses(
+        (status = 200, description = "Each person's result, in the order sent", body = InvitationResults),
+        (status = 400, description = "Not valid JSON of this shape", body = ErrorBody),
+        (status = 401, description = "No live token", body = ErrorBody),
+        (status = 413, description = "Body over 4 MB"),
+        (status = 422, description = "No people, or more than 2,000", body = ErrorBody),
+        (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody),
+    ),
+    security(("token" = []))
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<Json<CreateInvitations>, JsonRejection>,
+) -> Result<Json<InvitationResults>, ApiError> {
+    let Json(body) = body.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    if body.invitations.is_empty() || body.invitations.len() > imports::MAX_CHUNK_ROWS {
+        return Err(AppError::Invalid {
+            field: "invitations".into(),
+            message: format!("Send 1 to {} people at a time.", imports::MAX_CHUNK_ROWS),
+        }
+        .into());
+    }
+    caller.may_invite(&state).await?;
+    let mapping = import::wire_mapping();
+    let candidates: Vec<Candidate> = body
+        .invitations
+        .iter()
+        .enumerate()
+        .map(|(i, person)| {
+            let metadata = if person.metadata.is_empty() {
+                String::new()
+            } else {
+                serde_json::Value::Object(person.metadata.clone()).to_string()
+            };
+            let row = SourceRow {
+                number: i + 1,
+                cells: vec![
+                    person.email.clone(),
+                    person.name.clone().unwrap_or_default(),
+                    person.role.clone().unwrap_or_default(),
+                    person.groups.join("|"),
+                    metadata,
+                ],
+            };
+            import::validate_row(&row, &mapping, &RowDefaults::default())
+        })
+        .collect();
+    let choices = ConflictChoices {
+        resend_pending: body.resend_pending,
+        create_groups: body.create_groups,
+        skip_expired: body.skip_expired,
+    };
+    commit(
+        &state,
+        &caller,
+        "API request",
+        &candidates,
+        body.send_email,
+        choices,
+    )
+    .await
+}
+
+/// Invite everyone in a CSV file (up to 16 MB), read as the Upload tab reads it.
+#[utoipa::path(
+    post, path = "/api/v1/invitations/csv", tag = "invitations",
+    params(CsvOptions),
+    request_body(content = String, content_type = "text/csv", description = "A CSV file with a header row naming at least an email column"),
+    responses(
+        (status = 200, description = "Each row's result, by its row number in the file", body = InvitationResults),
+        (status = 400, description = "Bad query string", body = ErrorBody),
+        (status = 401, description = "No live token", body = ErrorBody),
+        (status = 413, description = "Body over 16 MB"),
+        (status = 422, description = "The file cannot be read, or an option is not valid", body = ErrorBody),
+        (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody),
+    ),
+    security(("token" = []))
+)]
+pub async fn create_from_csv(
+    State(state): State<AppState>,
+    caller: Caller,
+    options: Result<Query<CsvOptions>, QueryRejection>,
+    body: Bytes,
+) -> Result<Json<InvitationResults>, ApiError> {
+    let Query(options) = options.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let everyone = ForEveryone {
+        role: options
+            .role
+            .as_deref()
+            .map(Role::parse)
+            .transpose()
+            .map_err(|e| AppError::invalid("role", e))?,
+        groups: options
+            .groups
+            .as_deref()
+            .map(GroupName::parse_list)
+            .transpose()
+            .map_err(|e| AppError::invalid("groups", e))?
+            .map(|names| names.iter().map(|n| n.as_str().to_owned()).collect()),
+    };
+    caller.may_invite(&state).await?;
+    let limits = state.import_settings().limits;
+    let candidates = import::check_file(
+        &body,
+        "upload.csv",
+        &ReadOptions::default(),
+        &limits,
+        &everyone,
+    )
+    .map_err(|e| AppError::Invalid {
+        field: "file".into(),
+        message: e.to_string(),
+    })?;
+    let choices = ConflictChoices {
+        resend_pending: options.resend_pending.unwrap_or(false),
+        create_groups: options.create_groups.unwrap_or(false),
+        skip_expired: options.skip_expired.unwrap_or(false),
+    };
+    let send_email = options.send_email.unwrap_or(true);
+    commit(
+        &state,
+        &caller,
+        "API upload.csv",
+        &candidates,
+        send_email,
+        choices,
+    )
+    .await
+}
+
+async fn commit(
+    state: &AppState,
+    caller: &Caller,
+    file_name: &str,
+    candidates: &[Candidate],
+    send_email: bool,
+    choices: ConflictChoices,
+) -> Result<Json<InvitationResults>, ApiError> {
+    let (batch_id, outcomes) = imports::commit_file(
+        state,
+        caller.token.actor,
+        file_name,
+        candidates,
+        send_email,
+        choices,
+        |_, _| {},
+    )
+    .await?;
+    Ok(Json(results(batch_id, outcomes)))
+}
+
+fn results(batch_id: i32, outcomes: Vec<RowOutcome>) -> InvitationResults {
+    let mut results = InvitationResults {
+        batch_id,
+        invited: 0,
+        resent: 0,
+        skipped: 0,
+        failed: 0,
+        rows: Vec::with_capacity(outcomes.len()),
+    };
+    for RowOutcome { row, email, kind } in outcomes {
+        let (outcome, reason) = match kind {
+            RowOutcomeKind::Invited => {
+                results.invited += 1;
+                (Outcome::Invited, None)
+            }
+            RowOutcomeKind::Resent => {
+                results.resent += 1;
+                (Outcome::Resent, None)
+            }
+            RowOutcomeKind::Skipped(why) => {
+                results.skipped += 1;
+                (Outcome::Skipped, Some(why))
+            }
+            RowOutcomeKind::Failed(why) => {
+                results.failed += 1;
+                (Outcome::Failed, Some(why))
+            }
+        };
+        results.rows.push(RowResult {
+            row,
+            email,
+            outcome,
+            reason,
+        });
+    }
+    results
+}
+
+/// Invitations not yet accepted, newest first, 50 a page.
+#[utoipa::path(
+    get, path = "/api/v1/invitations", tag = "invitations",
+    params(InvitationQuery),
+    responses(
+        (status = 200, body = InvitationPage),
+        (status = 400, description = "Bad query string", body = ErrorBody),
+        (status = 401, description = "No live token", body = ErrorBody),
+    ),
+    security(("token" = []))
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Result<Query<InvitationQuery>, QueryRejection>,
+) -> Result<Json<InvitationPage>, ApiError> {
+    let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let status = query.status.map(|s| {
+        match s {
+            InvitationStatus::Invited => "invited",
+            InvitationStatus::Expired => "expired",
+            InvitationStatus::Revoked => "revoked",
+        }
+        .to_owned()
+    });
+    let page = people_page(
+        &state,
+        &caller,
+        PersonKind::Invitation,
+        status,
+        query.search,
+        query.page,
+    )
+    .await?;
+    let items = page
+        .rows
+        .into_iter()
+        .filter_map(|row| {
+            let PersonId::Invitation(id) = row.id else {
+                return None;
+            };
+            let status = match row.status {
+                PersonStatus::Invited { .. } => InvitationStatus::Invited,
+                PersonStatus::Expired => InvitationStatus::Expired,
+                PersonStatus::Revoked => InvitationStatus::Revoked,
+                PersonStatus::Active | PersonStatus::Archived => return None,
+            };
+            Some(Invitation {
+                id,
+                email: row.email,
+                name: (!row.name.is_empty()).then_some(row.name),
+                role: row.role.as_str().to_owned(),
+                groups: row.groups,
+                status,
+                delivery: row.delivery,
+                invited_at: row.invited_at,
+                expires_at: row.expires_at,
+            })
+        })
+        .collect();
+    Ok(Json(InvitationPage {
+        items,
+        page: page.page + 1,
+        page_size: page.page_size,
+        total: page.total,
+    }))
+}
+
+/// One page of the workspace's people of one kind (`page` from 1).
+pub async fn people_page(
+    state: &AppState,
+    caller: &Caller,
+    kind: PersonKind,
+    status: Option<String>,
+    search: Option<String>,
+    page: Option<u32>,
+) -> Result<PeoplePage, ApiError> {
+    let filter = people::Filter {
+        search: search.unwrap_or_default(),
+        status,
+        kind: Some(kind),
+        sort: PeopleSort::Newest,
+        page: page.map_or(0, |p| p.max(1) as usize - 1),
+    };
+    Ok(people::list(&state.db, caller.token.actor.workspace_id, &filter).await?)
+}
+
+/// A new link (the old one stops working), a fresh expiry and a new mail.
+#[utoipa::path(
+    post, path = "/api/v1/invitations/{id}/resend", tag = "invitations",
+    params(("id" = i32, Path, description = "The invitation's id")),
+    responses(
+        (status = 204, description = "Resent"),
+        (status = 400, description = "Bad id", body = ErrorBody),
+        (status = 401, description = "No live token", body = ErrorBody),
+        (status = 404, description = "No such invitation in this workspace", body = ErrorBody),
+        (status = 409, description = "Already accepted, or revoked", body = ErrorBody),
+        (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody),
+    ),
+    security(("token" = []))
+)]
+pub async fn resend(
+    State(state): State<AppState>,
+    caller: Caller,
+    id: Result<Path<i32>, axum::extract::rejection::PathRejection>,
+) -> Result<StatusCode, ApiError> {
+    let Path(id) = id.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    caller.may_invite(&state).await?;
+    invitations::resend(&state, caller.token.actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The link stops working at once; mail not yet sent is cancelled.
+#[utoipa::path(
+    post, path = "/api/v1/invitations/{id}/revoke", tag = "invitations",
+    params(("id" = i32, Path, description = "The invitation's id")),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 400, description = "Bad id", body = ErrorBody),
+        (status = 401, description = "No live token", body = ErrorBody),
+        (status = 404, description = "No such invitation in this workspace", body = ErrorBody),
+        (status = 409, description = "Already accepted, or revoked", body = ErrorBody),
+    ),
+    security(("token" = []))
+)]
+pub async fn revoke(
+    State(state): State<AppState>,
+    caller: Caller,
+    id: Result<Path<i32>, axum::extract::rejection::PathRejection>,
+) -> Result<StatusCode, ApiError> {
+    let Path(id) = id.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    invitations::revoke(&state, caller.token.actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

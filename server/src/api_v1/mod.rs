@@ -1,0 +1,71 @@
+//! The JSON API under `/api/v1`, for automation: API tokens (created by
+//! admins on the API tokens page) in `Authorization: Bearer …`. Handlers
+//! are thin: authenticate, one service call, map errors, as server
+//! functions are. `/api/v1/openapi.json` is generated from these handlers.
+mod auth;
+mod error;
+mod invitations;
+mod members;
+pub mod types;
+
+use app::ssr::AppState;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Muster API",
+        description = "Invite people into a workspace, list invitations and members, resend and revoke. \
+                       A token acts in the workspace it was created in.",
+    ),
+    paths(
+        invitations::create,
+        invitations::create_from_csv,
+        invitations::list,
+        invitations::resend,
+        invitations::revoke,
+        members::list,
+    ),
+    modifiers(&TokenAuth),
+    tags(
+        (name = "invitations", description = "Invitations not yet accepted"),
+        (name = "members", description = "People in the workspace"),
+    )
+)]
+pub struct ApiDoc;
+
+struct TokenAuth;
+
+impl Modify for TokenAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API token from the workspace's API tokens page (mst_…)",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
+        .route(
+            "/invitations",
+            post(invitations::create).get(invitations::list),
+        )
+        .route("/invitations/csv", post(invitations::create_from_csv))
+        .route("/invitations/{id}/resend", post(invitations::resend))
+        .route("/invitations/{id}/revoke", post(invitations::revoke))
+        .route("/members", get(members::list))
+        .with_state(state)
+}

@@ -1,0 +1,258 @@
+//! `muster import FILE`: the browser's import, from the command line. The
+//! same pipeline reads and checks the file; the same service commits it in
+//! chunks (one batch, shown under Recent imports like any other).
+use super::{operator_in, workspace_error};
+use anyhow::{bail, Context};
+use app::api::imports::{ConflictChoices, RowOutcome, RowOutcomeKind, WorkspaceMatch};
+use app::domain::{GroupName, Role};
+use app::import::{self, Candidate, ForEveryone, ReadOptions};
+use app::ssr::services::import_commit::{SKIP_EXPIRED, SKIP_MEMBER, SKIP_PENDING};
+use app::ssr::services::imports as import_service;
+use app::ssr::services::{mailer::Mailer, outbox};
+use app::ssr::AppState;
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// A CSV, TSV, TXT, XLSX, XLS or ODS file, as the Upload tab takes.
+    pub file: PathBuf,
+    /// The workspace's slug, as in /w/{slug}.
+    #[arg(long)]
+    pub workspace: String,
+    /// Admin, Builder or Member for every row (overrides the file's Role column).
+    #[arg(long)]
+    pub role: Option<String>,
+    /// Groups for every row, separated by `|` or `,` (overrides the file's Groups column).
+    #[arg(long)]
+    pub groups: Option<String>,
+    /// Create groups the workspace does not have yet (otherwise those rows fail).
+    #[arg(long)]
+    pub create_groups: bool,
+    /// Send a new link to people whose invitation is still pending (otherwise skipped).
+    #[arg(long)]
+    pub resend_pending: bool,
+    /// Skip people whose invitation expired (otherwise they are invited again).
+    #[arg(long)]
+    pub skip_expired: bool,
+    /// Mail each invitation (sent now; what fails is retried by the server).
+    #[arg(long)]
+    pub send_emails: bool,
+    /// The workbook sheet to read, by name or number (the best guess otherwise).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Check the file and say what would happen; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// What happened to each row, in file order, and whether any row failed.
+pub async fn run(state: &AppState, args: ImportArgs) -> anyhow::Result<bool> {
+    let bytes =
+        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let file_name = args
+        .file
+        .file_name()
+        .map_or_else(|| "import".to_owned(), |n| n.to_string_lossy().into_owned());
+    let role = args
+        .role
+        .as_deref()
+        .map(Role::parse)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--role: {e}"))?;
+    let groups = args
+        .groups
+        .as_deref()
+        .map(GroupName::parse_list)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--groups: {e}"))?
+        .map(|names| {
+            names
+                .iter()
+                .map(|n| n.as_str().to_owned())
+                .collect::<Vec<_>>()
+        });
+    let workspace = operator_in(state, &args.workspace).await?;
+
+    let limits = state.import_settings().limits;
+    let options = ReadOptions {
+        sheet: match &args.sheet {
+            Some(sheet) => Some(sheet_index(&bytes, &file_name, &limits, sheet)?),
+            None => None,
+        },
+        ..ReadOptions::default()
+    };
+    let candidates = import::check_file(
+        &bytes,
+        &file_name,
+        &options,
+        &limits,
+        &ForEveryone { role, groups },
+    )
+    .map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
+    let choices = ConflictChoices {
+        resend_pending: args.resend_pending,
+        create_groups: args.create_groups,
+        skip_expired: args.skip_expired,
+    };
+    let outcomes = if args.dry_run {
+        predict(state, workspace.workspace_id, &candidates, choices).await?
+    } else {
+        import_service::commit_file(
+            state,
+            workspace,
+            &file_name,
+            &candidates,
+            args.send_emails,
+            choices,
+            |done, total| eprintln!("committed {done} of {total} rows"),
+        )
+        .await
+        .map_err(workspace_error)?
+        .1
+    };
+    let failed = print_report(&outcomes, args.dry_run);
+    if args.send_emails && !args.dry_run {
+        deliver(state).await?;
+    }
+    Ok(failed)
+}
+
+/// `--sheet` as a 1-based number or a sheet name.
+fn sheet_index(
+    bytes: &[u8],
+    file_name: &str,
+    limits: &import::ImportLimits,
+    wanted: &str,
+) -> anyhow::Result<usize> {
+    let file = import::read(bytes, file_name, &ReadOptions::default(), limits)?;
+    let names: Vec<&str> = file.sheets.iter().map(|s| s.name.as_str()).collect();
+    if let Some(index) = names
+        .iter()
+        .position(|name| name.eq_ignore_ascii_case(wanted))
+    {
+        return Ok(index);
+    }
+    match wanted.parse::<usize>() {
+        Ok(number) if (1..=names.len()).contains(&number) => Ok(number - 1),
+        _ => bail!("--sheet: no sheet {wanted:?}; this file has {names:?}"),
+    }
+}
+
+/// What committing would do, from where each person stands in the workspace.
+async fn predict(
+    state: &AppState,
+    workspace_id: i32,
+    candidates: &[Candidate],
+    choices: ConflictChoices,
+) -> anyhow::Result<Vec<RowOutcome>> {
+    let mut outcomes: Vec<RowOutcome> = Vec::with_capacity(candidates.len());
+    let ready: Vec<&Candidate> = candidates.iter().filter(|c| c.is_ready()).collect();
+    for chunk in ready.chunks(import_service::MAX_CHECK) {
+        let emails: Vec<String> = chunk.iter().map(|c| c.email.clone()).collect();
+        let matches = import_service::check(&state.db, workspace_id, &emails)
+            .await
+            .map_err(workspace_error)?;
+        outcomes.extend(chunk.iter().zip(matches).map(|(row, found)| {
+            let skip = |why: &str| RowOutcomeKind::Skipped(why.to_owned());
+            let kind = match found {
+                WorkspaceMatch::New => RowOutcomeKind::Invited,
+                WorkspaceMatch::Member | WorkspaceMatch::Archived => skip(SKIP_MEMBER),
+                WorkspaceMatch::Pending if choices.resend_pending => RowOutcomeKind::Resent,
+                WorkspaceMatch::Pending => skip(SKIP_PENDING),
+                WorkspaceMatch::Expired if choices.skip_expired => skip(SKIP_EXPIRED),
+                WorkspaceMatch::Expired => RowOutcomeKind::Invited,
+            };
+            RowOutcome {
+                row: row.row,
+                email: row.email.clone(),
+                kind,
+            }
+        }));
+    }
+    outcomes.extend(
+        candidates
+            .iter()
+            .filter(|c| !c.is_ready())
+            .map(|c| RowOutcome {
+                row: c.row,
+                email: c.email.clone(),
+                kind: RowOutcomeKind::Failed(c.error_summary()),
+            }),
+    );
+    outcomes.sort_by_key(|o| o.row);
+    Ok(outcomes)
+}
+
+/// One line per row, then "N invited · M skipped · K failed". True when a row failed.
+fn print_report(outcomes: &[RowOutcome], dry_run: bool) -> bool {
+    let (mut invited, mut resent, mut skipped, mut failed) = (0, 0, 0, 0);
+    for outcome in outcomes {
+        let (label, why) = match &outcome.kind {
+            RowOutcomeKind::Invited => {
+                invited += 1;
+                ("invited", None)
+            }
+            RowOutcomeKind::Resent => {
+                resent += 1;
+                ("resent", None)
+            }
+            RowOutcomeKind::Skipped(why) => {
+                skipped += 1;
+                ("skipped", Some(why))
+            }
+            RowOutcomeKind::Failed(why) => {
+                failed += 1;
+                ("failed", Some(why))
+            }
+        };
+        let why = why.map(|w| format!("  {w}")).unwrap_or_default();
+        println!("row {:>6}  {label:<7}  {}{why}", outcome.row, outcome.email);
+    }
+    let resent = if resent > 0 {
+        format!(" · {resent} resent")
+    } else {
+        String::new()
+    };
+    let dry = if dry_run {
+        " (dry run: nothing written)"
+    } else {
+        ""
+    };
+    println!("{invited} invited{resent} · {skipped} skipped · {failed} failed{dry}");
+    failed > 0
+}
+
+/// Sends the mail just queued. What cannot go out now stays queued with a
+/// backoff; a running server's worker retries it.
+async fn deliver(state: &AppState) -> anyhow::Result<()> {
+    let mailer =
+        Mailer::from_settings(state.settings.smtp_url.as_deref(), &state.settings.data_dir)
+            .map_err(|e| anyhow::anyhow!(e))?;
+    let worker = format!("cli-{}", std::process::id());
+    let mut total = outbox::PassReport::default();
+    loop {
+        let pass = outbox::deliver_due(state, &mailer, &worker, 200)
+            .await
+            .map_err(|e| anyhow::anyhow!("sending mail: {e}"))?;
+        if pass.sent + pass.retried + pass.failed == 0 {
+            break;
+        }
+        total.sent += pass.sent;
+        total.retried += pass.retried;
+        total.failed += pass.failed;
+    }
+    let place = if mailer.writes_files() {
+        format!(
+            " (no SMTP_URL: written to {})",
+            state.settings.data_dir.join("mail").display()
+        )
+    } else {
+        String::new()
+    };
+    eprintln!(
+        "mail: {} sent{place}, {} to retry, {} failed",
+        total.sent, total.retried, total.failed
+    );
+    Ok(())
+}
