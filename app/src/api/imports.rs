@@ -49,6 +49,17 @@ pub struct RowOutcome {
     pub kind: RowOutcomeKind,
 }
 
+impl RowOutcome {
+    /// A row the pipeline refused before it was sent: failed, with its reasons.
+    pub fn refused(candidate: &crate::import::Candidate) -> Self {
+        RowOutcome {
+            row: candidate.row,
+            email: candidate.email.clone(),
+            kind: RowOutcomeKind::Failed(candidate.error_summary()),
+        }
+    }
+}
+
 /// What to do with rows whose person the workspace already knows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConflictChoices {

@@ -174,11 +174,7 @@ async fn predict(
         candidates
             .iter()
             .filter(|c| !c.is_ready())
-            .map(|c| RowOutcome {
-                row: c.row,
-                email: c.email.clone(),
-                kind: RowOutcomeKind::Failed(c.error_summary()),
-            }),
+            .map(RowOutcome::refused),
     );
     outcomes.sort_by_key(|o| o.row);
     Ok(outcomes)

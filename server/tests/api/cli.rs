@@ -226,3 +226,71 @@ fn the_settings_reference_in_docs_is_what_the_code_says() {
         "docs/settings.md is out of date: run `target/debug/muster settings-reference > docs/settings.md`"
     );
 }
+
+/// Serves on a free port with the given log format, stops with SIGTERM, and
+/// returns what it logged (standard error) and its exit status.
+fn serve_then_stop(format: &str) -> (String, std::process::ExitStatus) {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = muster(dir.path())
+        .env("MUSTER_LOG_FORMAT", format)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read standard output to its end (a closed pipe would fail the server's
+    // later prints), and go on once it says it is listening.
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let (listening, started) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stdout.lines().map_while(Result::ok) {
+            if line.contains("listening on") {
+                let _ = listening.send(());
+            }
+        }
+    });
+    started
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the server starts");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let output = child.wait_with_output().unwrap();
+    (String::from_utf8(output.stderr).unwrap(), output.status)
+}
+
+#[test]
+fn logs_are_one_json_object_per_line_when_asked_and_text_otherwise() {
+    let (json, status) = serve_then_stop("json");
+    assert!(
+        status.success(),
+        "SIGTERM is a clean stop: {status:?}\n{json}"
+    );
+    let lines: Vec<serde_json::Value> = json
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
+        .collect();
+    let messages: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l["fields"]["message"].as_str())
+        .collect();
+    assert!(messages.contains(&"shutting down"), "{messages:?}");
+    assert!(messages.contains(&"outbox worker stopped"), "{messages:?}");
+    assert!(lines
+        .iter()
+        .all(|l| l["level"].is_string() && l["timestamp"].is_string()));
+
+    let (human, status) = serve_then_stop("human");
+    assert!(status.success());
+    assert!(human.contains("shutting down"), "{human}");
+    assert!(human
+        .lines()
+        .all(|l| serde_json::from_str::<serde_json::Value>(l).is_err()));
+}

@@ -195,11 +195,7 @@ pub async fn commit_file(
     let mut outcomes: Vec<RowOutcome> = candidates
         .iter()
         .filter(|c| !c.is_ready())
-        .map(|c| RowOutcome {
-            row: c.row,
-            email: c.email.clone(),
-            kind: RowOutcomeKind::Failed(c.error_summary()),
-        })
+        .map(RowOutcome::refused)
         .collect();
     let batch = start(
         &state.db,
