@@ -1,51 +1,67 @@
 # Muster: `make run` serves it, `make test` tests it. Both install what is
-# missing first (the wasm32 target, cargo-leptos, wasm-bindgen, wasm-opt,
-# npm packages, Chromium for the browser tests).
+# missing first (the wasm32 target; for release builds and tests, npm packages
+# and Chromium). The build itself is `cargo xtask` (xtask/): nothing to
+# compile before the app but that small crate.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-CARGO_LEPTOS_VERSION := 0.3.10
-# wasm-bindgen's CLI must match the library version in Cargo.lock exactly.
-WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/"/, "", $$3); print $$3; exit }' Cargo.lock)
-
 export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
-# cargo-leptos sets this when it builds the server; setting it for every cargo
-# command keeps `cargo test` from rebuilding Leptos with a different value.
-export LEPTOS_OUTPUT_NAME := muster
 
-# --split: the file readers are a WASM chunk loaded on demand (#[lazy]); a
-# build without it cannot load them, so every build splits.
+# Binaries live where cargo puts them: target/, or $CARGO_TARGET_DIR.
+TARGET_DIR := $(abspath $(or $(CARGO_TARGET_DIR),target))
 ifeq ($(RELEASE),1)
-  BUILD_FLAGS := --release --split
-  BIN := target/release/muster
+  XTASK_FLAGS := --release
+  BIN := $(TARGET_DIR)/release/muster
 else
-  BUILD_FLAGS := --split
-  BIN := target/debug/muster
+  XTASK_FLAGS :=
+  BIN := $(TARGET_DIR)/debug/muster
 endif
+TEST_PACKAGES := -p app -p muster --features app/ssr
 
-
-.PHONY: bench help run build release test test-rust test-e2e test-api toolchain wasm-target cargo-leptos wasm-bindgen wasm-opt e2e-deps chromium fmt lint
+.PHONY: bench help run build release test test-rust test-site test-e2e test-api toolchain wasm-target release-tools e2e-deps chromium fmt lint
 
 help:
 	@echo "make run        build and serve Muster at http://127.0.0.1:3000 (SQLite in ./data)"
 	@echo "make test       every test: unit, integration (SQLite, and PostgreSQL if MUSTER_TEST_POSTGRES_URL is set), end to end in Chromium, the API against its OpenAPI document"
-	@echo "make release    optimised build: target/release/muster and target/site"
+	@echo "make release    optimised build: $(TARGET_DIR)/release/muster and target/site"
 	@echo "make bench      benchmarks beside the peers, one run (QUICK=1: small sizes); see BENCHMARKS.md"
 	@echo "                RELEASE=1 make run serves the optimised build"
 
 run: build
-	exec ./$(BIN)
+	exec $(BIN)
 
 build: toolchain
-	cargo leptos build $(BUILD_FLAGS)
+	cargo xtask build $(XTASK_FLAGS)
 
 release:
 	$(MAKE) build RELEASE=1
 
-test: build test-rust test-e2e test-api
+# Each step says how long it took (tools/step.sh; .ci/run tabulates them).
+STEP := @bash $(CURDIR)/tools/step.sh
+ifeq ($(shell cargo nextest --version >/dev/null 2>&1 && echo yes),yes)
+  # Tests in parallel across binaries, one process each.
+  RUST_TESTS := cargo nextest run $(TEST_PACKAGES) --no-fail-fast
+else
+  RUST_TESTS := cargo test $(TEST_PACKAGES)
+endif
+# nextest runs no doctests: they run apart, when a doc comment has a Rust block.
+DOCTESTS := $(shell grep -rlE '^\s*//[/!] *```(rust)?\s*$$' app/src server/src 2>/dev/null | head -1)
 
-bench: toolchain e2e-deps
+# The Rust tests build the debug server binary with the tests' features (cargo
+# builds a package's binaries for its integration tests); the browser and API
+# tests use that binary, so only the site is built for them and the server
+# compiles once.
+test: test-rust test-site test-e2e test-api
+
+test-site: toolchain
+ifeq ($(RELEASE),1)
+	$(STEP) "site and release server" cargo xtask build --release
+else
+	$(STEP) "site" cargo xtask site
+endif
+
+bench: toolchain release-tools e2e-deps
 	QUICK=$(QUICK) bash bench/run.sh
 
 test-rust:
@@ -55,30 +71,30 @@ test-rust:
 		echo "## e.g. MUSTER_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test make test"; \
 		echo "######################################################################"; \
 	fi
-	cargo test -p app -p muster --features app/ssr
+	$(STEP) "rust tests: build" $(RUST_TESTS) --no-run
+	$(STEP) "rust tests: run" $(RUST_TESTS)
+ifneq ($(DOCTESTS),)
+	$(STEP) "rust doctests" cargo test --doc $(TEST_PACKAGES)
+endif
 
 test-e2e: e2e-deps
-	cd end2end && MUSTER_BIN=$(CURDIR)/$(BIN) npx playwright test
+	$(STEP) "browser tests" bash -c 'cd end2end && MUSTER_BIN=$(BIN) npx playwright test'
 
 # The JSON API against its OpenAPI document (schemathesis, into tools/.venv).
 test-api:
-	MUSTER_BIN=$(CURDIR)/$(BIN) bash end2end/api/schemathesis.sh
+	$(STEP) "API tests" env MUSTER_BIN=$(BIN) bash end2end/api/schemathesis.sh
 
-toolchain: wasm-target cargo-leptos wasm-bindgen wasm-opt
+toolchain: wasm-target
+ifeq ($(RELEASE),1)
+toolchain: release-tools
+endif
 
 wasm-target:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 
-cargo-leptos:
-	@cargo leptos --version 2>/dev/null | grep -qF "$(CARGO_LEPTOS_VERSION)" || \
-		cargo install cargo-leptos --locked --version $(CARGO_LEPTOS_VERSION) --features no_downloads
-
-# Without --locked: its lockfile names a crate the registry here lacks.
-wasm-bindgen:
-	@wasm-bindgen --version 2>/dev/null | grep -qF "$(WASM_BINDGEN_VERSION)" || \
-		cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
-
-wasm-opt: tools/node_modules/.package-lock.json
+# wasm-opt (npm binaryen; Debian's 108 makes WASM that fails to hydrate) and
+# esbuild (minifies JS and CSS): release builds only.
+release-tools: tools/node_modules/.package-lock.json
 tools/node_modules/.package-lock.json: tools/package.json tools/package-lock.json
 	npm ci --prefix tools --no-audit --no-fund
 
@@ -96,4 +112,4 @@ fmt:
 
 lint:
 	cargo fmt --all -- --check
-	cargo clippy -p app -p muster --features app/ssr --all-targets -- -D warnings
+	cargo clippy -p app -p muster -p xtask --features app/ssr --all-targets -- -D warnings

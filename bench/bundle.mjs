@@ -1,6 +1,6 @@
 // The WASM a browser downloads: raw, gzip and brotli sizes of the initial
 // module, and (given its directory's other .wasm files) the chunks loaded
-// on demand (`cargo leptos build --split`: the file readers).
+// on demand (split out by `cargo xtask build`: the file readers).
 //   node bench/bundle.mjs <main.wasm>
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';

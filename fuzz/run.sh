@@ -38,8 +38,37 @@ printf 'ada@example.com\001Ada Lovelace\001admin\001Engineering|Ops\001{"team":"
 	>corpus/validate_row/seed-full
 printf 'Bob <BOB@Bücher.example>\001\001\001\001' >corpus/validate_row/seed-idn
 
-for target in "${targets[@]}"; do
-	echo "== fuzz $target for ${seconds}s"
-	(cd .. && cargo fuzz run "$target" -- \
-		-max_total_time="$seconds" -rss_limit_mb=4096 -timeout=20 -print_final_stats=1)
+# One build for every target, then the targets run side by side, one per
+# core (libFuzzer uses one): each still gets its full time on a core of its own.
+(cd .. && bash tools/step.sh "fuzz: build" cargo fuzz build)
+jobs="${FUZZ_JOBS:-$(nproc)}"
+mkdir -p logs
+fuzz_one() {
+	(cd .. && cargo fuzz run "$1" -- \
+		-max_total_time="$seconds" -rss_limit_mb=4096 -timeout=20 -print_final_stats=1) \
+		>"logs/$1.log" 2>&1
+}
+failed=()
+for ((i = 0; i < ${#targets[@]}; i += jobs)); do
+	batch=("${targets[@]:i:jobs}")
+	pids=()
+	for target in "${batch[@]}"; do
+		echo "== fuzz $target for ${seconds}s"
+		fuzz_one "$target" &
+		pids+=($!)
+	done
+	for j in "${!batch[@]}"; do
+		target="${batch[$j]}"
+		if wait "${pids[$j]}"; then
+			echo "== $target: $(grep -m1 '^Done' "logs/$target.log" || echo done)"
+		else
+			failed+=("$target")
+			echo "== $target FAILED: its log follows; the input is in fuzz/artifacts/$target/"
+			tail -n 60 "logs/$target.log"
+		fi
+	done
 done
+if [ ${#failed[@]} -gt 0 ]; then
+	echo "fuzzing found a problem in: ${failed[*]}"
+	exit 1
+fi

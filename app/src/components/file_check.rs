@@ -51,8 +51,8 @@ async fn next_tick() {
 }
 
 /// Reads the file and finds its table. In the browser the readers (CSV,
-/// text encodings, workbooks) are a separate WASM chunk (`cargo leptos
-/// build --split`), fetched when the upload tab first shows: pages that never
+/// text encodings, workbooks) are a separate WASM chunk (split out by
+/// `cargo xtask build`), fetched when the upload tab first shows: pages that never
 /// read a file never download them.
 #[leptos::lazy]
 fn prepare_file(

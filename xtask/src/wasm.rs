@@ -1,0 +1,101 @@
+//! The browser bundle: cargo builds `frontend` for wasm32, wasm-split cuts the
+//! `#[lazy]` functions (the file readers) out into chunks, wasm-bindgen writes
+//! the JS that loads the main module; release builds then shrink every module
+//! with wasm-opt. The same steps, flags and file names as cargo-leptos 0.3's
+//! `--split` build, which Leptos' `HydrationScripts` expects.
+use crate::settings::Settings;
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The JS file wasm-split writes for loading chunks; Leptos links this name.
+const SPLIT_LINK_NAME: &str = "./__wasm_split.______________________.js";
+const SPLIT_MANIFEST: &str = "__wasm_split_manifest.json";
+
+pub fn compile(settings: &Settings) -> Result<PathBuf> {
+    let mut cargo = Command::new(settings.cargo());
+    cargo.args(["build", "--package", &settings.lib_package, "--lib"]);
+    cargo.args([
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        settings.wasm_profile(),
+    ]);
+    crate::run(&mut cargo)?;
+    Ok(settings.wasm_artifact())
+}
+
+/// Writes `{name}.js`, `{name}.wasm`, the chunks and their manifest into `pkg`.
+/// Returns every WASM module written.
+pub fn split_and_bind(settings: &Settings, wasm: &Path, pkg: &Path) -> Result<Vec<PathBuf>> {
+    let input = std::fs::read(wasm).with_context(|| format!("reading {}", wasm.display()))?;
+    let main_module = format!("./{}.js", settings.output_name);
+    let split_main = wasm.with_file_name(format!(
+        "{}_split.wasm",
+        wasm.file_stem().unwrap_or_default().to_string_lossy()
+    ));
+    let split = wasm_split_cli_support::transform({
+        let mut options = wasm_split_cli_support::Options::new(&input);
+        options.output_dir = pkg;
+        options.main_out_path = &split_main;
+        options.main_module = &main_module;
+        options.link_name = SPLIT_LINK_NAME;
+        options
+    })
+    .map_err(|e| anyhow::anyhow!("wasm-split: {e:?}"))?;
+    drop(input);
+    std::fs::write(
+        pkg.join(SPLIT_MANIFEST),
+        serde_json::to_string_pretty(&split.prefetch_map)?,
+    )?;
+
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&split_main)
+        .web(true)?
+        .out_name(&settings.output_name)
+        // The split main module keeps the symbols the chunks link against.
+        .keep_lld_exports(true)
+        .demangle(false)
+        .typescript(false)
+        .generate(pkg)
+        .context("wasm-bindgen")?;
+    // Leptos' HydrationScripts links `{name}.wasm`, not wasm-bindgen's `_bg` name.
+    let main = pkg.join(format!("{}.wasm", settings.output_name));
+    std::fs::rename(pkg.join(format!("{}_bg.wasm", settings.output_name)), &main)?;
+
+    let mut modules = vec![main];
+    modules.extend(split.split_modules);
+    Ok(modules)
+}
+
+/// `wasm-opt -Oz` on every module, as many at a time as there are cores.
+pub fn optimise(modules: &[PathBuf]) -> Result<()> {
+    let parallel = std::thread::available_parallelism().map_or(1, |n| n.get());
+    for batch in modules.chunks(parallel) {
+        let children = batch
+            .iter()
+            .map(|module| {
+                Command::new("wasm-opt")
+                    .args([
+                        "-Oz",
+                        "--enable-bulk-memory",
+                        "--enable-nontrapping-float-to-int",
+                    ])
+                    .arg(module)
+                    .arg("-o")
+                    .arg(module)
+                    .spawn()
+                    .context("could not start wasm-opt (from npm binaryen in tools/: run `make`)")
+            })
+            .collect::<Result<Vec<_>>>()?;
+        for (mut child, module) in children.into_iter().zip(batch) {
+            let status = child.wait()?;
+            anyhow::ensure!(
+                status.success(),
+                "wasm-opt failed on {} ({status})",
+                module.display()
+            );
+        }
+    }
+    Ok(())
+}
