@@ -41,7 +41,8 @@ release:
 STEP := @bash $(CURDIR)/tools/step.sh
 ifeq ($(shell cargo nextest --version >/dev/null 2>&1 && echo yes),yes)
   # Tests in parallel across binaries, one process each.
-  RUST_TESTS := cargo nextest run $(TEST_PACKAGES) --no-fail-fast
+  RUST_TESTS := cargo nextest run $(TEST_PACKAGES)
+  RUN_ALL := --no-fail-fast
 else
   RUST_TESTS := cargo test $(TEST_PACKAGES)
 endif
@@ -72,7 +73,7 @@ test-rust:
 		echo "######################################################################"; \
 	fi
 	$(STEP) "rust tests: build" $(RUST_TESTS) --no-run
-	$(STEP) "rust tests: run" $(RUST_TESTS)
+	$(STEP) "rust tests: run" $(RUST_TESTS) $(RUN_ALL)
 ifneq ($(DOCTESTS),)
 	$(STEP) "rust doctests" cargo test --doc $(TEST_PACKAGES)
 endif
