@@ -64,7 +64,7 @@ fn minify(file: &Path) -> Result<()> {
     crate::run(
         Command::new("esbuild")
             .arg(file)
-            .args(["--minify", "--log-level=warning", "--allow-overwrite"])
+            .args(["--minify", "--log-level=error", "--allow-overwrite"])
             .arg(format!("--outfile={}", file.display())),
     )
     .context("minifying with esbuild (from npm in tools/: run `make release`)")
