@@ -80,7 +80,7 @@ pub async fn resend_invite(slug: String, invitation_id: i32) -> Result<(), AppEr
             let (admin, access) = request::require_admin(&state, &slug).await?;
             let admin_key = admin.user_id.to_string();
             request::rate_limit(&state, Action::CreateInvitations, &admin_key).await?;
-            invitations::resend(&state, access.actor(admin.user_id), invitation_id).await
+            invitations::resend_one(&state, access.actor(admin.user_id), invitation_id).await
         }
         .await,
     )
@@ -94,7 +94,7 @@ pub async fn revoke_invite(slug: String, invitation_id: i32) -> Result<(), AppEr
         async {
             let state = AppState::current()?;
             let (admin, access) = request::require_admin(&state, &slug).await?;
-            invitations::revoke(&state, access.actor(admin.user_id), invitation_id).await
+            invitations::revoke_one(&state, access.actor(admin.user_id), invitation_id).await
         }
         .await,
     )

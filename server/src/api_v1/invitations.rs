@@ -318,7 +318,7 @@ pub async fn resend(
 ) -> Result<StatusCode, ApiError> {
     let Path(id) = id.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     caller.may_invite(&state).await?;
-    invitations::resend(&state, caller.token.actor, id).await?;
+    invitations::resend_one(&state, caller.token.actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -341,6 +341,6 @@ pub async fn revoke(
     id: Result<Path<i32>, axum::extract::rejection::PathRejection>,
 ) -> Result<StatusCode, ApiError> {
     let Path(id) = id.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    invitations::revoke(&state, caller.token.actor, id).await?;
+    invitations::revoke_one(&state, caller.token.actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -49,13 +49,13 @@ pub async fn run(state: &AppState, command: InvitesCommand) -> anyhow::Result<bo
         }
         InvitesCommand::Resend(targets) => {
             each(state, targets, "resent", |state, by, id| async move {
-                invitations::resend(&state, by, id).await
+                invitations::resend_one(&state, by, id).await
             })
             .await
         }
         InvitesCommand::Revoke(targets) => {
             each(state, targets, "revoked", |state, by, id| async move {
-                invitations::revoke(&state, by, id).await
+                invitations::revoke_one(&state, by, id).await
             })
             .await
         }

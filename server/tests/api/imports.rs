@@ -221,7 +221,7 @@ on_every_database! {
         assert_ne!(i64::from(zoe.ref_id), revoked, "the new invitation, not the revoked one");
         let ann = written.iter().find(|r| r.email_key == "ann@example.com").unwrap();
         assert_eq!((ann.unnamed, ann.state.as_str()), (1, "open"));
-        app::ssr::services::people_index::rebuild_all(&app.state.db).await.unwrap();
+        app::ssr::services::invitations::index::rebuild_all(&app.state.db).await.unwrap();
         assert_eq!(crate::people::index_rows(&app).await, written, "what the import wrote is what a rebuild computes");
     }
 

@@ -14,6 +14,7 @@ mod faults;
 mod groups;
 mod health;
 mod imports;
+mod index_property;
 mod instances;
 mod invitations;
 mod login;

@@ -156,7 +156,7 @@ on_every_database! {
                 ("zoe@example.com", "member", "archived"),
             ]
         );
-        app::ssr::services::people_index::rebuild_all(&app.state.db).await.unwrap();
+        app::ssr::services::invitations::index::rebuild_all(&app.state.db).await.unwrap();
         assert_eq!(index_rows(&app).await, kept, "kept in step with the source tables");
 
         // Sorting and searching use Unicode lower case, not ASCII only.

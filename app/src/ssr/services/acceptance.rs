@@ -1,14 +1,14 @@
-//! Opening and accepting an invitation link. Single use is enforced by a
-//! conditional update in the transaction that creates the account.
+//! Opening and accepting an invitation link. Single use is enforced by the
+//! writer's claim (a conditional update) in the transaction that creates the
+//! account.
 use super::link_signer::LinkSigner;
-use super::{accounts, audit, avatars, groups, outbox, sessions::SessionUser};
+use super::{accounts, avatars, groups, invitations, sessions::SessionUser};
 use crate::api::signup::{InvitationView, LinkProblem};
 use crate::domain::{DisplayName, Email, MembershipStatus, Role};
 use crate::error::AppError;
 use crate::ssr::db::entities::{invitation, membership, user, workspace};
 use crate::ssr::time::now_millis;
 use crate::ssr::AppState;
-use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 /// The invitation behind a link, if the link works right now.
@@ -132,16 +132,10 @@ pub async fn accept(
 
     let txn = crate::ssr::db::begin_write(&state.db).await?;
     let now = now_millis();
-    let claimed = invitation::Entity::update_many()
-        .col_expr(invitation::Column::AcceptedAt, Expr::value(now))
-        .filter(invitation::Column::Id.eq(found.id))
-        .filter(invitation::Column::Nonce.eq(&found.nonce))
-        .filter(invitation::Column::AcceptedAt.is_null())
-        .filter(invitation::Column::RevokedAt.is_null())
-        .filter(invitation::Column::ExpiresAt.gt(now))
-        .exec(&txn)
-        .await?;
-    if claimed.rows_affected != 1 {
+    let [claimed] = invitations::claim(&txn, &[(found.id, &found.nonce)], now).await?[..] else {
+        return Err(AppError::Internal);
+    };
+    if !claimed {
         return Err(AppError::InvalidLink(LinkProblem::Used));
     }
     let account = match (existing, new_account) {
@@ -152,23 +146,15 @@ pub async fn accept(
         }
         (None, None) => return Err(AppError::Internal),
     };
-    invitation::Entity::update_many()
-        .col_expr(invitation::Column::AcceptedUserId, Expr::value(account.id))
-        .filter(invitation::Column::Id.eq(found.id))
-        .exec(&txn)
-        .await?;
     join(&txn, &found, account.id, now).await?;
-    super::people_index::refresh(&txn, found.workspace_id, &[&found.email_key]).await?;
     if let Some(picture) = avatar {
         avatars::store(&txn, account.id, picture).await?;
     }
-    outbox::cancel_for(&txn, found.id, "invitation accepted").await?;
-    audit::record(
+    invitations::accepted(
         &txn,
-        Some(found.workspace_id),
-        Some(account.id),
-        "invitation.accepted",
-        serde_json::json!({ "invitation": found.id, "email": found.email }),
+        found.workspace_id,
+        &[(found.clone(), account.id)],
+        now,
     )
     .await?;
     txn.commit().await?;

@@ -5,9 +5,7 @@ use crate::api::groups::GroupSummary;
 use crate::api::users::PersonId;
 use crate::domain::GroupName;
 use crate::error::AppError;
-use crate::ssr::db::entities::{
-    group, invitation, invitation_group, membership, membership_group, user,
-};
+use crate::ssr::db::entities::{group, invitation, membership, membership_group, user};
 use crate::ssr::db::{begin_write, placeholders};
 use crate::ssr::time::now_millis;
 use sea_orm::sea_query::OnConflict;
@@ -222,28 +220,6 @@ pub async fn resolve_or_create(
     Ok(ids)
 }
 
-pub async fn set_for_invitation(
-    txn: &impl ConnectionTrait,
-    invitation_id: i32,
-    group_ids: &[i32],
-) -> Result<(), AppError> {
-    invitation_group::Entity::delete_many()
-        .filter(invitation_group::Column::InvitationId.eq(invitation_id))
-        .exec(txn)
-        .await?;
-    if !group_ids.is_empty() {
-        invitation_group::Entity::insert_many(group_ids.iter().map(|&group_id| {
-            invitation_group::ActiveModel {
-                invitation_id: Set(invitation_id),
-                group_id: Set(group_id),
-            }
-        }))
-        .exec_without_returning(txn)
-        .await?;
-    }
-    Ok(())
-}
-
 pub async fn set_for_membership(
     txn: &impl ConnectionTrait,
     membership_id: i32,
@@ -313,14 +289,17 @@ pub async fn assign(
                 .unwrap_or_default()
         }
         PersonId::Invitation(invitation_id) => {
-            let open = invitation::Entity::find_by_id(invitation_id)
-                .filter(invitation::Column::WorkspaceId.eq(by.workspace_id))
-                .filter(invitation::Column::AcceptedAt.is_null())
+            let [change] =
+                super::invitations::set_groups(&txn, by, &[invitation_id], &ids).await?[..]
+            else {
+                return Err(AppError::Internal);
+            };
+            change.into_result()?;
+            invitation::Entity::find_by_id(invitation_id)
                 .one(&txn)
                 .await?
-                .ok_or(AppError::NotFound)?;
-            set_for_invitation(&txn, open.id, &ids).await?;
-            open.email
+                .map(|found| found.email)
+                .unwrap_or_default()
         }
     };
     // As stored: existing groups keep their own spelling; alphabetical.

@@ -1,5 +1,6 @@
 //! People in a workspace.
-use super::{accounts, audit, people_index, workspaces};
+use super::invitations::index as people_index;
+use super::{accounts, audit, workspaces};
 use crate::domain::{DisplayName, Email, MembershipStatus, Password, Role};
 use crate::error::AppError;
 use crate::ssr::db::entities::{membership, user};

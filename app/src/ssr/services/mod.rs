@@ -18,7 +18,6 @@ pub mod metrics;
 pub mod outbox;
 pub mod passwords;
 pub mod people;
-pub mod people_index;
 pub mod rate_limits;
 pub mod secrets;
 pub mod sessions;

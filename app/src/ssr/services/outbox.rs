@@ -1,7 +1,7 @@
 //! The mail outbox: rows written with the invitation, delivered by a worker
 //! with retries and exponential backoff. Claims are leases taken by a
 //! conditional update, so two workers (or two instances) never send one row.
-use super::invitations::delivery;
+use super::invitations;
 use super::mailer::{Mailer, OutgoingMail};
 use crate::error::AppError;
 use crate::ssr::db::entities::{invitation, outbox, user, workspace};
@@ -25,42 +25,6 @@ pub const SEND_CONCURRENCY: usize = 16;
 /// Wait before attempt `attempts + 1`: 5 s, 10 s, 20 s… capped at 30 minutes.
 pub fn backoff_millis(attempts: i32) -> i64 {
     (5_000i64 << attempts.clamp(0, 20) as u32).min(30 * 60 * 1000)
-}
-
-pub async fn enqueue(db: &impl ConnectionTrait, invitation_id: i32) -> Result<(), AppError> {
-    let now = now_millis();
-    // A newer mail replaces one still waiting for the same invitation.
-    cancel_for(db, invitation_id, "superseded by a newer mail").await?;
-    outbox::ActiveModel {
-        invitation_id: Set(invitation_id),
-        created_at: Set(now),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(())
-}
-
-/// Cancels mail not yet sent for an invitation.
-pub async fn cancel_for(
-    db: &impl ConnectionTrait,
-    invitation_id: i32,
-    reason: &str,
-) -> Result<(), AppError> {
-    outbox::Entity::update_many()
-        .col_expr(outbox::Column::FailedAt, Expr::value(now_millis()))
-        .col_expr(
-            outbox::Column::LastError,
-            Expr::value(format!("cancelled: {reason}")),
-        )
-        .filter(outbox::Column::InvitationId.eq(invitation_id))
-        .filter(outbox::Column::SentAt.is_null())
-        .filter(outbox::Column::FailedAt.is_null())
-        .exec(db)
-        .await?;
-    Ok(())
 }
 
 /// What one delivery pass did.
@@ -233,22 +197,12 @@ async fn record(
     // Invitations before their outbox rows: the order in which resend and
     // revoke lock them, so a pass and an admin's action never deadlock.
     if !failures.is_empty() {
-        invitation::Entity::update_many()
-            .col_expr(invitation::Column::Delivery, Expr::value(delivery::FAILED))
-            .filter(invitation::Column::Id.is_in(failures.iter().map(|(r, _)| r.invitation_id)))
-            .exec(&txn)
-            .await?;
+        let ids: Vec<i32> = failures.iter().map(|(r, _)| r.invitation_id).collect();
+        invitations::mark_failed(&txn, &ids).await?;
     }
     if !sent.is_empty() {
-        invitation::Entity::update_many()
-            .col_expr(invitation::Column::Delivery, Expr::value(delivery::SENT))
-            .col_expr(
-                invitation::Column::SendCount,
-                sea_orm::ExprTrait::add(Expr::col(invitation::Column::SendCount), 1),
-            )
-            .filter(invitation::Column::Id.is_in(sent.iter().map(|r| r.invitation_id)))
-            .exec(&txn)
-            .await?;
+        let ids: Vec<i32> = sent.iter().map(|r| r.invitation_id).collect();
+        invitations::mark_sent(&txn, &ids).await?;
     }
     for (row, error) in retries {
         let retry_at = now + backoff_millis(row.attempts);
@@ -335,7 +289,7 @@ async fn render_all(
             continue;
         };
         let inviter = invitation.invited_by.and_then(|id| inviters.get(&id));
-        let link = super::invitations::invite_url(state, invitation);
+        let link = invitations::invite_url(state, invitation);
         mails.insert(
             row.id,
             super::mailer::invitation_mail(

@@ -1,6 +1,6 @@
 //! Everyone in a workspace's Users table: members, and invitations not yet
 //! accepted (the newest per person, none for people who are members).
-//! The `people` index (see `people_index`) filters, sorts and pages; the page's
+//! The `people` index (see `invitations::index`) filters, sorts and pages; the page's
 //! fifty rows are then read in full. The same SQL runs on SQLite and PostgreSQL.
 use crate::api::users::{PeoplePage, PeopleSort, PersonId, PersonRow, PAGE_SIZE};
 use crate::domain::{PersonStatus, Role};

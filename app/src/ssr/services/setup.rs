@@ -135,7 +135,7 @@ pub async fn create_first_workspace(
     }
     .insert(&txn)
     .await?;
-    super::people_index::refresh(&txn, workspace.id, &[&admin.email_key]).await?;
+    super::invitations::index::refresh(&txn, workspace.id, &[&admin.email_key]).await?;
     audit::record(
         &txn,
         Some(workspace.id),

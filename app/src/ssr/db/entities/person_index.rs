@@ -3,7 +3,7 @@ use sea_orm::entity::prelude::*;
 /// One row per person in a workspace's Users table (a member, or their
 /// newest invitation not yet accepted): the keys that filter, sort and page
 /// it, kept in step with memberships and invitations by
-/// `services::people_index`. Details are read from the source tables.
+/// `services::invitations::index`. Details are read from the source tables.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "people")]
 pub struct Model {

@@ -1,6 +1,6 @@
 //! The Users table's index: one narrow row per person, so filtering, sorting
 //! and paging 100,000 people walks an index instead of sorting a union.
-use crate::ssr::services::people_index;
+use crate::ssr::services::invitations::index as people_index;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]

@@ -1,11 +1,12 @@
 //! Keeps the `people` table (the Users table's index) in step with
 //! memberships and invitations. Every change to who someone is in a workspace
-//! calls `refresh` for them inside its own transaction; the row is recomputed
-//! from the source tables, so it cannot drift by a missed field.
+//! calls `refresh` for them inside its own transaction (the invitation writer
+//! for invitations; member changes, setup and acceptance for members); the rows
+//! are recomputed from the source tables, so they cannot drift by a missed
+//! field. Nothing else writes the table.
 use crate::error::AppError;
 use crate::ssr::db::entities::{invitation, membership, person_index, user, workspace};
 use crate::ssr::db::insert_batched;
-use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use std::collections::{HashMap, HashSet};
 
@@ -25,75 +26,28 @@ pub async fn refresh(
     workspace_id: i32,
     email_keys: &[&str],
 ) -> Result<(), AppError> {
-    if email_keys.is_empty() {
-        return Ok(());
-    }
-    person_index::Entity::delete_many()
-        .filter(person_index::Column::WorkspaceId.eq(workspace_id))
-        .filter(person_index::Column::EmailKey.is_in(email_keys.iter().copied()))
-        .exec(db)
-        .await?;
-    let members = members_of(db, workspace_id, Some(email_keys)).await?;
-    let invitations = invitation::Entity::find()
-        .filter(invitation::Column::WorkspaceId.eq(workspace_id))
-        .filter(invitation::Column::EmailKey.is_in(email_keys.iter().copied()))
-        .filter(invitation::Column::AcceptedAt.is_null())
-        .all(db)
-        .await?;
-    insert(db, rows(workspace_id, members, invitations)).await
-}
-
-/// A new open invitation, as its Users-table row.
-pub struct OpenInvitation<'a> {
-    pub invitation_id: i32,
-    pub email_key: &'a str,
-    pub email: &'a str,
-    pub name: Option<&'a str>,
-    pub since: i64,
-    pub expires_at: i64,
-}
-
-/// Writes the rows of people whose newest unaccepted invitation is the one
-/// given and who are not members — what a bulk import just created — without
-/// reading anything back: each row replaces whatever row that person had (a
-/// revoked invitation, say). Only for that case; everything else `refresh`es.
-pub async fn put_open_invitations(
-    db: &impl ConnectionTrait,
-    workspace_id: i32,
-    invitations: &[OpenInvitation<'_>],
-) -> Result<(), AppError> {
-    let rows: Vec<person_index::ActiveModel> = invitations
+    let mut seen = HashSet::with_capacity(email_keys.len());
+    let email_keys: Vec<&str> = email_keys
         .iter()
-        .map(|i| {
-            row(
-                workspace_id,
-                i.email_key.to_owned(),
-                "invitation",
-                i.invitation_id,
-                i.name.unwrap_or(""),
-                i.email,
-                state::OPEN,
-                i.since,
-                Some(i.expires_at),
-            )
-        })
+        .copied()
+        .filter(|k| seen.insert(*k))
         .collect();
-    let replace = OnConflict::columns([
-        person_index::Column::WorkspaceId,
-        person_index::Column::EmailKey,
-    ])
-    .update_columns([
-        person_index::Column::Kind,
-        person_index::Column::RefId,
-        person_index::Column::Unnamed,
-        person_index::Column::SortName,
-        person_index::Column::SortEmail,
-        person_index::Column::State,
-        person_index::Column::Since,
-        person_index::Column::ExpiresAt,
-    ])
-    .to_owned();
-    Ok(insert_batched(db, rows, Some(&replace)).await?)
+    for keys in email_keys.chunks(IN_LIST) {
+        person_index::Entity::delete_many()
+            .filter(person_index::Column::WorkspaceId.eq(workspace_id))
+            .filter(person_index::Column::EmailKey.is_in(keys.iter().copied()))
+            .exec(db)
+            .await?;
+        let members = members_of(db, workspace_id, Some(keys)).await?;
+        let invitations = invitation::Entity::find()
+            .filter(invitation::Column::WorkspaceId.eq(workspace_id))
+            .filter(invitation::Column::EmailKey.is_in(keys.iter().copied()))
+            .filter(invitation::Column::AcceptedAt.is_null())
+            .all(db)
+            .await?;
+        insert(db, rows(workspace_id, members, invitations)).await?;
+    }
+    Ok(())
 }
 
 /// Rebuilds every workspace's rows from scratch (first fill, and repairs).

@@ -1,0 +1,293 @@
+//! What happens to invitations after they are made: resent, revoked,
+//! accepted, regrouped, delivered. Each change takes a set of invitations (one
+//! for a row's action, thousands for a bulk one) and does its work in a few
+//! statements, in the caller's transaction.
+use super::{create, delivery, index, mail, Actor, IN_LIST};
+use crate::error::AppError;
+use crate::ssr::db::entities::{audit_log, invitation};
+use crate::ssr::db::insert_batched;
+use crate::ssr::services::link_signer::LinkSigner;
+use crate::ssr::time::HOUR_MILLIS;
+use crate::ssr::AppState;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use std::collections::{HashMap, HashSet};
+
+/// What a change did to one invitation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Done,
+    /// Not an invitation of this workspace.
+    NotFound,
+    /// Already accepted: the person is a member now.
+    Accepted,
+    Revoked,
+}
+
+impl Change {
+    /// The error a single-row action answers with.
+    pub fn into_result(self) -> Result<(), AppError> {
+        match self {
+            Change::Done => Ok(()),
+            Change::NotFound => Err(AppError::NotFound),
+            Change::Accepted => Err(AppError::Conflict(
+                "This invitation has already been accepted.".into(),
+            )),
+            Change::Revoked => Err(AppError::Conflict(
+                "This invitation was revoked. Invite the person again.".into(),
+            )),
+        }
+    }
+}
+
+/// The workspace's invitations among these ids.
+async fn current(
+    db: &impl ConnectionTrait,
+    workspace_id: i32,
+    ids: &[i32],
+) -> Result<HashMap<i32, invitation::Model>, AppError> {
+    let mut found = HashMap::with_capacity(ids.len());
+    for slice in ids.chunks(IN_LIST) {
+        for row in invitation::Entity::find()
+            .filter(invitation::Column::WorkspaceId.eq(workspace_id))
+            .filter(invitation::Column::Id.is_in(slice.iter().copied()))
+            .all(db)
+            .await?
+        {
+            found.insert(row.id, row);
+        }
+    }
+    Ok(found)
+}
+
+/// Sorts the ids into the open invitations (each once) and a change per id.
+async fn open_among(
+    txn: &impl ConnectionTrait,
+    by: Actor,
+    ids: &[i32],
+) -> Result<(Vec<Change>, Vec<invitation::Model>), AppError> {
+    let found = current(txn, by.workspace_id, ids).await?;
+    let mut seen = HashSet::new();
+    let mut open = Vec::new();
+    let changes = ids
+        .iter()
+        .map(|id| match found.get(id) {
+            None => Change::NotFound,
+            Some(row) if row.accepted_at.is_some() => Change::Accepted,
+            Some(row) if row.revoked_at.is_some() => Change::Revoked,
+            Some(row) => {
+                if seen.insert(row.id) {
+                    open.push(row.clone());
+                }
+                Change::Done
+            }
+        })
+        .collect();
+    Ok((changes, open))
+}
+
+/// A new link for each open invitation (the old one stops working), a fresh
+/// expiry and a new mail.
+pub async fn resend(
+    state: &AppState,
+    txn: &impl ConnectionTrait,
+    by: Actor,
+    ids: &[i32],
+    now: i64,
+) -> Result<Vec<Change>, AppError> {
+    let (changes, open) = open_among(txn, by, ids).await?;
+    let expires_at = now + i64::from(state.settings.invite_expiry_hours) * HOUR_MILLIS;
+    for row in &open {
+        // Each link gets its own secret: one UPDATE per invitation.
+        let mut renewed: invitation::ActiveModel = row.clone().into();
+        renewed.nonce = Set(LinkSigner::new_nonce());
+        renewed.expires_at = Set(expires_at);
+        renewed.delivery = Set(delivery::QUEUED.to_owned());
+        renewed.update(txn).await?;
+    }
+    let open_ids: Vec<i32> = open.iter().map(|row| row.id).collect();
+    mail::enqueue(txn, &open_ids, now).await?;
+    audit(txn, by, "invitation.resent", &open, now).await?;
+    refresh(txn, by.workspace_id, &open).await?;
+    Ok(changes)
+}
+
+/// The links stop working at once; mail not yet sent is cancelled.
+pub async fn revoke(
+    txn: &impl ConnectionTrait,
+    by: Actor,
+    ids: &[i32],
+    now: i64,
+) -> Result<Vec<Change>, AppError> {
+    let (mut changes, open) = open_among(txn, by, ids).await?;
+    let mut revoked: Vec<invitation::Model> = Vec::with_capacity(open.len());
+    for slice in open.chunks(IN_LIST) {
+        // Conditional: one accepted a moment ago stays accepted.
+        revoked.extend(
+            invitation::Entity::update_many()
+                .col_expr(invitation::Column::RevokedAt, Expr::value(now))
+                .filter(invitation::Column::Id.is_in(slice.iter().map(|row| row.id)))
+                .filter(invitation::Column::AcceptedAt.is_null())
+                .filter(invitation::Column::RevokedAt.is_null())
+                .exec_with_returning(txn)
+                .await?,
+        );
+    }
+    let revoked_ids: HashSet<i32> = revoked.iter().map(|row| row.id).collect();
+    for (change, id) in changes.iter_mut().zip(ids) {
+        if *change == Change::Done && !revoked_ids.contains(id) {
+            *change = Change::Accepted;
+        }
+    }
+    let ids: Vec<i32> = revoked_ids.into_iter().collect();
+    mail::cancel(txn, &ids, "invitation revoked", now).await?;
+    audit(txn, by, "invitation.revoked", &revoked, now).await?;
+    refresh(txn, by.workspace_id, &revoked).await?;
+    Ok(changes)
+}
+
+/// Claims invitations for the people accepting them: each only if its link
+/// (nonce) is still the current one and it is open and unexpired. This is
+/// what makes a link work once. Returns whether each claim won.
+pub async fn claim(
+    txn: &impl ConnectionTrait,
+    claims: &[(i32, &str)],
+    now: i64,
+) -> Result<Vec<bool>, AppError> {
+    let mut won = Vec::with_capacity(claims.len());
+    for &(invitation_id, nonce) in claims {
+        let claimed = invitation::Entity::update_many()
+            .col_expr(invitation::Column::AcceptedAt, Expr::value(now))
+            .filter(invitation::Column::Id.eq(invitation_id))
+            .filter(invitation::Column::Nonce.eq(nonce))
+            .filter(invitation::Column::AcceptedAt.is_null())
+            .filter(invitation::Column::RevokedAt.is_null())
+            .filter(invitation::Column::ExpiresAt.gt(now))
+            .exec(txn)
+            .await?;
+        won.push(claimed.rows_affected == 1);
+    }
+    Ok(won)
+}
+
+/// After `claim`, once each person's account and membership exist: records
+/// who accepted, cancels mail not yet sent, audits and updates the Users rows.
+pub async fn accepted(
+    txn: &impl ConnectionTrait,
+    workspace_id: i32,
+    accepted: &[(invitation::Model, i32)],
+    now: i64,
+) -> Result<(), AppError> {
+    for (row, user_id) in accepted {
+        invitation::Entity::update_many()
+            .col_expr(invitation::Column::AcceptedUserId, Expr::value(*user_id))
+            .filter(invitation::Column::Id.eq(row.id))
+            .exec(txn)
+            .await?;
+    }
+    let ids: Vec<i32> = accepted.iter().map(|(row, _)| row.id).collect();
+    mail::cancel(txn, &ids, "invitation accepted", now).await?;
+    let entries = accepted
+        .iter()
+        .map(|(row, user_id)| audit_log::ActiveModel {
+            workspace_id: Set(Some(workspace_id)),
+            actor_user_id: Set(Some(*user_id)),
+            action: Set("invitation.accepted".into()),
+            detail: Set(
+                serde_json::json!({ "invitation": row.id, "email": row.email }).to_string(),
+            ),
+            created_at: Set(now),
+            ..Default::default()
+        });
+    insert_batched(txn, entries.collect::<Vec<_>>(), None).await?;
+    let rows: Vec<invitation::Model> = accepted.iter().map(|(row, _)| row.clone()).collect();
+    refresh(txn, workspace_id, &rows).await
+}
+
+/// Puts each open (not accepted) invitation among these in exactly these groups.
+/// Returns a change per id.
+pub async fn set_groups(
+    txn: &impl ConnectionTrait,
+    by: Actor,
+    ids: &[i32],
+    group_ids: &[i32],
+) -> Result<Vec<Change>, AppError> {
+    let found = current(txn, by.workspace_id, ids).await?;
+    let changes: Vec<Change> = ids
+        .iter()
+        .map(|id| match found.get(id) {
+            // Accepted: the person's groups are a member's now.
+            None => Change::NotFound,
+            Some(row) if row.accepted_at.is_some() => Change::NotFound,
+            // A revoked invitation keeps its groups editable.
+            Some(_) => Change::Done,
+        })
+        .collect();
+    let targets: Vec<i32> = ids
+        .iter()
+        .zip(&changes)
+        .filter(|(_, c)| **c == Change::Done)
+        .map(|(id, _)| *id)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    create::clear_groups(txn, &targets).await?;
+    let groups: Vec<(i32, &[i32])> = targets.iter().map(|&id| (id, group_ids)).collect();
+    create::add_groups(txn, &groups).await?;
+    Ok(changes)
+}
+
+/// The outbox worker's news: these invitations' mail went out.
+pub async fn mark_sent(txn: &impl ConnectionTrait, ids: &[i32]) -> Result<(), AppError> {
+    for slice in ids.chunks(IN_LIST) {
+        invitation::Entity::update_many()
+            .col_expr(invitation::Column::Delivery, Expr::value(delivery::SENT))
+            .col_expr(
+                invitation::Column::SendCount,
+                sea_orm::ExprTrait::add(Expr::col(invitation::Column::SendCount), 1),
+            )
+            .filter(invitation::Column::Id.is_in(slice.iter().copied()))
+            .exec(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The outbox worker's news: these invitations' mail could not be delivered.
+pub async fn mark_failed(txn: &impl ConnectionTrait, ids: &[i32]) -> Result<(), AppError> {
+    for slice in ids.chunks(IN_LIST) {
+        invitation::Entity::update_many()
+            .col_expr(invitation::Column::Delivery, Expr::value(delivery::FAILED))
+            .filter(invitation::Column::Id.is_in(slice.iter().copied()))
+            .exec(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn audit(
+    txn: &impl ConnectionTrait,
+    by: Actor,
+    action: &str,
+    rows: &[invitation::Model],
+    now: i64,
+) -> Result<(), AppError> {
+    let entries = rows.iter().map(|row| audit_log::ActiveModel {
+        workspace_id: Set(Some(by.workspace_id)),
+        actor_user_id: Set(by.user_id),
+        action: Set(action.to_owned()),
+        detail: Set(serde_json::json!({ "invitation": row.id, "email": row.email }).to_string()),
+        created_at: Set(now),
+        ..Default::default()
+    });
+    Ok(insert_batched(txn, entries.collect::<Vec<_>>(), None).await?)
+}
+
+async fn refresh(
+    txn: &impl ConnectionTrait,
+    workspace_id: i32,
+    rows: &[invitation::Model],
+) -> Result<(), AppError> {
+    let keys: Vec<&str> = rows.iter().map(|row| row.email_key.as_str()).collect();
+    index::refresh(txn, workspace_id, &keys).await
+}

@@ -1,0 +1,324 @@
+//! Creating invitations, N at once: one from the Invite tab, up to a chunk
+//! from an import, the JSON API or the command line. Whatever N is, the work
+//! is a few statements per table: look up who is known, insert the new
+//! invitations, their groups, their mail, their audit entries, then recompute
+//! their Users-table rows.
+use super::{changes, delivery, index, mail, Actor, IN_LIST};
+use crate::domain::{DisplayName, Email, Metadata, Role};
+use crate::error::AppError;
+use crate::ssr::db::entities::{audit_log, invitation, invitation_group, membership, user};
+use crate::ssr::db::insert_batched;
+use crate::ssr::services::link_signer::LinkSigner;
+use crate::ssr::time::HOUR_MILLIS;
+use crate::ssr::AppState;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
+};
+use std::collections::{HashMap, HashSet};
+
+/// One person to invite. Groups are ids of this workspace's groups.
+pub struct NewInvitation {
+    pub email: Email,
+    pub name: Option<DisplayName>,
+    pub role: Role,
+    pub group_ids: Vec<i32>,
+    pub metadata: Metadata,
+}
+
+/// What to do for people who already have an invitation.
+#[derive(Debug, Clone, Copy)]
+pub struct Conflicts {
+    /// An open one: send it again (a new link and a new mail), or leave it.
+    pub resend_open: bool,
+    /// An expired one: renew it with this request's details (a new link, a
+    /// new expiry), or leave it.
+    pub renew_expired: bool,
+}
+
+/// What became of one person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Created {
+    /// A new invitation, or an expired one renewed.
+    Invited {
+        invitation_id: i32,
+    },
+    /// The open invitation was sent again.
+    Resent {
+        invitation_id: i32,
+    },
+    AlreadyMember,
+    /// An open invitation exists, and was left as it is.
+    AlreadyInvited {
+        invitation_id: i32,
+    },
+    /// The invitation had expired, and was left so.
+    ExpiredLeft {
+        invitation_id: i32,
+    },
+}
+
+/// Invites everyone given, in the caller's transaction; one outcome per
+/// person, in order. Someone given twice is invited once (the second
+/// outcome says they are already invited).
+pub async fn create(
+    state: &AppState,
+    txn: &impl ConnectionTrait,
+    by: Actor,
+    people: &[NewInvitation],
+    send_email: bool,
+    conflicts: Conflicts,
+    now: i64,
+) -> Result<Vec<Created>, AppError> {
+    let keys: Vec<&str> = people.iter().map(|p| p.email.key()).collect();
+    let known = known(txn, by.workspace_id, &keys).await?;
+    let expires_at = now + i64::from(state.settings.invite_expiry_hours) * HOUR_MILLIS;
+    let delivery = if send_email {
+        delivery::QUEUED
+    } else {
+        delivery::NOT_SENT
+    };
+
+    let mut outcomes: Vec<Option<Created>> = vec![None; people.len()];
+    let mut first: HashMap<&str, usize> = HashMap::with_capacity(people.len());
+    let (mut repeated, mut fresh, mut renew, mut resend) = (vec![], vec![], vec![], vec![]);
+    for (i, person) in people.iter().enumerate() {
+        let key = person.email.key();
+        if let Some(&earlier) = first.get(key) {
+            repeated.push((i, earlier));
+            continue;
+        }
+        first.insert(key, i);
+        if known.members.contains(key) {
+            outcomes[i] = Some(Created::AlreadyMember);
+            continue;
+        }
+        match known.open.get(key) {
+            None => fresh.push(i),
+            Some(open) if open.expires_at > now => {
+                if conflicts.resend_open {
+                    resend.push((i, open.id));
+                } else {
+                    outcomes[i] = Some(Created::AlreadyInvited {
+                        invitation_id: open.id,
+                    });
+                }
+            }
+            Some(expired) if conflicts.renew_expired => renew.push((i, expired.clone())),
+            Some(expired) => {
+                outcomes[i] = Some(Created::ExpiredLeft {
+                    invitation_id: expired.id,
+                })
+            }
+        }
+    }
+
+    let mut written: Vec<(usize, i32)> =
+        insert_new(txn, by, people, &fresh, delivery, now, expires_at).await?;
+    for (i, expired) in renew {
+        let person = &people[i];
+        let mut renewed: invitation::ActiveModel = expired.into();
+        renewed.nonce = Set(LinkSigner::new_nonce());
+        renewed.expires_at = Set(expires_at);
+        renewed.role = Set(person.role.as_str().to_owned());
+        renewed.metadata = Set(person.metadata.to_json());
+        renewed.invited_by = Set(by.user_id);
+        renewed.delivery = Set(delivery.to_owned());
+        if let Some(name) = &person.name {
+            renewed.display_name = Set(Some(name.as_str().to_owned()));
+        }
+        written.push((i, renewed.update(txn).await?.id));
+    }
+    let renewed: Vec<i32> = written[fresh.len()..].iter().map(|&(_, id)| id).collect();
+    clear_groups(txn, &renewed).await?;
+    let groups: Vec<(i32, &[i32])> = written
+        .iter()
+        .map(|&(i, id)| (id, people[i].group_ids.as_slice()))
+        .collect();
+    add_groups(txn, &groups).await?;
+    let ids: Vec<i32> = written.iter().map(|&(_, id)| id).collect();
+    if send_email {
+        mail::enqueue(txn, &ids, now).await?;
+    }
+    let audit = written.iter().map(|&(i, id)| audit_log::ActiveModel {
+        workspace_id: Set(Some(by.workspace_id)),
+        actor_user_id: Set(by.user_id),
+        action: Set("invitation.created".into()),
+        detail: Set(serde_json::json!({
+            "invitation": id,
+            "email": people[i].email.as_str(),
+            "role": people[i].role.as_str(),
+        })
+        .to_string()),
+        created_at: Set(now),
+        ..Default::default()
+    });
+    insert_batched(txn, audit.collect::<Vec<_>>(), None).await?;
+    let written_keys: Vec<&str> = written.iter().map(|&(i, _)| keys[i]).collect();
+    index::refresh(txn, by.workspace_id, &written_keys).await?;
+    for (i, id) in written {
+        outcomes[i] = Some(Created::Invited { invitation_id: id });
+    }
+
+    let resend_ids: Vec<i32> = resend.iter().map(|&(_, id)| id).collect();
+    let resent = changes::resend(state, txn, by, &resend_ids, now).await?;
+    for ((i, id), change) in resend.into_iter().zip(resent) {
+        outcomes[i] = Some(match change {
+            changes::Change::Done => Created::Resent { invitation_id: id },
+            // Accepted or revoked since it was looked up a moment ago.
+            _ => Created::AlreadyInvited { invitation_id: id },
+        });
+    }
+    for (i, earlier) in repeated {
+        outcomes[i] = Some(match outcomes[earlier].ok_or(AppError::Internal)? {
+            Created::Invited { invitation_id }
+            | Created::Resent { invitation_id }
+            | Created::AlreadyInvited { invitation_id } => {
+                Created::AlreadyInvited { invitation_id }
+            }
+            other => other,
+        });
+    }
+    outcomes
+        .into_iter()
+        .map(|o| o.ok_or(AppError::Internal))
+        .collect()
+}
+
+/// The new invitations as multi-row INSERTs; only their ids are read back
+/// (the only open invitations for these people are the ones just written:
+/// the partial unique index holds it so). Returns (person index, id).
+async fn insert_new(
+    txn: &impl ConnectionTrait,
+    by: Actor,
+    people: &[NewInvitation],
+    fresh: &[usize],
+    delivery: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<Vec<(usize, i32)>, AppError> {
+    if fresh.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = fresh.iter().map(|&i| {
+        let person = &people[i];
+        invitation::ActiveModel {
+            workspace_id: Set(by.workspace_id),
+            email: Set(person.email.as_str().to_owned()),
+            email_key: Set(person.email.key().to_owned()),
+            display_name: Set(person.name.as_ref().map(|n| n.as_str().to_owned())),
+            role: Set(person.role.as_str().to_owned()),
+            metadata: Set(person.metadata.to_json()),
+            invited_by: Set(by.user_id),
+            nonce: Set(LinkSigner::new_nonce()),
+            created_at: Set(now),
+            expires_at: Set(expires_at),
+            send_count: Set(0),
+            delivery: Set(delivery.to_owned()),
+            ..Default::default()
+        }
+    });
+    // Collected, not streamed: a borrowing iterator held across `.await`
+    // would make the server function's future not `Send`.
+    insert_batched(txn, rows.collect::<Vec<_>>(), None).await?;
+    let keys: Vec<&str> = fresh.iter().map(|&i| people[i].email.key()).collect();
+    let mut ids: HashMap<String, i32> = HashMap::with_capacity(keys.len());
+    for slice in keys.chunks(IN_LIST) {
+        let found: Vec<(i32, String)> = invitation::Entity::find()
+            .select_only()
+            .column(invitation::Column::Id)
+            .column(invitation::Column::EmailKey)
+            .filter(invitation::Column::WorkspaceId.eq(by.workspace_id))
+            .filter(invitation::Column::EmailKey.is_in(slice.iter().copied()))
+            .filter(invitation::Column::AcceptedAt.is_null())
+            .filter(invitation::Column::RevokedAt.is_null())
+            .into_tuple()
+            .all(txn)
+            .await?;
+        ids.extend(found.into_iter().map(|(id, key)| (key, id)));
+    }
+    fresh
+        .iter()
+        .map(|&i| {
+            ids.get(people[i].email.key())
+                .map(|&id| (i, id))
+                .ok_or(AppError::Internal)
+        })
+        .collect()
+}
+
+/// Where the workspace stands on these people.
+struct Known {
+    members: HashSet<String>,
+    /// Neither accepted nor revoked (perhaps expired), by email key.
+    open: HashMap<String, invitation::Model>,
+}
+
+async fn known(
+    db: &impl ConnectionTrait,
+    workspace_id: i32,
+    keys: &[&str],
+) -> Result<Known, AppError> {
+    let mut members = HashSet::new();
+    let mut open = HashMap::new();
+    for slice in keys.chunks(IN_LIST) {
+        let accounts: HashMap<i32, String> = user::Entity::find()
+            .filter(user::Column::EmailKey.is_in(slice.iter().copied()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.email_key))
+            .collect();
+        if !accounts.is_empty() {
+            for m in membership::Entity::find()
+                .filter(membership::Column::WorkspaceId.eq(workspace_id))
+                .filter(membership::Column::UserId.is_in(accounts.keys().copied()))
+                .all(db)
+                .await?
+            {
+                if let Some(key) = accounts.get(&m.user_id) {
+                    members.insert(key.clone());
+                }
+            }
+        }
+        for found in invitation::Entity::find()
+            .filter(invitation::Column::WorkspaceId.eq(workspace_id))
+            .filter(invitation::Column::EmailKey.is_in(slice.iter().copied()))
+            .filter(invitation::Column::AcceptedAt.is_null())
+            .filter(invitation::Column::RevokedAt.is_null())
+            .all(db)
+            .await?
+        {
+            open.insert(found.email_key.clone(), found);
+        }
+    }
+    Ok(Known { members, open })
+}
+
+/// Takes these invitations out of every group.
+pub(super) async fn clear_groups(
+    txn: &impl ConnectionTrait,
+    invitation_ids: &[i32],
+) -> Result<(), AppError> {
+    for ids in invitation_ids.chunks(IN_LIST) {
+        invitation_group::Entity::delete_many()
+            .filter(invitation_group::Column::InvitationId.is_in(ids.iter().copied()))
+            .exec(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Puts each invitation in the groups given beside it.
+pub(super) async fn add_groups(
+    txn: &impl ConnectionTrait,
+    groups: &[(i32, &[i32])],
+) -> Result<(), AppError> {
+    let rows = groups.iter().flat_map(|&(invitation_id, ids)| {
+        ids.iter()
+            .map(move |&group_id| invitation_group::ActiveModel {
+                invitation_id: Set(invitation_id),
+                group_id: Set(group_id),
+            })
+    });
+    Ok(insert_batched(txn, rows.collect::<Vec<_>>(), None).await?)
+}
