@@ -25,7 +25,7 @@ pub enum AppError {
     SetupClosed,
     /// An invitation link that does not work (expired, used, revoked or unknown).
     #[error("{}", .0.heading())]
-    InvalidLink(crate::api::signup::LinkProblem),
+    InvalidLink(crate::model::signup::LinkProblem),
     #[error("Too many attempts. Try again in {retry_after_secs} seconds.")]
     RateLimited { retry_after_secs: u64 },
     #[error("Something went wrong on our side. Please try again.")]

@@ -1,5 +1,9 @@
 //! Muster's shared crate: domain types, pages, components and server functions.
 //! Everything outside `ssr` compiles to WASM for the browser as well.
+//!
+//! Layers, each using only those below it: `pages`/`components` → `api`
+//! (server functions) → `ssr` (services, database) → `model` (the types they
+//! exchange) → `domain` and `import`.
 #![recursion_limit = "256"]
 
 pub mod api;
@@ -8,6 +12,7 @@ pub mod components;
 pub mod domain;
 pub mod error;
 pub mod import;
+pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;

@@ -7,8 +7,8 @@
 //! `cargo bench -p muster --bench commit` (release). Rows: MUSTER_BENCH_ROWS
 //! (default 100,000). PostgreSQL parts run when MUSTER_TEST_POSTGRES_URL is set.
 //! Prints one `name=value` line per figure.
-use app::api::imports::{ConflictChoices, ImportRow};
 use app::domain::Role;
+use app::model::imports::{ConflictChoices, ImportRow};
 use app::ssr::services::{imports, setup};
 use app::ssr::{AppState, Settings};
 use std::net::SocketAddr;

@@ -5,8 +5,8 @@
 //! no address twice.
 //!
 //! `MUSTER_BENCH_SINK_PORT=… MUSTER_BENCH_SINK_FILE=… cargo bench -p muster --bench mail`
-use app::api::imports::{ConflictChoices, ImportRow};
 use app::domain::Role;
+use app::model::imports::{ConflictChoices, ImportRow};
 use app::ssr::db::entities::outbox as outbox_table;
 use app::ssr::services::mailer::Mailer;
 use app::ssr::services::{imports, outbox, setup, workspaces, Actor};

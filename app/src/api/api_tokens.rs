@@ -1,26 +1,7 @@
 //! API tokens of a workspace: list, create (the secret is shown once), revoke. Admins only.
 use crate::error::AppError;
+pub use crate::model::api_tokens::*;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApiTokenSummary {
-    pub id: i32,
-    pub name: String,
-    /// The token's last four characters.
-    pub hint: String,
-    pub created_by: Option<String>,
-    pub created_at: i64,
-    pub last_used_at: Option<i64>,
-    pub revoked_at: Option<i64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CreatedApiToken {
-    pub token: ApiTokenSummary,
-    /// The whole token. Never stored, never shown again.
-    pub secret: String,
-}
 
 #[server(prefix = "/api", endpoint = "list_api_tokens")]
 pub async fn list_api_tokens(slug: String) -> Result<Vec<ApiTokenSummary>, AppError> {

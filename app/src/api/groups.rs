@@ -1,17 +1,8 @@
 //! Groups of people in a workspace: list, create, rename, delete, and who is in them.
 use crate::api::users::PersonId;
 use crate::error::AppError;
+pub use crate::model::groups::*;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GroupSummary {
-    pub id: i32,
-    pub name: String,
-    pub members: u64,
-    /// Open invitations that will put people in this group.
-    pub invited: u64,
-}
 
 /// Every group of the workspace, by name. Admins only.
 #[server(prefix = "/api", endpoint = "list_groups")]

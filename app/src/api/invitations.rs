@@ -1,25 +1,7 @@
 //! Admin actions on invitations.
 use crate::error::AppError;
+pub use crate::model::invitations::*;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InviteOutcome {
-    pub email: String,
-    pub kind: InviteOutcomeKind,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum InviteOutcomeKind {
-    Invited {
-        invitation_id: i32,
-    },
-    AlreadyMember,
-    /// An invitation is pending: offer "Resend" instead.
-    AlreadyInvited {
-        invitation_id: i32,
-    },
-}
 
 /// "Invite users": one address or several (comma or line separated).
 #[server(prefix = "/api", endpoint = "invite_users")]

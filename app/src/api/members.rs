@@ -1,16 +1,7 @@
 //! Admin actions on members: change role, archive, unarchive, remove.
 use crate::error::AppError;
+pub use crate::model::members::*;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-/// The change an admin asks for. `role` is used with `ChangeRole`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum MemberAction {
-    ChangeRole,
-    Archive,
-    Unarchive,
-    Remove,
-}
 
 #[server(prefix = "/api", endpoint = "change_member")]
 pub async fn change_member(

@@ -1,16 +1,6 @@
 use crate::error::AppError;
+pub use crate::model::setup::*;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SetupStatus {
-    /// The link is valid: show the form.
-    Open,
-    /// Setup is still to be done, but this link is missing or not valid.
-    InvalidLink,
-    /// A workspace exists: setup is closed for good.
-    Closed,
-}
 
 #[server(prefix = "/api", endpoint = "setup_status")]
 pub async fn get_setup_status(token: Option<String>) -> Result<SetupStatus, AppError> {

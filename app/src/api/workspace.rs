@@ -1,16 +1,6 @@
 use crate::error::AppError;
+pub use crate::model::workspace::*;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-/// What the workspace frame (top bar, navigation) needs to know.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WorkspaceFrame {
-    pub workspace_name: String,
-    pub slug: String,
-    pub viewer_name: String,
-    pub viewer_email: String,
-    pub viewer_is_admin: bool,
-}
 
 #[server(prefix = "/api", endpoint = "workspace_frame")]
 pub async fn load_workspace_frame(slug: String) -> Result<WorkspaceFrame, AppError> {

@@ -37,8 +37,8 @@ impl AppState {
         })
     }
 
-    pub fn import_settings(&self) -> crate::api::imports::UploadSettings {
-        crate::api::imports::UploadSettings {
+    pub fn import_settings(&self) -> crate::model::imports::UploadSettings {
+        crate::model::imports::UploadSettings {
             limits: crate::import::ImportLimits {
                 max_bytes: usize::try_from(self.settings.import_max_bytes).unwrap_or(usize::MAX),
                 max_rows: usize::try_from(self.settings.import_max_rows).unwrap_or(usize::MAX),

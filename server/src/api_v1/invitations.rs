@@ -2,11 +2,11 @@
 use super::auth::Caller;
 use super::error::ApiError;
 use super::types::*;
-use app::api::imports::{ConflictChoices, RowOutcome, RowOutcomeKind};
-use app::api::users::{PeoplePage, PeopleSort, PersonId};
 use app::domain::{GroupName, PersonStatus, Role};
 use app::error::AppError;
 use app::import::{self, Candidate, ForEveryone, ReadOptions, RowDefaults, SourceRow};
+use app::model::imports::{ConflictChoices, RowOutcome, RowOutcomeKind};
+use app::model::users::{PeoplePage, PeopleSort, PersonId};
 use app::ssr::services::people::{self, PersonKind};
 use app::ssr::services::{imports, invitations};
 use app::ssr::AppState;

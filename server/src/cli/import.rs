@@ -3,9 +3,9 @@
 //! chunks (one batch, shown under Recent imports like any other).
 use super::{operator_in, workspace_error};
 use anyhow::{bail, Context};
-use app::api::imports::{ConflictChoices, RowOutcome, RowOutcomeKind, WorkspaceMatch};
 use app::domain::{GroupName, Role};
 use app::import::{self, Candidate, ForEveryone, ReadOptions};
+use app::model::imports::{ConflictChoices, RowOutcome, RowOutcomeKind, WorkspaceMatch};
 use app::ssr::services::import_commit::{SKIP_EXPIRED, SKIP_MEMBER, SKIP_PENDING};
 use app::ssr::services::imports as import_service;
 use app::ssr::services::{mailer::Mailer, outbox};

@@ -1,8 +1,8 @@
 //! `muster invites list|resend|revoke`: what the Users page does to
 //! invitations, for scripts and operators.
 use super::{operator_in, workspace_error};
-use app::api::users::{PeopleSort, PersonId};
 use app::domain::{format_date_time, Email, PersonStatus};
+use app::model::users::{PeopleSort, PersonId};
 use app::ssr::services::people::PersonKind;
 use app::ssr::services::{invitations, people, Actor};
 use app::ssr::AppState;

@@ -1,6 +1,6 @@
 //! The audit log: every admin action is there, readable, newest first.
 use crate::support::*;
-use app::api::activity::ActivityPage;
+use app::model::activity::ActivityPage;
 
 on_every_database! {
     async fn admin_actions_appear_in_the_activity_log_newest_first(app) {

@@ -2,12 +2,12 @@
 //! markup as names, fields the server does not know, archived people signing
 //! in again, and addresses spelled to slip past the checks.
 use crate::support::*;
-use app::api::imports::{RowOutcome, RowOutcomeKind};
-use app::api::invitations::{InviteOutcome, InviteOutcomeKind};
-use app::api::signup::LinkProblem;
-use app::api::workspace::WorkspaceFrame;
 use app::domain::Role;
 use app::error::AppError;
+use app::model::imports::{RowOutcome, RowOutcomeKind};
+use app::model::invitations::{InviteOutcome, InviteOutcomeKind};
+use app::model::signup::LinkProblem;
+use app::model::workspace::WorkspaceFrame;
 use app::ssr::db::entities::{invitation, membership, outbox, user, workspace};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;

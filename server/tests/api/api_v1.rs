@@ -1,7 +1,7 @@
 //! The JSON API under /api/v1: tokens made on the API tokens page, the same
 //! per-row results as an import, listing, resending, revoking, OpenAPI.
 use crate::support::*;
-use app::api::api_tokens::{ApiTokenSummary, CreatedApiToken};
+use app::model::api_tokens::{ApiTokenSummary, CreatedApiToken};
 use app::ssr::db::entities::{api_token, invitation, outbox};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{json, Value};

@@ -1,7 +1,7 @@
 //! Groups: create, rename, delete; on invitations and members; carried over on joining.
 use crate::support::*;
-use app::api::groups::GroupSummary;
 use app::error::AppError;
+use app::model::groups::GroupSummary;
 use app::ssr::db::entities::audit_log;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 

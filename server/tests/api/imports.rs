@@ -1,7 +1,7 @@
 //! Committing imports: every row checked again on the server, chunks that are
 //! safe to send twice, conflicts reported per row, batches kept.
 use crate::support::*;
-use app::api::imports::{
+use app::model::imports::{
     ImportBatchSummary, RowOutcome, RowOutcomeKind, UploadSettings, WorkspaceMatch,
 };
 use app::ssr::db::entities::{invitation, outbox};

@@ -3,9 +3,9 @@
 //! invitees do, in any order, the index must equal a rebuild from the source
 //! tables: checked here over generated sequences of every kind of change.
 use crate::support::{execute, spawn_app, Backend, TestApp, ADMIN_EMAIL};
-use app::api::imports::{ConflictChoices, ImportRow};
-use app::api::users::PersonId;
 use app::domain::{Email, GroupName, Metadata, Role};
+use app::model::imports::{ConflictChoices, ImportRow};
+use app::model::users::PersonId;
 use app::ssr::services::acceptance::{self, Acceptance};
 use app::ssr::services::members::{self, MemberChange};
 use app::ssr::services::{groups, imports, invitations, workspaces, Actor};

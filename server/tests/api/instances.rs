@@ -2,7 +2,7 @@
 //! them needs lives only in another's memory, and each mail goes out once.
 use crate::smtp_sink::SmtpSink;
 use crate::support::*;
-use app::api::workspace::WorkspaceFrame;
+use app::model::workspace::WorkspaceFrame;
 use app::ssr::db::entities::outbox;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;

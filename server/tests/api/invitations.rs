@@ -1,8 +1,8 @@
 use crate::smtp_sink::{link_in, SmtpSink};
 use crate::support::*;
-use app::api::invitations::{InviteOutcome, InviteOutcomeKind};
-use app::api::signup::LinkProblem;
 use app::error::AppError;
+use app::model::invitations::{InviteOutcome, InviteOutcomeKind};
+use app::model::signup::LinkProblem;
 use app::ssr::db::entities::{invitation, membership, outbox, user};
 use app::ssr::services::mailer::Mailer;
 use app::ssr::services::outbox::deliver_due;

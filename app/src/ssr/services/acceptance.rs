@@ -3,9 +3,9 @@
 //! account.
 use super::link_signer::LinkSigner;
 use super::{accounts, avatars, groups, invitations, sessions::SessionUser};
-use crate::api::signup::{InvitationView, LinkProblem};
 use crate::domain::{DisplayName, Email, MembershipStatus, Role};
 use crate::error::AppError;
+use crate::model::signup::{InvitationView, LinkProblem};
 use crate::ssr::db::entities::{invitation, membership, user, workspace};
 use crate::ssr::time::now_millis;
 use crate::ssr::AppState;

@@ -1,6 +1,6 @@
 //! Reading the audit log back as sentences people understand.
-use crate::api::activity::{ActivityEntry, ActivityPage};
 use crate::error::AppError;
+use crate::model::activity::{ActivityEntry, ActivityPage};
 use crate::ssr::db::entities::{audit_log, user};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::Value;

@@ -3,8 +3,8 @@
 //! invitations, and nothing else (no sign-in, no other workspace).
 use super::secrets::{hash_secret, new_secret};
 use super::{audit, Actor};
-use crate::api::api_tokens::ApiTokenSummary;
 use crate::error::AppError;
+use crate::model::api_tokens::ApiTokenSummary;
 use crate::ssr::db::entities::{api_token, user};
 use crate::ssr::time::now_millis;
 use sea_orm::sea_query::Expr;

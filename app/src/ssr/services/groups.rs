@@ -1,10 +1,10 @@
 //! Groups of people in a workspace, and who is in them. Members and open
 //! invitations carry groups; accepting an invitation carries its groups over.
 use super::{audit, Actor};
-use crate::api::groups::GroupSummary;
-use crate::api::users::PersonId;
 use crate::domain::GroupName;
 use crate::error::AppError;
+use crate::model::groups::GroupSummary;
+use crate::model::users::PersonId;
 use crate::ssr::db::entities::{group, invitation, membership, membership_group, user};
 use crate::ssr::db::{begin_write, placeholders};
 use crate::ssr::time::now_millis;

@@ -4,10 +4,10 @@
 //! the invitation writer, which writes it set-wise.
 use super::invitations::{self, Conflicts, Created, NewInvitation};
 use super::{groups, Actor};
-use crate::api::imports::{ConflictChoices, ImportRow, RowOutcomeKind};
 use crate::domain::{DisplayName, Email, GroupName, Metadata, Role};
 use crate::error::AppError;
 use crate::import::{self, RowDefaults, Severity, SourceRow};
+use crate::model::imports::{ConflictChoices, ImportRow, RowOutcomeKind};
 use crate::ssr::time::now_millis;
 use crate::ssr::AppState;
 use sea_orm::ConnectionTrait;

@@ -3,12 +3,12 @@
 //! `validate_row`; a row already recorded for the batch is answered from the
 //! record, so a chunk retried after a timeout never invites anyone twice.
 use super::{audit, import_commit, Actor};
-use crate::api::imports::{
-    ConflictChoices, ImportBatchSummary, ImportRow, RowOutcome, RowOutcomeKind, WorkspaceMatch,
-};
 use crate::domain::Email;
 use crate::error::AppError;
 use crate::import;
+use crate::model::imports::{
+    ConflictChoices, ImportBatchSummary, ImportRow, RowOutcome, RowOutcomeKind, WorkspaceMatch,
+};
 use crate::ssr::db::entities::{import_batch, import_row, invitation, membership, user};
 use crate::ssr::db::{begin_write, insert_batched};
 use crate::ssr::time::now_millis;

@@ -2,9 +2,9 @@
 //! accepted (the newest per person, none for people who are members).
 //! The `people` index (see `invitations::index`) filters, sorts and pages; the page's
 //! fifty rows are then read in full. The same SQL runs on SQLite and PostgreSQL.
-use crate::api::users::{PeoplePage, PeopleSort, PersonId, PersonRow, PAGE_SIZE};
 use crate::domain::{PersonStatus, Role};
 use crate::error::AppError;
+use crate::model::users::{PeoplePage, PeopleSort, PersonId, PersonRow, PAGE_SIZE};
 use crate::ssr::db::placeholders;
 use crate::ssr::time::now_millis;
 use sea_orm::{ConnectionTrait, FromQueryResult, Statement, Value};

@@ -12,9 +12,9 @@ pub use changes::{accepted, claim, mark_failed, mark_sent, resend, revoke, set_g
 pub use create::{create, Conflicts, Created, NewInvitation};
 
 use super::{groups, Actor};
-use crate::api::invitations::{InviteOutcome, InviteOutcomeKind};
 use crate::domain::{DisplayName, Email, GroupName, Metadata, Role};
 use crate::error::AppError;
+use crate::model::invitations::{InviteOutcome, InviteOutcomeKind};
 use crate::ssr::db::begin_write;
 use crate::ssr::db::entities::invitation;
 use crate::ssr::time::now_millis;

@@ -1,0 +1,84 @@
+//! The Users table: its rows, pages and order.
+use crate::domain::{PersonStatus, Role};
+use serde::{Deserialize, Serialize};
+
+/// A row of the Users table: a member, or an invitation not yet accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRow {
+    pub id: PersonId,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    /// Group names, alphabetical.
+    pub groups: Vec<String>,
+    /// Where the person's picture is, if they uploaded one.
+    pub avatar: Option<String>,
+    pub status: PersonStatus,
+    pub invited_by: Option<String>,
+    pub invited_at: Option<i64>,
+    pub expires_at: Option<i64>,
+    /// not_sent | queued | sent | failed, for invitations.
+    pub delivery: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PersonId {
+    Member(i32),
+    Invitation(i32),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeoplePage {
+    pub rows: Vec<PersonRow>,
+    pub total: usize,
+    pub page: usize,
+    pub page_size: usize,
+    /// No SMTP relay: mail goes to files, so admins should copy links instead.
+    pub mail_to_files: bool,
+}
+
+pub const PAGE_SIZE: usize = 50;
+
+/// How the Users table is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PeopleSort {
+    #[default]
+    Name,
+    Email,
+    Status,
+    Newest,
+}
+
+impl PeopleSort {
+    pub const ALL: [PeopleSort; 4] = [
+        PeopleSort::Name,
+        PeopleSort::Email,
+        PeopleSort::Status,
+        PeopleSort::Newest,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PeopleSort::Name => "Name",
+            PeopleSort::Email => "Email",
+            PeopleSort::Status => "Status",
+            PeopleSort::Newest => "Newest first",
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            PeopleSort::Name => "name",
+            PeopleSort::Email => "email",
+            PeopleSort::Status => "status",
+            PeopleSort::Newest => "newest",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.key() == key)
+            .unwrap_or_default()
+    }
+}
