@@ -16,9 +16,11 @@ pub async fn list_people(
         async {
             let state = AppState::current()?;
             let (_admin, access) = request::require_admin(&state, &slug).await?;
+            let status =
+                StatusFilter::parse(&status).map_err(|e| AppError::invalid("Status", e))?;
             let filter = people::Filter {
                 search,
-                status: (!status.is_empty()).then_some(status),
+                status,
                 kind: None,
                 sort: PeopleSort::from_key(&sort),
                 page,

@@ -34,13 +34,11 @@ pub fn RecentImports(slug: String) -> impl IntoView {
                             <li>
                                 <strong>{b.file_name}</strong>
                                 {format!(
-                                    " · {} · {} · {} rows: {} invited · {} skipped · {} failed",
+                                    " · {} · {} · {} rows: {}",
                                     b.created_by.unwrap_or_else(|| "command line".into()),
                                     format_date_time(b.created_at),
                                     b.total_rows,
-                                    b.invited + b.resent,
-                                    b.skipped,
-                                    b.failed,
+                                    b.counts.summary(),
                                 )}
                             </li>
                         }).collect_view()}

@@ -6,7 +6,8 @@ use super::import_choices::{PermissionsChoice, UploadChoices, WorkspaceCheck};
 use super::import_preview::ImportPreview;
 use super::UsersPageEvents;
 use crate::api::imports::{
-    import_chunk, import_settings, start_import, ImportRow, RowOutcomeKind, UploadSettings,
+    import_chunk, import_settings, start_import, ImportRow, OutcomeCounts, RowOutcomeKind,
+    UploadSettings,
 };
 use crate::import::export::{
     rejected_rows_csv, RejectedRow, TEMPLATE_CSV_NAME, TEMPLATE_XLSX_NAME,
@@ -16,13 +17,6 @@ use leptos::prelude::*;
 
 /// Rows sent per server call.
 pub const CHUNK_ROWS: usize = 1_000;
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct Tally {
-    invited: usize,
-    skipped: usize,
-    failed: usize,
-}
 
 /// What an upload shows while it runs and when it ends.
 #[derive(Clone, Copy)]
@@ -86,9 +80,9 @@ async fn run_upload(slug: String, ui: UploadSignals) {
         .collect();
     let by_row: std::collections::HashMap<usize, &Candidate> =
         file.candidates.iter().map(|c| (c.row, c)).collect();
-    let mut tally = Tally {
-        failed: refused.len(),
-        ..Tally::default()
+    let mut tally = OutcomeCounts {
+        failed: u32::try_from(refused.len()).unwrap_or(u32::MAX),
+        ..OutcomeCounts::default()
     };
     rejected.set(Vec::new());
     cancelled.set(false);
@@ -126,17 +120,13 @@ async fn run_upload(slug: String, ui: UploadSignals) {
         match outcome {
             Ok(outcomes) => {
                 for o in outcomes {
-                    match o.kind {
-                        RowOutcomeKind::Invited | RowOutcomeKind::Resent => tally.invited += 1,
-                        RowOutcomeKind::Skipped(_) => tally.skipped += 1,
-                        RowOutcomeKind::Failed(reason) => {
-                            tally.failed += 1;
-                            if let Some(c) = by_row.get(&o.row) {
-                                refused.push(RejectedRow {
-                                    cells: c.wire_cells(),
-                                    reason,
-                                });
-                            }
+                    tally.add(o.kind.outcome());
+                    if let RowOutcomeKind::Failed(reason) = o.kind {
+                        if let Some(c) = by_row.get(&o.row) {
+                            refused.push(RejectedRow {
+                                cells: c.wire_cells(),
+                                reason,
+                            });
                         }
                     }
                 }
@@ -152,10 +142,8 @@ async fn run_upload(slug: String, ui: UploadSignals) {
     progress.set(None);
     rejected.set(refused);
     let line = format!(
-        "{} invited · {} skipped · {} failed{}",
-        tally.invited,
-        tally.skipped,
-        tally.failed,
+        "{}{}",
+        tally.summary(),
         if cancelled.get_untracked() {
             " (cancelled)"
         } else {

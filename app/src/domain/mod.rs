@@ -1,5 +1,6 @@
 //! Domain types that validate on construction: once you hold one, it is valid.
 mod dates;
+mod delivery;
 mod email;
 mod group_name;
 mod metadata;
@@ -10,12 +11,13 @@ mod role;
 mod slug;
 
 pub use dates::{format_date, format_date_time, format_short_date};
+pub use delivery::DeliveryState;
 pub use email::Email;
 pub use group_name::GroupName;
 pub use metadata::Metadata;
 pub use password::Password;
 pub use person_name::{DisplayName, WorkspaceName};
-pub use person_status::PersonStatus;
+pub use person_status::{InvitationState, PersonStatus};
 pub use role::{MembershipStatus, Role};
 pub use slug::Slug;
 

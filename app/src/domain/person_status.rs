@@ -1,5 +1,30 @@
 use serde::{Deserialize, Serialize};
 
+/// Where an invitation stands. Derived, never stored: whether it has expired
+/// depends on the time it is asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InvitationState {
+    /// The link works.
+    Open,
+    Expired,
+    Revoked,
+    Accepted,
+}
+
+impl InvitationState {
+    pub fn of(accepted: bool, revoked: bool, expires_at: i64, now: i64) -> Self {
+        if accepted {
+            InvitationState::Accepted
+        } else if revoked {
+            InvitationState::Revoked
+        } else if expires_at <= now {
+            InvitationState::Expired
+        } else {
+            InvitationState::Open
+        }
+    }
+}
+
 /// What the Users table says about a person or a pending invitation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PersonStatus {
@@ -16,12 +41,12 @@ pub enum PersonStatus {
 impl PersonStatus {
     /// The status of an invitation that has not been accepted.
     pub fn of_invitation(revoked: bool, expires_at: i64, now: i64, has_account: bool) -> Self {
-        if revoked {
-            PersonStatus::Revoked
-        } else if expires_at <= now {
-            PersonStatus::Expired
-        } else {
-            PersonStatus::Invited { has_account }
+        match InvitationState::of(false, revoked, expires_at, now) {
+            InvitationState::Revoked => PersonStatus::Revoked,
+            InvitationState::Expired => PersonStatus::Expired,
+            InvitationState::Open | InvitationState::Accepted => {
+                PersonStatus::Invited { has_account }
+            }
         }
     }
 

@@ -2,11 +2,16 @@ use super::Invalid;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// What a person may do in a workspace.
+/// What a person may do in a workspace. Stored as `as_str`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
 pub enum Role {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "admin"))]
     Admin,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "builder"))]
     Builder,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "member"))]
     Member,
 }
 
@@ -62,10 +67,14 @@ impl fmt::Display for Role {
     }
 }
 
-/// Whether a membership currently grants access.
+/// Whether a membership currently grants access. Stored as `as_str`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
 pub enum MembershipStatus {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "active"))]
     Active,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "archived"))]
     Archived,
 }
 
@@ -74,14 +83,6 @@ impl MembershipStatus {
         match self {
             MembershipStatus::Active => "active",
             MembershipStatus::Archived => "archived",
-        }
-    }
-
-    pub fn parse(stored: &str) -> Result<Self, Invalid> {
-        match stored {
-            "active" => Ok(Self::Active),
-            "archived" => Ok(Self::Archived),
-            other => Err(Invalid::new(format!("unknown membership status {other:?}"))),
         }
     }
 

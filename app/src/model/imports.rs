@@ -28,13 +28,141 @@ impl From<&crate::import::Candidate> for ImportRow {
     }
 }
 
+/// What became of one row, with the reason when it was skipped or failed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RowOutcomeKind {
+    /// A new invitation, or an expired one renewed.
     Invited,
     /// A pending invitation got a new link and mail (when asked for).
     Resent,
     Skipped(String),
     Failed(String),
+}
+
+/// The kind of a row's outcome, without its reason: what is stored for the
+/// row and what is counted. Stored as `as_str`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
+pub enum Outcome {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "invited"))]
+    Invited,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "resent"))]
+    Resent,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "skipped"))]
+    Skipped,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "failed"))]
+    Failed,
+}
+
+impl Outcome {
+    /// The stable name stored and shown in reports ("resent", …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Invited => "invited",
+            Outcome::Resent => "resent",
+            Outcome::Skipped => "skipped",
+            Outcome::Failed => "failed",
+        }
+    }
+}
+
+impl RowOutcomeKind {
+    pub fn outcome(&self) -> Outcome {
+        match self {
+            RowOutcomeKind::Invited => Outcome::Invited,
+            RowOutcomeKind::Resent => Outcome::Resent,
+            RowOutcomeKind::Skipped(_) => Outcome::Skipped,
+            RowOutcomeKind::Failed(_) => Outcome::Failed,
+        }
+    }
+
+    /// Why the row was skipped or failed.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            RowOutcomeKind::Skipped(why) | RowOutcomeKind::Failed(why) => Some(why),
+            RowOutcomeKind::Invited | RowOutcomeKind::Resent => None,
+        }
+    }
+
+    /// From what was stored for the row.
+    pub fn stored(outcome: Outcome, reason: Option<String>) -> Self {
+        let why = reason.unwrap_or_default();
+        match outcome {
+            Outcome::Invited => RowOutcomeKind::Invited,
+            Outcome::Resent => RowOutcomeKind::Resent,
+            Outcome::Skipped => RowOutcomeKind::Skipped(why),
+            Outcome::Failed => RowOutcomeKind::Failed(why),
+        }
+    }
+}
+
+/// How many rows came to each outcome. Every place that counts or shows
+/// outcomes (the upload tab, the Imports page, the command line, the JSON
+/// API, the stored batch) uses this, so a resent row is counted as resent
+/// everywhere.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutcomeCounts {
+    pub invited: u32,
+    pub resent: u32,
+    pub skipped: u32,
+    pub failed: u32,
+}
+
+impl OutcomeCounts {
+    pub fn add(&mut self, outcome: Outcome) {
+        *self.slot(outcome) += 1;
+    }
+
+    pub fn of<'a>(kinds: impl IntoIterator<Item = &'a RowOutcomeKind>) -> Self {
+        let mut counts = Self::default();
+        for kind in kinds {
+            counts.add(kind.outcome());
+        }
+        counts
+    }
+
+    pub fn get(&self, outcome: Outcome) -> u32 {
+        match outcome {
+            Outcome::Invited => self.invited,
+            Outcome::Resent => self.resent,
+            Outcome::Skipped => self.skipped,
+            Outcome::Failed => self.failed,
+        }
+    }
+
+    fn slot(&mut self, outcome: Outcome) -> &mut u32 {
+        match outcome {
+            Outcome::Invited => &mut self.invited,
+            Outcome::Resent => &mut self.resent,
+            Outcome::Skipped => &mut self.skipped,
+            Outcome::Failed => &mut self.failed,
+        }
+    }
+
+    pub fn total(&self) -> u32 {
+        self.invited + self.resent + self.skipped + self.failed
+    }
+
+    pub fn merge(&mut self, other: OutcomeCounts) {
+        self.invited += other.invited;
+        self.resent += other.resent;
+        self.skipped += other.skipped;
+        self.failed += other.failed;
+    }
+
+    /// "3 invited · 1 resent · 0 skipped · 2 failed"; resent only when some were.
+    pub fn summary(&self) -> String {
+        let resent = if self.resent > 0 {
+            format!(" · {} resent", self.resent)
+        } else {
+            String::new()
+        };
+        format!(
+            "{} invited{resent} · {} skipped · {} failed",
+            self.invited, self.skipped, self.failed
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,10 +215,7 @@ pub struct ImportBatchSummary {
     pub created_by: Option<String>,
     pub created_at: i64,
     pub total_rows: u32,
-    pub invited: u32,
-    pub resent: u32,
-    pub skipped: u32,
-    pub failed: u32,
+    pub counts: OutcomeCounts,
 }
 
 /// What the upload tab needs to know before a file is chosen.
@@ -100,4 +225,47 @@ pub struct UploadSettings {
     /// Whether a mail server is set up; without one, mail only lands in files
     /// on the server, so the switch starts off.
     pub smtp_configured: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcomes_are_counted_by_kind_and_resent_is_its_own_count() {
+        let kinds = [
+            RowOutcomeKind::Invited,
+            RowOutcomeKind::Resent,
+            RowOutcomeKind::Invited,
+            RowOutcomeKind::Skipped("Already in this workspace.".into()),
+            RowOutcomeKind::Failed("Email: not an address.".into()),
+        ];
+        let counts = OutcomeCounts::of(&kinds);
+        assert_eq!(
+            (counts.invited, counts.resent, counts.skipped, counts.failed),
+            (2, 1, 1, 1)
+        );
+        assert_eq!(counts.total(), 5);
+        assert_eq!(
+            counts.summary(),
+            "2 invited · 1 resent · 1 skipped · 1 failed"
+        );
+        assert_eq!(
+            OutcomeCounts::of(&kinds[..1]).summary(),
+            "1 invited · 0 skipped · 0 failed"
+        );
+    }
+
+    #[test]
+    fn a_stored_outcome_reads_back_as_it_was() {
+        for kind in [
+            RowOutcomeKind::Invited,
+            RowOutcomeKind::Resent,
+            RowOutcomeKind::Skipped("why".into()),
+            RowOutcomeKind::Failed("why".into()),
+        ] {
+            let reason = kind.reason().map(str::to_owned);
+            assert_eq!(RowOutcomeKind::stored(kind.outcome(), reason), kind);
+        }
+    }
 }

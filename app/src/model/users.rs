@@ -1,5 +1,5 @@
 //! The Users table: its rows, pages and order.
-use crate::domain::{PersonStatus, Role};
+use crate::domain::{DeliveryState, PersonStatus, Role};
 use serde::{Deserialize, Serialize};
 
 /// A row of the Users table: a member, or an invitation not yet accepted.
@@ -17,8 +17,8 @@ pub struct PersonRow {
     pub invited_by: Option<String>,
     pub invited_at: Option<i64>,
     pub expires_at: Option<i64>,
-    /// not_sent | queued | sent | failed, for invitations.
-    pub delivery: Option<String>,
+    /// For invitations: where their mail stands.
+    pub delivery: Option<DeliveryState>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -80,5 +80,52 @@ impl PeopleSort {
             .into_iter()
             .find(|s| s.key() == key)
             .unwrap_or_default()
+    }
+}
+
+/// The Users table's status filter: one `PersonStatus`, by its key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StatusFilter {
+    Invited,
+    Expired,
+    Active,
+    Archived,
+    Revoked,
+}
+
+impl StatusFilter {
+    pub const ALL: [StatusFilter; 5] = [
+        StatusFilter::Invited,
+        StatusFilter::Expired,
+        StatusFilter::Active,
+        StatusFilter::Archived,
+        StatusFilter::Revoked,
+    ];
+
+    /// The same key as `PersonStatus::key`.
+    pub fn key(self) -> &'static str {
+        match self {
+            StatusFilter::Invited => "invited",
+            StatusFilter::Expired => "expired",
+            StatusFilter::Active => "active",
+            StatusFilter::Archived => "archived",
+            StatusFilter::Revoked => "revoked",
+        }
+    }
+
+    /// "" is no filter; anything else must be a key.
+    pub fn parse(key: &str) -> Result<Option<Self>, crate::domain::Invalid> {
+        if key.is_empty() {
+            return Ok(None);
+        }
+        Self::ALL
+            .into_iter()
+            .find(|f| f.key() == key)
+            .map(Some)
+            .ok_or_else(|| {
+                crate::domain::Invalid::new(format!(
+                    "{key:?} is not a status. Use invited, expired, active, archived or revoked."
+                ))
+            })
     }
 }

@@ -66,10 +66,10 @@ fn ImportsTable(batches: Vec<ImportBatchSummary>) -> impl IntoView {
                                 <td>{batch.created_by.unwrap_or_else(|| "An operator (command line)".into())}</td>
                                 <td class="nowrap">{format_date_time(batch.created_at)}</td>
                                 <td class="number">{batch.total_rows}</td>
-                                <td class="number">{batch.invited}</td>
-                                <td class="number">{batch.resent}</td>
-                                <td class="number">{batch.skipped}</td>
-                                <td class="number">{batch.failed}</td>
+                                <td class="number">{batch.counts.invited}</td>
+                                <td class="number">{batch.counts.resent}</td>
+                                <td class="number">{batch.counts.skipped}</td>
+                                <td class="number">{batch.counts.failed}</td>
                             </tr>
                         })
                         .collect_view()}

@@ -4,7 +4,7 @@ use crate::components::{
     AddUsersDialog, ErrorPage, FrameResource, Pager, PersonActions, RecentImports, UsersPageEvents,
     GROUP_CHOICES,
 };
-use crate::domain::{format_short_date, PersonStatus};
+use crate::domain::{format_short_date, DeliveryState, PersonStatus};
 use crate::error::AppError;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -215,7 +215,7 @@ fn PersonRowView(slug: String, row: PersonRow) -> impl IntoView {
         .filter(|_| row.status.is_invitation())
         .map(format_short_date)
         .unwrap_or_default();
-    let delivery = row.delivery.as_deref().map(delivery_label).unwrap_or("");
+    let delivery = row.delivery.map(DeliveryState::label).unwrap_or("");
     let name = if row.name.is_empty() {
         "—".to_owned()
     } else {
@@ -245,15 +245,6 @@ fn PersonRowView(slug: String, row: PersonRow) -> impl IntoView {
             <td>{delivery}</td>
             <td><PersonActions slug row/></td>
         </tr>
-    }
-}
-
-fn delivery_label(state: &str) -> &'static str {
-    match state {
-        "queued" => "Queued",
-        "sent" => "Sent",
-        "failed" => "Failed",
-        _ => "Not sent",
     }
 }
 

@@ -5,8 +5,8 @@ use super::types::*;
 use app::domain::{GroupName, PersonStatus, Role};
 use app::error::AppError;
 use app::import::{self, Candidate, ForEveryone, ReadOptions, RowDefaults, SourceRow};
-use app::model::imports::{ConflictChoices, RowOutcome, RowOutcomeKind};
-use app::model::users::{PeoplePage, PeopleSort, PersonId};
+use app::model::imports::{ConflictChoices, OutcomeCounts, RowOutcome};
+use app::model::users::{PeoplePage, PeopleSort, PersonId, StatusFilter};
 use app::ssr::services::people::{self, PersonKind};
 use app::ssr::services::{imports, invitations};
 use app::ssr::AppState;
@@ -173,41 +173,24 @@ async fn commit(
 }
 
 fn results(batch_id: i32, outcomes: Vec<RowOutcome>) -> InvitationResults {
-    let mut results = InvitationResults {
-        batch_id,
-        invited: 0,
-        resent: 0,
-        skipped: 0,
-        failed: 0,
-        rows: Vec::with_capacity(outcomes.len()),
-    };
-    for RowOutcome { row, email, kind } in outcomes {
-        let (outcome, reason) = match kind {
-            RowOutcomeKind::Invited => {
-                results.invited += 1;
-                (Outcome::Invited, None)
-            }
-            RowOutcomeKind::Resent => {
-                results.resent += 1;
-                (Outcome::Resent, None)
-            }
-            RowOutcomeKind::Skipped(why) => {
-                results.skipped += 1;
-                (Outcome::Skipped, Some(why))
-            }
-            RowOutcomeKind::Failed(why) => {
-                results.failed += 1;
-                (Outcome::Failed, Some(why))
-            }
-        };
-        results.rows.push(RowResult {
+    let counts = OutcomeCounts::of(outcomes.iter().map(|o| &o.kind));
+    let rows = outcomes
+        .into_iter()
+        .map(|RowOutcome { row, email, kind }| RowResult {
             row,
             email,
-            outcome,
-            reason,
-        });
+            outcome: kind.outcome().into(),
+            reason: kind.reason().map(str::to_owned),
+        })
+        .collect();
+    InvitationResults {
+        batch_id,
+        invited: counts.invited as usize,
+        resent: counts.resent as usize,
+        skipped: counts.skipped as usize,
+        failed: counts.failed as usize,
+        rows,
     }
-    results
 }
 
 /// Invitations not yet accepted, newest first, 50 a page.
@@ -227,13 +210,10 @@ pub async fn list(
     query: Result<Query<InvitationQuery>, QueryRejection>,
 ) -> Result<Json<InvitationPage>, ApiError> {
     let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let status = query.status.map(|s| {
-        match s {
-            InvitationStatus::Invited => "invited",
-            InvitationStatus::Expired => "expired",
-            InvitationStatus::Revoked => "revoked",
-        }
-        .to_owned()
+    let status = query.status.map(|s| match s {
+        InvitationStatus::Invited => StatusFilter::Invited,
+        InvitationStatus::Expired => StatusFilter::Expired,
+        InvitationStatus::Revoked => StatusFilter::Revoked,
     });
     let page = people_page(
         &state,
@@ -264,7 +244,7 @@ pub async fn list(
                 role: row.role.as_str().to_owned(),
                 groups: row.groups,
                 status,
-                delivery: row.delivery,
+                delivery: row.delivery.map(|d| d.as_str().to_owned()),
                 invited_at: row.invited_at,
                 expires_at: row.expires_at,
             })
@@ -283,7 +263,7 @@ pub async fn people_page(
     state: &AppState,
     caller: &Caller,
     kind: PersonKind,
-    status: Option<String>,
+    status: Option<StatusFilter>,
     search: Option<String>,
     page: Option<u32>,
 ) -> Result<PeoplePage, ApiError> {

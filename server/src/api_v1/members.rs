@@ -4,7 +4,7 @@ use super::error::ApiError;
 use super::invitations::people_page;
 use super::types::*;
 use app::domain::PersonStatus;
-use app::model::users::PersonId;
+use app::model::users::{PersonId, StatusFilter};
 use app::ssr::services::people::PersonKind;
 use app::ssr::AppState;
 use axum::extract::rejection::QueryRejection;
@@ -28,12 +28,9 @@ pub async fn list(
     query: Result<Query<MemberQuery>, QueryRejection>,
 ) -> Result<Json<MemberPage>, ApiError> {
     let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let status = query.status.map(|s| {
-        match s {
-            MemberStatus::Active => "active",
-            MemberStatus::Archived => "archived",
-        }
-        .to_owned()
+    let status = query.status.map(|s| match s {
+        MemberStatus::Active => StatusFilter::Active,
+        MemberStatus::Archived => StatusFilter::Archived,
     });
     let page = people_page(
         &state,

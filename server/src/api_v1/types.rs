@@ -71,6 +71,18 @@ pub enum Outcome {
     Failed,
 }
 
+impl From<app::model::imports::Outcome> for Outcome {
+    fn from(outcome: app::model::imports::Outcome) -> Self {
+        use app::model::imports::Outcome as Stored;
+        match outcome {
+            Stored::Invited => Outcome::Invited,
+            Stored::Resent => Outcome::Resent,
+            Stored::Skipped => Outcome::Skipped,
+            Stored::Failed => Outcome::Failed,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RowResult {
     /// The position in `invitations` (from 1), or the row number in the CSV file.

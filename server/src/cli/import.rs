@@ -5,7 +5,9 @@ use super::{operator_in, workspace_error};
 use anyhow::{bail, Context};
 use app::domain::{GroupName, Role};
 use app::import::{self, Candidate, ForEveryone, ReadOptions};
-use app::model::imports::{ConflictChoices, RowOutcome, RowOutcomeKind, WorkspaceMatch};
+use app::model::imports::{
+    ConflictChoices, OutcomeCounts, RowOutcome, RowOutcomeKind, WorkspaceMatch,
+};
 use app::ssr::services::import_commit::{SKIP_EXPIRED, SKIP_MEMBER, SKIP_PENDING};
 use app::ssr::services::imports as import_service;
 use app::ssr::services::{mailer::Mailer, outbox};
@@ -182,41 +184,23 @@ async fn predict(
 
 /// One line per row, then "N invited · M skipped · K failed". True when a row failed.
 fn print_report(outcomes: &[RowOutcome], dry_run: bool) -> bool {
-    let (mut invited, mut resent, mut skipped, mut failed) = (0, 0, 0, 0);
     for outcome in outcomes {
-        let (label, why) = match &outcome.kind {
-            RowOutcomeKind::Invited => {
-                invited += 1;
-                ("invited", None)
-            }
-            RowOutcomeKind::Resent => {
-                resent += 1;
-                ("resent", None)
-            }
-            RowOutcomeKind::Skipped(why) => {
-                skipped += 1;
-                ("skipped", Some(why))
-            }
-            RowOutcomeKind::Failed(why) => {
-                failed += 1;
-                ("failed", Some(why))
-            }
-        };
-        let why = why.map(|w| format!("  {w}")).unwrap_or_default();
+        let why = outcome
+            .kind
+            .reason()
+            .map(|w| format!("  {w}"))
+            .unwrap_or_default();
+        let label = outcome.kind.outcome().as_str();
         println!("row {:>6}  {label:<7}  {}{why}", outcome.row, outcome.email);
     }
-    let resent = if resent > 0 {
-        format!(" · {resent} resent")
-    } else {
-        String::new()
-    };
+    let counts = OutcomeCounts::of(outcomes.iter().map(|o| &o.kind));
     let dry = if dry_run {
         " (dry run: nothing written)"
     } else {
         ""
     };
-    println!("{invited} invited{resent} · {skipped} skipped · {failed} failed{dry}");
-    failed > 0
+    println!("{}{dry}", counts.summary());
+    counts.failed > 0
 }
 
 /// Sends the mail just queued. What cannot go out now stays queued with a

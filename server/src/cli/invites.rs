@@ -2,7 +2,7 @@
 //! invitations, for scripts and operators.
 use super::{operator_in, workspace_error};
 use app::domain::{format_date_time, Email, PersonStatus};
-use app::model::users::{PeopleSort, PersonId};
+use app::model::users::{PeopleSort, PersonId, StatusFilter};
 use app::ssr::services::people::PersonKind;
 use app::ssr::services::{invitations, people, Actor};
 use app::ssr::AppState;
@@ -69,6 +69,8 @@ async fn list(
     search: String,
 ) -> anyhow::Result<()> {
     let by = operator_in(state, workspace).await?;
+    let status = StatusFilter::parse(status.as_deref().unwrap_or_default())
+        .map_err(|e| anyhow::anyhow!(e))?;
     let mut filter = people::Filter {
         search,
         status,
@@ -97,7 +99,7 @@ async fn list(
             };
             println!(
                 "{id:>8}  {status:<8}  {:<9}  {:<26}  {}  {}",
-                row.delivery.as_deref().unwrap_or("-"),
+                row.delivery.map_or("-", |d| d.as_str()),
                 row.expires_at.map_or_else(String::new, format_date_time),
                 row.email,
                 row.name

@@ -33,4 +33,17 @@ on_every_database! {
         assert!(all.contains(&"Created the workspace “Acme Corp”"), "{all:?}");
         assert_eq!(log.total as usize, log.entries.len());
     }
+
+    async fn an_upload_reads_as_a_sentence_with_its_file_and_row_count(app) {
+        app.with_workspace().await;
+        let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let started = app
+            .call(&admin, "start_import", &[("slug", "acme-corp"), ("file_name", "people.csv"), ("total_rows", "2000"), ("refused_rows", "0"), ("send_email", "false")])
+            .await;
+        assert_eq!(started.status(), 200);
+
+        let log: ActivityPage = app.call(&admin, "list_activity", &[("slug", "acme-corp"), ("page", "0")]).await.json().await.unwrap();
+        assert_eq!(log.entries[0].summary, "Started importing people.csv (2,000 rows)");
+        assert!(log.entries.iter().all(|e| !e.summary.contains("import.started")));
+    }
 }

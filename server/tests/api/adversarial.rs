@@ -2,7 +2,7 @@
 //! markup as names, fields the server does not know, archived people signing
 //! in again, and addresses spelled to slip past the checks.
 use crate::support::*;
-use app::domain::Role;
+use app::domain::{MembershipStatus, Role};
 use app::error::AppError;
 use app::model::imports::{RowOutcome, RowOutcomeKind};
 use app::model::invitations::{InviteOutcome, InviteOutcomeKind};
@@ -269,8 +269,8 @@ on_every_database! {
         let response = accept(&app, &max, &token, "Max Member", MEMBER_PASSWORD).await;
         assert_eq!(response.status(), 200);
         assert_eq!(response.headers()["location"], "/w/other");
-        let maxs: Vec<(i32, String)> = memberships_of(&app, max_id).await.into_iter().map(|m| (m.workspace_id, m.status)).collect();
-        assert_eq!(maxs, [(workspace_id(&app, "acme-corp").await, "active".to_owned())], "Max joined nothing new");
+        let maxs: Vec<(i32, MembershipStatus)> = memberships_of(&app, max_id).await.into_iter().map(|m| (m.workspace_id, m.status)).collect();
+        assert_eq!(maxs, [(workspace_id(&app, "acme-corp").await, MembershipStatus::Active)], "Max joined nothing new");
         let eve_id = app.user_id("eve@example.com").await;
         assert_ne!(eve_id, max_id);
         let used = invitation::Entity::find_by_id(eve_invitation).one(&app.state.db).await.unwrap().unwrap();

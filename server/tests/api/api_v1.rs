@@ -1,6 +1,7 @@
 //! The JSON API under /api/v1: tokens made on the API tokens page, the same
 //! per-row results as an import, listing, resending, revoking, OpenAPI.
 use crate::support::*;
+use app::domain::Role;
 use app::model::api_tokens::{ApiTokenSummary, CreatedApiToken};
 use app::ssr::db::entities::{api_token, invitation, outbox};
 use sea_orm::{EntityTrait, PaginatorTrait};
@@ -164,7 +165,7 @@ on_every_database! {
         assert_eq!(body["rows"][0]["row"], 2, "rows are numbered as in the file");
         let stored = invitation::Entity::find().all(&app.state.db).await.unwrap();
         assert_eq!(stored.len() as u64, body["invited"].as_u64().unwrap());
-        assert!(stored.iter().all(|i| i.role == "builder"));
+        assert!(stored.iter().all(|i| i.role == Role::Builder));
         assert_eq!(outbox::Entity::find().count(&app.state.db).await.unwrap(), 0);
 
         let (status, body) = json_of(call(reqwest::Method::POST, "/invitations/csv").body("just some words").send().await.unwrap()).await;

@@ -1,5 +1,5 @@
 use crate::support::*;
-use app::domain::Role;
+use app::domain::{MembershipStatus, Role};
 use app::error::AppError;
 use app::ssr::db::entities::membership;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -75,7 +75,7 @@ on_every_database! {
             .last()
             .unwrap();
         let mut row: membership::ActiveModel = row.into();
-        row.status = Set("archived".into());
+        row.status = Set(MembershipStatus::Archived);
         row.update(&app.state.db).await.unwrap();
 
         assert_eq!(app.call(&second, "list_people", LIST_ACME).await.status(), 403);

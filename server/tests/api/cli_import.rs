@@ -2,6 +2,7 @@
 //! database, with the fixtures admins upload in the browser.
 use crate::smtp_sink::SmtpSink;
 use crate::support::*;
+use app::domain::Role;
 use app::ssr::db::entities::{group, import_batch, invitation};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -80,7 +81,7 @@ on_every_database! {
         assert!(stdout.contains("4 invited · 0 skipped · 0 failed"), "{stdout}");
         let stored = invitations(&app).await;
         assert_eq!(stored.len(), 4);
-        assert!(stored.iter().all(|i| i.role == "builder"), "--role overrides the file's User Role column");
+        assert!(stored.iter().all(|i| i.role == Role::Builder), "--role overrides the file's User Role column");
         let groups = group::Entity::find().all(&app.state.db).await.unwrap();
         assert_eq!(groups.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(), ["Field team"], "the file's groups were replaced");
     }

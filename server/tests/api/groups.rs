@@ -56,7 +56,7 @@ async fn audit_actions(app: &TestApp) -> Vec<String> {
         .await
         .unwrap()
         .into_iter()
-        .map(|row| row.action)
+        .map(|row| sea_orm::ActiveEnum::to_value(&row.action))
         .collect()
 }
 

@@ -100,7 +100,7 @@ on_every_database! {
         let batches: Vec<ImportBatchSummary> = app.call(&admin, "list_imports", &[("slug", "acme-corp")]).await.json().await.unwrap();
         assert_eq!(batches.len(), 1);
         let b = &batches[0];
-        assert_eq!((b.file_name.as_str(), b.created_by.as_deref(), b.total_rows, b.invited, b.skipped, b.failed), ("people.csv", Some("Ada Admin"), 4, 1, 1, 2));
+        assert_eq!((b.file_name.as_str(), b.created_by.as_deref(), b.total_rows, b.counts.invited, b.counts.skipped, b.counts.failed), ("people.csv", Some("Ada Admin"), 4, 1, 1, 2));
     }
 
     async fn a_full_chunk_is_written_in_bulk_with_groups_mail_audit_and_index(app) {
@@ -166,7 +166,7 @@ on_every_database! {
         assert_eq!(invitations(&app).await, 2);
         assert_eq!(mails(&app).await, 2);
         let batches: Vec<ImportBatchSummary> = app.call(&admin, "list_imports", &[("slug", "acme-corp")]).await.json().await.unwrap();
-        assert_eq!((batches[0].invited, batches[0].failed), (2, 1), "counted once");
+        assert_eq!((batches[0].counts.invited, batches[0].counts.failed), (2, 1), "counted once");
     }
 
     async fn the_same_chunk_sent_five_times_at_once_still_invites_each_person_once(app) {
@@ -290,7 +290,7 @@ on_every_database! {
         let batch: i32 = response.json().await.unwrap();
         chunk(&app, &admin, batch, json!([row(2, "new@example.com", None, "Member", &[])]), false).await;
         let batches: Vec<ImportBatchSummary> = app.call(&admin, "list_imports", &[("slug", "acme-corp")]).await.json().await.unwrap();
-        assert_eq!((batches[0].total_rows, batches[0].invited, batches[0].failed), (10, 1, 3));
+        assert_eq!((batches[0].total_rows, batches[0].counts.invited, batches[0].counts.failed), (10, 1, 3));
     }
 
     async fn expired_invitations_are_invited_again_or_skipped_as_the_admin_chose(app) {

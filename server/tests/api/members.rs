@@ -1,6 +1,8 @@
 use crate::support::*;
+use app::domain::{MembershipStatus, Role};
 use app::error::AppError;
 use app::ssr::db::entities::{audit_log, membership, user};
+use app::ssr::services::audit::AuditAction;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 async fn user_id(app: &TestApp, email: &str) -> String {
@@ -102,9 +104,9 @@ on_every_database! {
             assert_eq!(response.status(), 409, "{action}");
             assert!(app_error(response).await.to_string().contains("at least one admin"), "{action}");
         }
-        let admins = membership::Entity::find().filter(membership::Column::Role.eq("admin")).all(&app.state.db).await.unwrap();
+        let admins = membership::Entity::find().filter(membership::Column::Role.eq(Role::Admin)).all(&app.state.db).await.unwrap();
         assert_eq!(admins.len(), 1);
-        assert_eq!(admins[0].status, "active");
+        assert_eq!(admins[0].status, MembershipStatus::Active);
 
         // With a second admin, the first may step down.
         assert_eq!(change(&app, &admin, MEMBER_EMAIL, "ChangeRole", Some("Admin")).await.status(), 200);
@@ -122,7 +124,7 @@ on_every_database! {
         );
         let ok = [a.status(), b.status()].iter().filter(|s| s.as_u16() == 200).count();
         assert_eq!(ok, 1, "{} {}", a.status(), b.status());
-        let admins = membership::Entity::find().filter(membership::Column::Role.eq("admin")).all(&app.state.db).await.unwrap();
+        let admins = membership::Entity::find().filter(membership::Column::Role.eq(Role::Admin)).all(&app.state.db).await.unwrap();
         assert_eq!(admins.len(), 1);
     }
 
@@ -140,8 +142,8 @@ on_every_database! {
             .unwrap()
             .into_iter()
             .map(|row| {
-                assert!(row.actor_user_id.is_some() || row.action == "member.added");
-                row.action
+                assert!(row.actor_user_id.is_some() || row.action == AuditAction::MemberAdded);
+                sea_orm::ActiveEnum::to_value(&row.action)
             })
             .collect();
         assert_eq!(actions, ["member.added", "member.role_changed", "member.archived", "member.unarchived", "member.removed"]);

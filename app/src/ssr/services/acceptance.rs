@@ -3,7 +3,7 @@
 //! account.
 use super::link_signer::LinkSigner;
 use super::{accounts, avatars, groups, invitations, sessions::SessionUser};
-use crate::domain::{DisplayName, Email, MembershipStatus, Role};
+use crate::domain::{DisplayName, Email, MembershipStatus};
 use crate::error::AppError;
 use crate::model::signup::{InvitationView, LinkProblem};
 use crate::ssr::db::entities::{invitation, membership, user, workspace};
@@ -174,7 +174,7 @@ async fn join(
     user_id: i32,
     now: i64,
 ) -> Result<(), AppError> {
-    let role = Role::parse(&found.role).map_err(|_| AppError::Internal)?;
+    let role = found.role;
     let already = membership::Entity::find()
         .filter(membership::Column::WorkspaceId.eq(found.workspace_id))
         .filter(membership::Column::UserId.eq(user_id))
@@ -188,8 +188,8 @@ async fn join(
     let member = membership::ActiveModel {
         workspace_id: Set(found.workspace_id),
         user_id: Set(user_id),
-        role: Set(role.as_str().to_owned()),
-        status: Set(MembershipStatus::Active.as_str().to_owned()),
+        role: Set(role),
+        status: Set(MembershipStatus::Active),
         metadata: Set(found.metadata.clone()),
         created_at: Set(now),
         updated_at: Set(now),

@@ -80,7 +80,7 @@ pub async fn landing_path(
 ) -> Result<Option<String>, AppError> {
     let first = membership::Entity::find()
         .filter(membership::Column::UserId.eq(user_id))
-        .filter(membership::Column::Status.eq(MembershipStatus::Active.as_str()))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
         .order_by_asc(membership::Column::CreatedAt)
         .one(db)
         .await?;
@@ -93,7 +93,7 @@ pub async fn landing_path(
     else {
         return Ok(None);
     };
-    Ok(Some(if membership.role == Role::Admin.as_str() {
+    Ok(Some(if membership.role == Role::Admin {
         format!("/w/{}/settings/users", workspace.slug)
     } else {
         format!("/w/{}", workspace.slug)

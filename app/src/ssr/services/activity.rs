@@ -1,4 +1,5 @@
 //! Reading the audit log back as sentences people understand.
+use super::audit::AuditAction;
 use crate::error::AppError;
 use crate::model::activity::{ActivityEntry, ActivityPage};
 use crate::ssr::db::entities::{audit_log, user};
@@ -39,7 +40,7 @@ pub async fn list(
                         .cloned()
                         .unwrap_or_else(|| "A removed account".into())
                 }),
-                summary: describe(&row.action, &detail),
+                summary: describe(row.action, &detail),
             }
         })
         .collect();
@@ -51,8 +52,9 @@ pub async fn list(
     })
 }
 
-/// One line per action. Unknown actions show their key rather than vanish.
-pub fn describe(action: &str, detail: &Value) -> String {
+/// One sentence per action: the match is exhaustive, so an action cannot
+/// exist without one. Details missing from an old entry show as "?".
+pub fn describe(action: AuditAction, detail: &Value) -> String {
     let text = |key: &str| {
         detail
             .get(key)
@@ -67,27 +69,37 @@ pub fn describe(action: &str, detail: &Value) -> String {
             .unwrap_or(raw)
     };
     match action {
-        "workspace.created" => format!("Created the workspace “{}”", text("name")),
-        "member.added" => format!("Added {} as {}", text("email"), role("role")),
-        "member.role_changed" => format!(
+        AuditAction::WorkspaceCreated => format!("Created the workspace “{}”", text("name")),
+        AuditAction::MemberAdded => format!("Added {} as {}", text("email"), role("role")),
+        AuditAction::MemberRoleChanged => format!(
             "Changed the role of {} from {} to {}",
             text("email"),
             role("from"),
             role("to")
         ),
-        "member.archived" => format!("Archived {}", text("email")),
-        "member.unarchived" => format!("Unarchived {}", text("email")),
-        "member.removed" => format!("Removed {} from the workspace", text("email")),
-        "invitation.created" => format!("Invited {} as {}", text("email"), role("role")),
-        "invitation.resent" => format!("Sent a new invitation link to {}", text("email")),
-        "invitation.revoked" => format!("Revoked the invitation of {}", text("email")),
-        "invitation.accepted" => format!("{} accepted the invitation and joined", text("email")),
-        "api_token.created" => format!("Created the API token “{}”", text("name")),
-        "api_token.revoked" => format!("Revoked the API token “{}”", text("name")),
-        "group.created" => format!("Created the group “{}”", text("name")),
-        "group.renamed" => format!("Renamed the group “{}” to “{}”", text("from"), text("to")),
-        "group.deleted" => format!("Deleted the group “{}”", text("name")),
-        "groups.assigned" => {
+        AuditAction::MemberArchived => format!("Archived {}", text("email")),
+        AuditAction::MemberUnarchived => format!("Unarchived {}", text("email")),
+        AuditAction::MemberRemoved => format!("Removed {} from the workspace", text("email")),
+        AuditAction::InvitationCreated => {
+            format!("Invited {} as {}", text("email"), role("role"))
+        }
+        AuditAction::InvitationResent => {
+            format!("Sent a new invitation link to {}", text("email"))
+        }
+        AuditAction::InvitationRevoked => {
+            format!("Revoked the invitation of {}", text("email"))
+        }
+        AuditAction::InvitationAccepted => {
+            format!("{} accepted the invitation and joined", text("email"))
+        }
+        AuditAction::ApiTokenCreated => format!("Created the API token “{}”", text("name")),
+        AuditAction::ApiTokenRevoked => format!("Revoked the API token “{}”", text("name")),
+        AuditAction::GroupCreated => format!("Created the group “{}”", text("name")),
+        AuditAction::GroupRenamed => {
+            format!("Renamed the group “{}” to “{}”", text("from"), text("to"))
+        }
+        AuditAction::GroupDeleted => format!("Deleted the group “{}”", text("name")),
+        AuditAction::GroupsAssigned => {
             let groups: Vec<&str> = detail
                 .get("groups")
                 .and_then(Value::as_array)
@@ -99,32 +111,97 @@ pub fn describe(action: &str, detail: &Value) -> String {
                 format!("Put {} in {}", text("email"), groups.join(", "))
             }
         }
-        other => other.to_owned(),
+        AuditAction::ImportStarted => {
+            let rows = match detail.get("rows").and_then(Value::as_u64) {
+                Some(1) => "1 row".to_owned(),
+                Some(n) => format!("{} rows", thousands(n)),
+                None => "? rows".to_owned(),
+            };
+            format!("Started importing {} ({rows})", text("file"))
+        }
     }
+}
+
+/// 2000 → "2,000".
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sea_orm::Iterable;
     use serde_json::json;
 
     #[test]
     fn actions_read_as_sentences() {
         assert_eq!(
             describe(
-                "member.role_changed",
+                AuditAction::MemberRoleChanged,
                 &json!({"email": "eve@example.com", "from": "member", "to": "admin"})
             ),
             "Changed the role of eve@example.com from Member to Admin"
         );
         assert_eq!(
             describe(
-                "groups.assigned",
+                AuditAction::GroupsAssigned,
                 &json!({"email": "eve@example.com", "groups": ["Ops", "Sales"]})
             ),
             "Put eve@example.com in Ops, Sales"
         );
-        assert_eq!(describe("something.new", &json!({})), "something.new");
-        assert_eq!(describe("member.archived", &Value::Null), "Archived ?");
+        assert_eq!(
+            describe(
+                AuditAction::ImportStarted,
+                &json!({"batch": 3, "file": "people.csv", "rows": 2000})
+            ),
+            "Started importing people.csv (2,000 rows)"
+        );
+        assert_eq!(
+            describe(
+                AuditAction::ImportStarted,
+                &json!({"file": "one.csv", "rows": 1})
+            ),
+            "Started importing one.csv (1 row)"
+        );
+        assert_eq!(
+            describe(AuditAction::MemberArchived, &Value::Null),
+            "Archived ?"
+        );
+    }
+
+    #[test]
+    fn every_action_has_a_sentence_that_is_not_its_key() {
+        let detail = json!({
+            "name": "N", "email": "e@example.com", "role": "admin", "from": "a", "to": "b",
+            "groups": ["G"], "file": "f.csv", "rows": 1234567
+        });
+        for action in AuditAction::iter() {
+            let stored = sea_orm::ActiveEnum::to_value(&action);
+            let sentence = describe(action, &detail);
+            assert!(
+                !sentence.is_empty() && !sentence.contains('?'),
+                "{action:?}: {sentence}"
+            );
+            assert!(
+                !sentence.contains(&stored),
+                "{action:?} shows its key: {sentence}"
+            );
+        }
+    }
+
+    #[test]
+    fn large_counts_are_grouped_in_thousands() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
     }
 }

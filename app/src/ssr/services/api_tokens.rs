@@ -6,6 +6,7 @@ use super::{audit, Actor};
 use crate::error::AppError;
 use crate::model::api_tokens::ApiTokenSummary;
 use crate::ssr::db::entities::{api_token, user};
+use crate::ssr::services::audit::AuditAction;
 use crate::ssr::time::now_millis;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -54,7 +55,7 @@ pub async fn create(
         db,
         Some(by.workspace_id),
         by.user_id,
-        "api_token.created",
+        AuditAction::ApiTokenCreated,
         serde_json::json!({ "token": created.id, "name": created.name }),
     )
     .await?;
@@ -106,7 +107,7 @@ pub async fn revoke(db: &impl ConnectionTrait, by: Actor, token_id: i32) -> Resu
         db,
         Some(by.workspace_id),
         by.user_id,
-        "api_token.revoked",
+        AuditAction::ApiTokenRevoked,
         serde_json::json!({ "token": found.id, "name": found.name }),
     )
     .await?;

@@ -7,6 +7,7 @@ use crate::model::groups::GroupSummary;
 use crate::model::users::PersonId;
 use crate::ssr::db::entities::{group, invitation, membership, membership_group, user};
 use crate::ssr::db::{begin_write, placeholders};
+use crate::ssr::services::audit::AuditAction;
 use crate::ssr::time::now_millis;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
@@ -91,7 +92,7 @@ pub async fn create(
     record(
         &txn,
         by,
-        "group.created",
+        AuditAction::GroupCreated,
         serde_json::json!({ "group": created.id, "name": created.name }),
     )
     .await?;
@@ -137,7 +138,7 @@ pub async fn rename(
     record(
         &txn,
         by,
-        "group.renamed",
+        AuditAction::GroupRenamed,
         serde_json::json!({ "group": group_id, "from": old_name, "to": name.as_str() }),
     )
     .await?;
@@ -153,7 +154,7 @@ pub async fn delete(db: &DatabaseConnection, by: Actor, group_id: i32) -> Result
     record(
         &txn,
         by,
-        "group.deleted",
+        AuditAction::GroupDeleted,
         serde_json::json!({ "group": found.id, "name": found.name }),
     )
     .await?;
@@ -210,7 +211,7 @@ pub async fn resolve_or_create(
             record(
                 txn,
                 by,
-                "group.created",
+                AuditAction::GroupCreated,
                 serde_json::json!({ "group": found.id, "name": found.name }),
             )
             .await?;
@@ -310,7 +311,7 @@ pub async fn assign(
     record(
         &txn,
         by,
-        "groups.assigned",
+        AuditAction::GroupsAssigned,
         serde_json::json!({ "person": person, "email": email, "groups": current }),
     )
     .await?;
@@ -396,7 +397,7 @@ pub async fn names_of(
 async fn record(
     txn: &impl ConnectionTrait,
     by: Actor,
-    action: &str,
+    action: AuditAction,
     detail: serde_json::Value,
 ) -> Result<(), AppError> {
     audit::record(txn, Some(by.workspace_id), by.user_id, action, detail).await?;

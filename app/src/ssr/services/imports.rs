@@ -3,14 +3,16 @@
 //! `validate_row`; a row already recorded for the batch is answered from the
 //! record, so a chunk retried after a timeout never invites anyone twice.
 use super::{audit, import_commit, Actor};
-use crate::domain::Email;
+use crate::domain::{Email, MembershipStatus};
 use crate::error::AppError;
 use crate::import;
 use crate::model::imports::{
-    ConflictChoices, ImportBatchSummary, ImportRow, RowOutcome, RowOutcomeKind, WorkspaceMatch,
+    ConflictChoices, ImportBatchSummary, ImportRow, OutcomeCounts, RowOutcome, RowOutcomeKind,
+    WorkspaceMatch,
 };
 use crate::ssr::db::entities::{import_batch, import_row, invitation, membership, user};
 use crate::ssr::db::{begin_write, insert_batched};
+use crate::ssr::services::audit::AuditAction;
 use crate::ssr::time::now_millis;
 use crate::ssr::AppState;
 use sea_orm::{
@@ -71,7 +73,7 @@ pub async fn start(
         &txn,
         Some(by.workspace_id),
         by.user_id,
-        "import.started",
+        AuditAction::ImportStarted,
         serde_json::json!({ "batch": batch.id, "file": batch.file_name, "rows": total_rows }),
     )
     .await?;
@@ -121,23 +123,17 @@ pub async fn commit_chunk(
         .partition(|r| recorded.contains_key(&row_number(r.row)));
     let committed =
         import_commit::commit_rows(state, &txn, by, &fresh, batch.send_email, choices).await?;
-    let mut counts = [0i32; 4]; // invited, resent, skipped, failed
+    let mut counts = OutcomeCounts::default();
     let mut records = Vec::with_capacity(fresh.len());
     let mut answers: HashMap<usize, RowOutcome> = HashMap::with_capacity(fresh.len() + done.len());
     for (row, c) in fresh.into_iter().zip(committed) {
-        let (label, message, slot) = match &c.kind {
-            RowOutcomeKind::Invited => ("invited", None, 0),
-            RowOutcomeKind::Resent => ("resent", None, 1),
-            RowOutcomeKind::Skipped(why) => ("skipped", Some(why.clone()), 2),
-            RowOutcomeKind::Failed(why) => ("failed", Some(why.clone()), 3),
-        };
-        counts[slot] += 1;
+        counts.add(c.kind.outcome());
         records.push(import_row::ActiveModel {
             batch_id: Set(batch.id),
             row_number: Set(row_number(row.row)),
             email: Set(row.email.chars().take(320).collect()),
-            outcome: Set(label.to_owned()),
-            message: Set(message),
+            outcome: Set(c.kind.outcome()),
+            message: Set(c.kind.reason().map(str::to_owned)),
             invitation_id: Set(c.invitation_id),
         });
         answers.insert(
@@ -155,12 +151,13 @@ pub async fn commit_chunk(
             answers.insert(row.row, from_record(record));
         }
     }
-    let send = batch.send_email && (counts[0] + counts[1]) > 0;
+    let send = batch.send_email && counts.invited + counts.resent > 0;
+    let add = |stored: i32, n: u32| stored.saturating_add(i32::try_from(n).unwrap_or(i32::MAX));
     let mut totals: import_batch::ActiveModel = batch.clone().into();
-    totals.invited = Set(batch.invited + counts[0]);
-    totals.resent = Set(batch.resent + counts[1]);
-    totals.skipped = Set(batch.skipped + counts[2]);
-    totals.failed = Set(batch.failed + counts[3]);
+    totals.invited = Set(add(batch.invited, counts.invited));
+    totals.resent = Set(add(batch.resent, counts.resent));
+    totals.skipped = Set(add(batch.skipped, counts.skipped));
+    totals.failed = Set(add(batch.failed, counts.failed));
     totals.updated_at = Set(now_millis());
     totals.update(&txn).await?;
     txn.commit().await?;
@@ -234,16 +231,10 @@ fn row_number(row: usize) -> i32 {
 }
 
 fn from_record(done: &import_row::Model) -> RowOutcome {
-    let why = done.message.clone().unwrap_or_default();
     RowOutcome {
         row: usize::try_from(done.row_number).unwrap_or_default(),
         email: done.email.clone(),
-        kind: match done.outcome.as_str() {
-            "invited" => RowOutcomeKind::Invited,
-            "resent" => RowOutcomeKind::Resent,
-            "skipped" => RowOutcomeKind::Skipped(why),
-            _ => RowOutcomeKind::Failed(why),
-        },
+        kind: RowOutcomeKind::stored(done.outcome, done.message.clone()),
     }
 }
 
@@ -296,7 +287,7 @@ pub async fn check(
             .await?;
         for member in members {
             if let Some(key) = by_id.get(&member.user_id) {
-                let kind = if member.status == "archived" {
+                let kind = if member.status == MembershipStatus::Archived {
                     WorkspaceMatch::Archived
                 } else {
                     WorkspaceMatch::Member
@@ -340,10 +331,12 @@ pub async fn list(
             created_by: b.created_by.and_then(|id| creators.get(&id).cloned()),
             created_at: b.created_at,
             total_rows: count(b.total_rows),
-            invited: count(b.invited),
-            resent: count(b.resent),
-            skipped: count(b.skipped),
-            failed: count(b.failed),
+            counts: OutcomeCounts {
+                invited: count(b.invited),
+                resent: count(b.resent),
+                skipped: count(b.skipped),
+                failed: count(b.failed),
+            },
         })
         .collect())
 }

@@ -195,7 +195,7 @@ mod tests {
             email: "eve@example.com".into(),
             email_key: "eve@example.com".into(),
             display_name: name.map(Into::into),
-            role: "member".into(),
+            role: crate::domain::Role::Member,
             metadata: "{}".into(),
             invited_by: None,
             nonce: "n".into(),
@@ -205,7 +205,7 @@ mod tests {
             accepted_user_id: None,
             revoked_at: None,
             send_count: 0,
-            delivery: "queued".into(),
+            delivery: crate::domain::DeliveryState::Queued,
         }
     }
 

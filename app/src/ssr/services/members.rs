@@ -4,6 +4,7 @@ use super::{accounts, audit, workspaces};
 use crate::domain::{DisplayName, Email, MembershipStatus, Password, Role};
 use crate::error::AppError;
 use crate::ssr::db::entities::{membership, user};
+use crate::ssr::services::audit::AuditAction;
 use crate::ssr::time::now_millis;
 use crate::ssr::AppState;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -42,8 +43,8 @@ pub async fn add_with_password(
     membership::ActiveModel {
         workspace_id: Set(workspace.id),
         user_id: Set(account.id),
-        role: Set(role.as_str().to_owned()),
-        status: Set(MembershipStatus::Active.as_str().to_owned()),
+        role: Set(role),
+        status: Set(MembershipStatus::Active),
         metadata: Set("{}".to_owned()),
         created_at: Set(now),
         updated_at: Set(now),
@@ -56,7 +57,7 @@ pub async fn add_with_password(
         &txn,
         Some(workspace.id),
         None,
-        "member.added",
+        AuditAction::MemberAdded,
         serde_json::json!({ "email": email.as_str(), "role": role.as_str(), "by": "operator" }),
     )
     .await?;
@@ -91,8 +92,8 @@ pub async fn change(
     let txn = crate::ssr::db::begin_write(&state.db).await?;
     let mut admins_query = membership::Entity::find()
         .filter(membership::Column::WorkspaceId.eq(workspace_id))
-        .filter(membership::Column::Role.eq(Role::Admin.as_str()))
-        .filter(membership::Column::Status.eq(MembershipStatus::Active.as_str()));
+        .filter(membership::Column::Role.eq(Role::Admin))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active));
     if txn.get_database_backend() == DbBackend::Postgres {
         admins_query = admins_query.lock(LockType::Update);
     }
@@ -118,12 +119,12 @@ pub async fn change(
 
     let (action, detail) = match change {
         MemberChange::Role(role) => (
-            "member.role_changed",
+            AuditAction::MemberRoleChanged,
             serde_json::json!({ "from": target.role, "to": role.as_str() }),
         ),
-        MemberChange::Archive => ("member.archived", serde_json::json!({})),
-        MemberChange::Unarchive => ("member.unarchived", serde_json::json!({})),
-        MemberChange::Remove => ("member.removed", serde_json::json!({})),
+        MemberChange::Archive => (AuditAction::MemberArchived, serde_json::json!({})),
+        MemberChange::Unarchive => (AuditAction::MemberUnarchived, serde_json::json!({})),
+        MemberChange::Remove => (AuditAction::MemberRemoved, serde_json::json!({})),
     };
     let now = now_millis();
     match change {
@@ -135,11 +136,9 @@ pub async fn change(
         other => {
             let mut row: membership::ActiveModel = target.into();
             match other {
-                MemberChange::Role(role) => row.role = Set(role.as_str().to_owned()),
-                MemberChange::Archive => {
-                    row.status = Set(MembershipStatus::Archived.as_str().to_owned())
-                }
-                _ => row.status = Set(MembershipStatus::Active.as_str().to_owned()),
+                MemberChange::Role(role) => row.role = Set(role),
+                MemberChange::Archive => row.status = Set(MembershipStatus::Archived),
+                _ => row.status = Set(MembershipStatus::Active),
             }
             row.updated_at = Set(now);
             row.update(&txn).await?;

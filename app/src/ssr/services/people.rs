@@ -2,9 +2,9 @@
 //! accepted (the newest per person, none for people who are members).
 //! The `people` index (see `invitations::index`) filters, sorts and pages; the page's
 //! fifty rows are then read in full. The same SQL runs on SQLite and PostgreSQL.
-use crate::domain::{PersonStatus, Role};
+use crate::domain::{DeliveryState, MembershipStatus, PersonStatus, Role};
 use crate::error::AppError;
-use crate::model::users::{PeoplePage, PeopleSort, PersonId, PersonRow, PAGE_SIZE};
+use crate::model::users::{PeoplePage, PeopleSort, PersonId, PersonRow, StatusFilter, PAGE_SIZE};
 use crate::ssr::db::placeholders;
 use crate::ssr::time::now_millis;
 use sea_orm::{ConnectionTrait, FromQueryResult, Statement, Value};
@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 pub struct Filter {
     pub search: String,
-    pub status: Option<String>,
+    pub status: Option<StatusFilter>,
     /// Only members, or only invitations; both when None.
     pub kind: Option<PersonKind>,
     pub sort: PeopleSort,
@@ -25,21 +25,18 @@ pub enum PersonKind {
     Invitation,
 }
 
-/// The details of the people on one page. Parameters: now. The id lists are
-/// integers read from the database, inlined.
+/// The details of the people on one page. The id lists are integers read
+/// from the database, inlined.
 const DETAILS: &str = "
     SELECT 'member' AS kind, u.id AS id, u.display_name AS name, u.email AS email, m.role AS role,
-           m.status AS state, NULL AS invited_by, m.created_at AS since, NULL AS expires_at,
-           NULL AS delivery, 1 AS has_account, av.updated_at AS avatar_version
+           m.status AS member_status, NULL AS revoked_at, NULL AS invited_by, m.created_at AS since,
+           NULL AS expires_at, NULL AS delivery, 1 AS has_account, av.updated_at AS avatar_version
       FROM memberships m JOIN users u ON u.id = m.user_id
       LEFT JOIN avatars av ON av.user_id = u.id
      WHERE m.workspace_id = {workspace} AND u.id IN ({members})
     UNION ALL
     SELECT 'invitation', i.id, COALESCE(i.display_name, ''), i.email, i.role,
-           CASE WHEN i.revoked_at IS NOT NULL THEN 'revoked'
-                WHEN i.expires_at <= {p} THEN 'expired'
-                ELSE 'invited' END,
-           inviter.display_name, i.created_at, i.expires_at, i.delivery,
+           NULL, i.revoked_at, inviter.display_name, i.created_at, i.expires_at, i.delivery,
            CASE WHEN EXISTS (SELECT 1 FROM users a WHERE a.email_key = i.email_key) THEN 1 ELSE 0 END,
            NULL
       FROM invitations i LEFT JOIN users inviter ON inviter.id = i.invited_by
@@ -51,12 +48,13 @@ struct Row {
     id: i32,
     name: String,
     email: String,
-    role: String,
-    state: String,
+    role: Role,
+    member_status: Option<MembershipStatus>,
+    revoked_at: Option<i64>,
     invited_by: Option<String>,
     since: Option<i64>,
     expires_at: Option<i64>,
-    delivery: Option<String>,
+    delivery: Option<DeliveryState>,
     has_account: i32,
     avatar_version: Option<i64>,
 }
@@ -89,21 +87,21 @@ pub async fn list(
     let mut conditions = String::from(
         "workspace_id = {p} AND ({p} = '%%' OR sort_name LIKE {p} ESCAPE '\\' OR sort_email LIKE {p} ESCAPE '\\')",
     );
-    match filter.status.as_deref() {
+    match filter.status {
         None => {}
-        Some("invited") => {
+        Some(StatusFilter::Invited) => {
             conditions.push_str(" AND state = 'open' AND expires_at > {p}");
             values.push(now.into());
         }
-        Some("expired") => {
+        Some(StatusFilter::Expired) => {
             conditions.push_str(" AND state = 'open' AND expires_at <= {p}");
             values.push(now.into());
         }
-        Some(state @ ("active" | "archived" | "revoked")) => {
+        Some(status @ (StatusFilter::Active | StatusFilter::Archived | StatusFilter::Revoked)) => {
+            // The index stores these three under the same names.
             conditions.push_str(" AND state = {p}");
-            values.push(state.into());
+            values.push(status.key().into());
         }
-        Some(_) => conditions.push_str(" AND 1 = 0"),
     }
     match filter.kind {
         None => {}
@@ -189,15 +187,14 @@ async fn details(
         .replace("{members}", &id_list("member"))
         .replace("{invitations}", &id_list("invitation"));
     let backend = db.get_database_backend();
-    let mut found: HashMap<PersonId, PersonRow> = Row::find_by_statement(
-        Statement::from_sql_and_values(backend, placeholders(&sql, backend), [now.into()]),
-    )
-    .all(db)
-    .await?
-    .into_iter()
-    .map(to_person)
-    .map(|row| (row.id, row))
-    .collect();
+    let mut found: HashMap<PersonId, PersonRow> =
+        Row::find_by_statement(Statement::from_string(backend, sql))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|row| to_person(row, now))
+            .map(|row| (row.id, row))
+            .collect();
     Ok(keys
         .iter()
         .filter_map(|key| {
@@ -211,16 +208,17 @@ async fn details(
         .collect())
 }
 
-fn to_person(row: Row) -> PersonRow {
+fn to_person(row: Row, now: i64) -> PersonRow {
     let is_member = row.kind == "member";
-    let status = match row.state.as_str() {
-        "active" => PersonStatus::Active,
-        "archived" => PersonStatus::Archived,
-        "revoked" => PersonStatus::Revoked,
-        "expired" => PersonStatus::Expired,
-        _ => PersonStatus::Invited {
-            has_account: row.has_account != 0,
-        },
+    let status = match row.member_status {
+        Some(MembershipStatus::Active) => PersonStatus::Active,
+        Some(MembershipStatus::Archived) => PersonStatus::Archived,
+        None => PersonStatus::of_invitation(
+            row.revoked_at.is_some(),
+            row.expires_at.unwrap_or(0),
+            now,
+            row.has_account != 0,
+        ),
     };
     PersonRow {
         id: if is_member {
@@ -230,7 +228,7 @@ fn to_person(row: Row) -> PersonRow {
         },
         name: row.name,
         email: row.email,
-        role: Role::parse(&row.role).unwrap_or(Role::Member),
+        role: row.role,
         groups: Vec::new(),
         avatar: row
             .avatar_version

@@ -4,6 +4,7 @@ use super::{accounts, audit, workspaces};
 use crate::domain::{DisplayName, Email, MembershipStatus, Password, Role, WorkspaceName};
 use crate::error::AppError;
 use crate::ssr::db::entities::{membership, setup_token, user, workspace};
+use crate::ssr::services::audit::AuditAction;
 use crate::ssr::time::now_millis;
 use crate::ssr::AppState;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set};
@@ -126,8 +127,8 @@ pub async fn create_first_workspace(
     membership::ActiveModel {
         workspace_id: Set(workspace.id),
         user_id: Set(admin.id),
-        role: Set(Role::Admin.as_str().to_owned()),
-        status: Set(MembershipStatus::Active.as_str().to_owned()),
+        role: Set(Role::Admin),
+        status: Set(MembershipStatus::Active),
         metadata: Set("{}".to_owned()),
         created_at: Set(now),
         updated_at: Set(now),
@@ -140,7 +141,7 @@ pub async fn create_first_workspace(
         &txn,
         Some(workspace.id),
         Some(admin.id),
-        "workspace.created",
+        AuditAction::WorkspaceCreated,
         serde_json::json!({ "name": workspace.name, "slug": workspace.slug }),
     )
     .await?;

@@ -48,15 +48,14 @@ pub async fn access(
     let membership = membership::Entity::find()
         .filter(membership::Column::WorkspaceId.eq(workspace.id))
         .filter(membership::Column::UserId.eq(user_id))
-        .filter(membership::Column::Status.eq(MembershipStatus::Active.as_str()))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
         .one(db)
         .await?
         .ok_or(AppError::Forbidden)?;
-    let role = Role::parse(&membership.role).map_err(|error| {
-        tracing::error!(%error, membership = membership.id, "stored role is invalid");
-        AppError::Internal
-    })?;
-    Ok(WorkspaceAccess { workspace, role })
+    Ok(WorkspaceAccess {
+        workspace,
+        role: membership.role,
+    })
 }
 
 /// A slug not yet taken, derived from the workspace name.

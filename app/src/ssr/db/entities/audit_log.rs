@@ -9,7 +9,7 @@ pub struct Model {
     pub workspace_id: Option<i32>,
     /// None when done by an operator from the command line.
     pub actor_user_id: Option<i32>,
-    pub action: String,
+    pub action: crate::ssr::services::audit::AuditAction,
     /// A JSON object with the details.
     pub detail: String,
     pub created_at: i64,

@@ -9,8 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub row_number: i32,
     pub email: String,
-    /// invited | resent | skipped | failed
-    pub outcome: String,
+    pub outcome: crate::model::imports::Outcome,
     pub message: Option<String>,
     pub invitation_id: Option<i32>,
 }

@@ -9,7 +9,7 @@ pub struct Model {
     pub email: String,
     pub email_key: String,
     pub display_name: Option<String>,
-    pub role: String,
+    pub role: crate::domain::Role,
     pub metadata: String,
     pub invited_by: Option<i32>,
     pub nonce: String,
@@ -19,7 +19,7 @@ pub struct Model {
     pub accepted_user_id: Option<i32>,
     pub revoked_at: Option<i64>,
     pub send_count: i32,
-    pub delivery: String,
+    pub delivery: crate::domain::DeliveryState,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,10 +7,8 @@ pub struct Model {
     pub id: i32,
     pub workspace_id: i32,
     pub user_id: i32,
-    /// `Role::as_str`.
-    pub role: String,
-    /// `MembershipStatus::as_str`.
-    pub status: String,
+    pub role: crate::domain::Role,
+    pub status: crate::domain::MembershipStatus,
     /// A JSON object.
     pub metadata: String,
     pub created_at: i64,

@@ -2,10 +2,11 @@
 //! accepted, regrouped, delivered. Each change takes a set of invitations (one
 //! for a row's action, thousands for a bulk one) and does its work in a few
 //! statements, in the caller's transaction.
-use super::{create, delivery, index, mail, Actor, IN_LIST};
+use super::{create, index, mail, Actor, IN_LIST};
+use crate::domain::DeliveryState;
 use crate::error::AppError;
-use crate::ssr::db::entities::{audit_log, invitation};
-use crate::ssr::db::insert_batched;
+use crate::ssr::db::entities::invitation;
+use crate::ssr::services::audit::{self, AuditAction};
 use crate::ssr::services::link_signer::LinkSigner;
 use crate::ssr::time::HOUR_MILLIS;
 use crate::ssr::AppState;
@@ -102,12 +103,12 @@ pub async fn resend(
         let mut renewed: invitation::ActiveModel = row.clone().into();
         renewed.nonce = Set(LinkSigner::new_nonce());
         renewed.expires_at = Set(expires_at);
-        renewed.delivery = Set(delivery::QUEUED.to_owned());
+        renewed.delivery = Set(DeliveryState::Queued);
         renewed.update(txn).await?;
     }
     let open_ids: Vec<i32> = open.iter().map(|row| row.id).collect();
     mail::enqueue(txn, &open_ids, now).await?;
-    audit(txn, by, "invitation.resent", &open, now).await?;
+    record_audit(txn, by, AuditAction::InvitationResent, &open, now).await?;
     refresh(txn, by.workspace_id, &open).await?;
     Ok(changes)
 }
@@ -141,7 +142,7 @@ pub async fn revoke(
     }
     let ids: Vec<i32> = revoked_ids.into_iter().collect();
     mail::cancel(txn, &ids, "invitation revoked", now).await?;
-    audit(txn, by, "invitation.revoked", &revoked, now).await?;
+    record_audit(txn, by, AuditAction::InvitationRevoked, &revoked, now).await?;
     refresh(txn, by.workspace_id, &revoked).await?;
     Ok(changes)
 }
@@ -187,19 +188,13 @@ pub async fn accepted(
     }
     let ids: Vec<i32> = accepted.iter().map(|(row, _)| row.id).collect();
     mail::cancel(txn, &ids, "invitation accepted", now).await?;
-    let entries = accepted
-        .iter()
-        .map(|(row, user_id)| audit_log::ActiveModel {
-            workspace_id: Set(Some(workspace_id)),
-            actor_user_id: Set(Some(*user_id)),
-            action: Set("invitation.accepted".into()),
-            detail: Set(
-                serde_json::json!({ "invitation": row.id, "email": row.email }).to_string(),
-            ),
-            created_at: Set(now),
-            ..Default::default()
-        });
-    insert_batched(txn, entries.collect::<Vec<_>>(), None).await?;
+    let entries = accepted.iter().map(|(row, user_id)| audit::Entry {
+        workspace_id: Some(workspace_id),
+        actor_user_id: Some(*user_id),
+        action: AuditAction::InvitationAccepted,
+        detail: serde_json::json!({ "invitation": row.id, "email": row.email }),
+    });
+    audit::record_all(txn, entries.collect(), now).await?;
     let rows: Vec<invitation::Model> = accepted.iter().map(|(row, _)| row.clone()).collect();
     refresh(txn, workspace_id, &rows).await
 }
@@ -241,7 +236,10 @@ pub async fn set_groups(
 pub async fn mark_sent(txn: &impl ConnectionTrait, ids: &[i32]) -> Result<(), AppError> {
     for slice in ids.chunks(IN_LIST) {
         invitation::Entity::update_many()
-            .col_expr(invitation::Column::Delivery, Expr::value(delivery::SENT))
+            .col_expr(
+                invitation::Column::Delivery,
+                Expr::value(DeliveryState::Sent),
+            )
             .col_expr(
                 invitation::Column::SendCount,
                 sea_orm::ExprTrait::add(Expr::col(invitation::Column::SendCount), 1),
@@ -257,7 +255,10 @@ pub async fn mark_sent(txn: &impl ConnectionTrait, ids: &[i32]) -> Result<(), Ap
 pub async fn mark_failed(txn: &impl ConnectionTrait, ids: &[i32]) -> Result<(), AppError> {
     for slice in ids.chunks(IN_LIST) {
         invitation::Entity::update_many()
-            .col_expr(invitation::Column::Delivery, Expr::value(delivery::FAILED))
+            .col_expr(
+                invitation::Column::Delivery,
+                Expr::value(DeliveryState::Failed),
+            )
             .filter(invitation::Column::Id.is_in(slice.iter().copied()))
             .exec(txn)
             .await?;
@@ -265,22 +266,20 @@ pub async fn mark_failed(txn: &impl ConnectionTrait, ids: &[i32]) -> Result<(), 
     Ok(())
 }
 
-async fn audit(
+async fn record_audit(
     txn: &impl ConnectionTrait,
     by: Actor,
-    action: &str,
+    action: AuditAction,
     rows: &[invitation::Model],
     now: i64,
 ) -> Result<(), AppError> {
-    let entries = rows.iter().map(|row| audit_log::ActiveModel {
-        workspace_id: Set(Some(by.workspace_id)),
-        actor_user_id: Set(by.user_id),
-        action: Set(action.to_owned()),
-        detail: Set(serde_json::json!({ "invitation": row.id, "email": row.email }).to_string()),
-        created_at: Set(now),
-        ..Default::default()
+    let entries = rows.iter().map(|row| audit::Entry {
+        workspace_id: Some(by.workspace_id),
+        actor_user_id: by.user_id,
+        action,
+        detail: serde_json::json!({ "invitation": row.id, "email": row.email }),
     });
-    Ok(insert_batched(txn, entries.collect::<Vec<_>>(), None).await?)
+    Ok(audit::record_all(txn, entries.collect(), now).await?)
 }
 
 async fn refresh(

@@ -3,11 +3,12 @@
 //! is a few statements per table: look up who is known, insert the new
 //! invitations, their groups, their mail, their audit entries, then recompute
 //! their Users-table rows.
-use super::{changes, delivery, index, mail, Actor, IN_LIST};
-use crate::domain::{DisplayName, Email, Metadata, Role};
+use super::{changes, index, mail, Actor, IN_LIST};
+use crate::domain::{DeliveryState, DisplayName, Email, Metadata, Role};
 use crate::error::AppError;
-use crate::ssr::db::entities::{audit_log, invitation, invitation_group, membership, user};
+use crate::ssr::db::entities::{invitation, invitation_group, membership, user};
 use crate::ssr::db::insert_batched;
+use crate::ssr::services::audit::{self, AuditAction};
 use crate::ssr::services::link_signer::LinkSigner;
 use crate::ssr::time::HOUR_MILLIS;
 use crate::ssr::AppState;
@@ -73,9 +74,9 @@ pub async fn create(
     let known = known(txn, by.workspace_id, &keys).await?;
     let expires_at = now + i64::from(state.settings.invite_expiry_hours) * HOUR_MILLIS;
     let delivery = if send_email {
-        delivery::QUEUED
+        DeliveryState::Queued
     } else {
-        delivery::NOT_SENT
+        DeliveryState::NotSent
     };
 
     let mut outcomes: Vec<Option<Created>> = vec![None; people.len()];
@@ -119,10 +120,10 @@ pub async fn create(
         let mut renewed: invitation::ActiveModel = expired.into();
         renewed.nonce = Set(LinkSigner::new_nonce());
         renewed.expires_at = Set(expires_at);
-        renewed.role = Set(person.role.as_str().to_owned());
+        renewed.role = Set(person.role);
         renewed.metadata = Set(person.metadata.to_json());
         renewed.invited_by = Set(by.user_id);
-        renewed.delivery = Set(delivery.to_owned());
+        renewed.delivery = Set(delivery);
         if let Some(name) = &person.name {
             renewed.display_name = Set(Some(name.as_str().to_owned()));
         }
@@ -139,20 +140,17 @@ pub async fn create(
     if send_email {
         mail::enqueue(txn, &ids, now).await?;
     }
-    let audit = written.iter().map(|&(i, id)| audit_log::ActiveModel {
-        workspace_id: Set(Some(by.workspace_id)),
-        actor_user_id: Set(by.user_id),
-        action: Set("invitation.created".into()),
-        detail: Set(serde_json::json!({
+    let entries = written.iter().map(|&(i, id)| audit::Entry {
+        workspace_id: Some(by.workspace_id),
+        actor_user_id: by.user_id,
+        action: AuditAction::InvitationCreated,
+        detail: serde_json::json!({
             "invitation": id,
             "email": people[i].email.as_str(),
             "role": people[i].role.as_str(),
-        })
-        .to_string()),
-        created_at: Set(now),
-        ..Default::default()
+        }),
     });
-    insert_batched(txn, audit.collect::<Vec<_>>(), None).await?;
+    audit::record_all(txn, entries.collect(), now).await?;
     let written_keys: Vec<&str> = written.iter().map(|&(i, _)| keys[i]).collect();
     index::refresh(txn, by.workspace_id, &written_keys).await?;
     for (i, id) in written {
@@ -192,7 +190,7 @@ async fn insert_new(
     by: Actor,
     people: &[NewInvitation],
     fresh: &[usize],
-    delivery: &str,
+    delivery: DeliveryState,
     now: i64,
     expires_at: i64,
 ) -> Result<Vec<(usize, i32)>, AppError> {
@@ -206,14 +204,14 @@ async fn insert_new(
             email: Set(person.email.as_str().to_owned()),
             email_key: Set(person.email.key().to_owned()),
             display_name: Set(person.name.as_ref().map(|n| n.as_str().to_owned())),
-            role: Set(person.role.as_str().to_owned()),
+            role: Set(person.role),
             metadata: Set(person.metadata.to_json()),
             invited_by: Set(by.user_id),
             nonce: Set(LinkSigner::new_nonce()),
             created_at: Set(now),
             expires_at: Set(expires_at),
             send_count: Set(0),
-            delivery: Set(delivery.to_owned()),
+            delivery: Set(delivery),
             ..Default::default()
         }
     });

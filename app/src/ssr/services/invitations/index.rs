@@ -125,7 +125,7 @@ fn rows(
             account.id,
             &account.display_name,
             &account.email,
-            &member.status,
+            member.status.as_str(),
             member.created_at,
             None,
         ));

@@ -24,14 +24,6 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 /// Ids or keys per `IN (…)` list.
 const IN_LIST: usize = 500;
 
-/// Mail delivery state of an invitation, as stored.
-pub mod delivery {
-    pub const NOT_SENT: &str = "not_sent";
-    pub const QUEUED: &str = "queued";
-    pub const SENT: &str = "sent";
-    pub const FAILED: &str = "failed";
-}
-
 /// The Invite tab's request: one address or several, the same details for all.
 pub struct InviteRequest {
     pub emails: Vec<Email>,

@@ -1,0 +1,47 @@
+use serde::{Deserialize, Serialize};
+
+/// Where an invitation's mail stands. Stored as `as_str`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
+pub enum DeliveryState {
+    /// Invited without mail (the admin copies the link).
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "not_sent"))]
+    NotSent,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "queued"))]
+    Queued,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "sent"))]
+    Sent,
+    /// Every attempt failed; resending tries again.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "failed"))]
+    Failed,
+}
+
+impl DeliveryState {
+    pub const ALL: [DeliveryState; 4] = [
+        DeliveryState::NotSent,
+        DeliveryState::Queued,
+        DeliveryState::Sent,
+        DeliveryState::Failed,
+    ];
+
+    /// The stable name stored in the database and used by the JSON API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryState::NotSent => "not_sent",
+            DeliveryState::Queued => "queued",
+            DeliveryState::Sent => "sent",
+            DeliveryState::Failed => "failed",
+        }
+    }
+
+    /// What the Users table says.
+    pub fn label(self) -> &'static str {
+        match self {
+            DeliveryState::NotSent => "Not sent",
+            DeliveryState::Queued => "Queued",
+            DeliveryState::Sent => "Sent",
+            DeliveryState::Failed => "Failed",
+        }
+    }
+}
