@@ -193,6 +193,7 @@ fn workspace_error(error: AppError) -> anyhow::Error {
 }
 
 fn field_message(error: &AppError) -> String {
+    app::ssr::request::log_failure(error);
     match error {
         AppError::Invalid { field, message } => format!("{field}: {message}"),
         other => other.to_string(),

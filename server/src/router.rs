@@ -60,6 +60,10 @@ pub fn build(state: AppState, leptos_options: LeptosOptions) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             requests,
             operations::time_requests,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            std::sync::Arc::new(settings.trusted_proxies.clone()),
+            crate::request_span::trace,
         ));
     security::with_security_headers(app, &settings)
 }

@@ -29,7 +29,7 @@ pub async fn serve(
         // Unknown, no picture, or not allowed: one answer, so nothing leaks.
         Ok(None) => status(StatusCode::NOT_FOUND),
         Err(error) => {
-            tracing::error!(%error, "avatar lookup failed");
+            super::request::log_failure(&error.into());
             status(StatusCode::INTERNAL_SERVER_ERROR)
         }
     }

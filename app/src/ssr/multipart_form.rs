@@ -22,7 +22,9 @@ impl MultipartForm {
         too_large: &str,
     ) -> Result<Self, AppError> {
         let (file_name, file_label) = file_field;
-        let mut multipart = data.into_inner().ok_or(AppError::Internal)?;
+        let mut multipart = data
+            .into_inner()
+            .ok_or_else(|| AppError::unexpected("a multipart body without its stream"))?;
         let mut form = Self::default();
         let mut file_too_large = false;
         let malformed = || AppError::Transport("The form could not be read.".into());

@@ -20,6 +20,7 @@ pub const SESSION_COOKIE: &str = "muster_session";
 /// person lands on the form again rather than on a bare error body.
 pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let Err(error) = &result {
+        log_failure(error);
         if let Some(response) = use_context::<ResponseOptions>() {
             if !is_plain_form_post() {
                 response.set_status(error.status());
@@ -30,6 +31,15 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         }
     }
     result
+}
+
+/// The one place an internal error is logged: where it becomes a response,
+/// inside the request's span (route, request id, workspace, user), with its
+/// cause chain. The other errors are answers, not failures.
+pub fn log_failure(error: &AppError) {
+    if let Some(cause) = error.cause() {
+        tracing::error!(%cause, "request failed");
+    }
 }
 
 fn is_plain_form_post() -> bool {
@@ -67,7 +77,11 @@ pub async fn current_user(state: &AppState) -> Result<Option<SessionUser>, AppEr
 }
 
 pub async fn require_user(state: &AppState) -> Result<SessionUser, AppError> {
-    current_user(state).await?.ok_or(AppError::Unauthenticated)
+    let user = current_user(state)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    tracing::Span::current().record("user_id", user.user_id);
+    Ok(user)
 }
 
 /// A signed-in, active member of the workspace (any role).
@@ -77,6 +91,7 @@ pub async fn require_member(
 ) -> Result<(SessionUser, WorkspaceAccess), AppError> {
     let user = require_user(state).await?;
     let access = workspaces::access(&state.db, slug, user.user_id).await?;
+    tracing::Span::current().record("workspace_id", access.workspace.id);
     Ok((user, access))
 }
 

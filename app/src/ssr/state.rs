@@ -49,9 +49,7 @@ impl AppState {
 
     /// The state of the current request.
     pub fn current() -> Result<Self, AppError> {
-        leptos::prelude::use_context::<Self>().ok_or_else(|| {
-            tracing::error!("AppState missing from the Leptos context");
-            AppError::Internal
-        })
+        leptos::prelude::use_context::<Self>()
+            .ok_or_else(|| AppError::unexpected("AppState missing from the Leptos context"))
     }
 }

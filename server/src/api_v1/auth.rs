@@ -35,6 +35,9 @@ impl FromRequestParts<AppState> for Caller {
             .map(|ConnectInfo(peer)| {
                 client_address::resolve(peer.ip(), &parts.headers, &state.settings.trusted_proxies)
             });
+        let span = tracing::Span::current();
+        span.record("workspace_id", token.actor.workspace_id);
+        span.record("api_token_id", token.token_id);
         Ok(Caller { token, client })
     }
 }

@@ -29,6 +29,7 @@ impl IntoResponse for ApiError {
                 None,
             ),
             ApiError::App(error) => {
+                app::ssr::request::log_failure(error);
                 let code = match error {
                     AppError::Unauthenticated | AppError::InvalidCredentials => "unauthenticated",
                     AppError::Forbidden | AppError::InvalidSetupToken => "forbidden",
@@ -37,7 +38,7 @@ impl IntoResponse for ApiError {
                     AppError::Conflict(_) | AppError::SetupClosed => "conflict",
                     AppError::RateLimited { .. } => "rate_limited",
                     AppError::Transport(_) => "bad_request",
-                    AppError::Internal => "internal",
+                    AppError::Internal { .. } => "internal",
                 };
                 let field = match error {
                     AppError::Invalid { field, .. } => Some(field.clone()),

@@ -218,7 +218,12 @@ async fn a_database_outage_is_a_clear_error_and_everything_recovers() {
     ];
     let response = app.call(&admin, "invite_users", &invite).await;
     assert_eq!(response.status(), 500);
-    assert_eq!(app_error(response).await, app::error::AppError::Internal);
+    assert_eq!(
+        app_error(response).await,
+        app::error::AppError::Internal {
+            cause: Default::default()
+        }
+    );
     let ready = reqwest::get(app.url("/readyz")).await.unwrap();
     assert_eq!(ready.status(), 503, "not ready while the database is away");
     assert_eq!(

@@ -23,5 +23,6 @@ mod members;
 mod operations;
 mod people;
 mod rate_limits;
+mod request_tracing;
 mod security;
 mod setup;

@@ -69,8 +69,7 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
 
 impl From<DbErr> for AppError {
     fn from(error: DbErr) -> Self {
-        tracing::error!(%error, "database error");
-        AppError::Internal
+        AppError::internal("database", error)
     }
 }
 

@@ -133,7 +133,7 @@ pub async fn accept(
     let txn = crate::ssr::db::begin_write(&state.db).await?;
     let now = now_millis();
     let [claimed] = invitations::claim(&txn, &[(found.id, &found.nonce)], now).await?[..] else {
-        return Err(AppError::Internal);
+        return Err(AppError::unexpected("a claim without its answer"));
     };
     if !claimed {
         return Err(AppError::InvalidLink(LinkProblem::Used));
@@ -141,10 +141,11 @@ pub async fn accept(
     let account = match (existing, new_account) {
         (Some(account), _) => account,
         (None, Some((name, hash))) => {
-            let email = Email::parse(&found.email).map_err(|_| AppError::Internal)?;
+            let email = Email::parse(&found.email)
+                .map_err(|e| AppError::internal("a stored invitation address", e))?;
             accounts::create(&txn, &email, &name, hash).await?
         }
-        (None, None) => return Err(AppError::Internal),
+        (None, None) => return Err(AppError::unexpected("neither an account nor a new one")),
     };
     join(&txn, &found, account.id, now).await?;
     if let Some(picture) = avatar {

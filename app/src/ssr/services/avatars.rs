@@ -66,10 +66,7 @@ pub fn process(upload: &[u8]) -> Result<Avatar, Invalid> {
 pub async fn process_upload(upload: Vec<u8>) -> Result<Avatar, AppError> {
     tokio::task::spawn_blocking(move || process(&upload))
         .await
-        .map_err(|error| {
-            tracing::error!(%error, "avatar task failed");
-            AppError::Internal
-        })?
+        .map_err(|error| AppError::internal("avatar task failed", error))?
         .map_err(|e| AppError::invalid("Avatar", e))
 }
 

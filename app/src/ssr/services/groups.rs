@@ -206,7 +206,7 @@ pub async fn resolve_or_create(
         .await?;
         let found = find_by_name(txn, workspace_id, name)
             .await?
-            .ok_or(AppError::Internal)?;
+            .ok_or_else(|| AppError::unexpected("a group the upsert did not leave"))?;
         if inserted == 1 {
             record(
                 txn,
@@ -293,7 +293,7 @@ pub async fn assign(
             let [change] =
                 super::invitations::set_groups(&txn, by, &[invitation_id], &ids).await?[..]
             else {
-                return Err(AppError::Internal);
+                return Err(AppError::unexpected("one change per invitation asked"));
             };
             change.into_result()?;
             invitation::Entity::find_by_id(invitation_id)

@@ -209,7 +209,7 @@ pub async fn commit_file(
         let done = commit_chunk(state, by, batch, chunk.to_vec(), choices)
             .await
             .map_err(|error| match error {
-                AppError::Internal => AppError::Internal,
+                internal @ AppError::Internal { .. } => internal,
                 other => AppError::Conflict(format!(
                     "Stopped after {committed} of {} rows: {other}",
                     ready.len()

@@ -329,7 +329,10 @@ pub async fn run_worker(
                 continue;
             }
             Ok(_) => {}
-            Err(error) => tracing::error!(%error, "outbox pass failed; retrying"),
+            Err(error) => {
+                let cause = error.cause().unwrap_or_else(|| error.to_string());
+                tracing::error!(%cause, "outbox pass failed; retrying")
+            }
         }
         tokio::select! {
             // A dropped sender means nobody can stop us properly: stop now.

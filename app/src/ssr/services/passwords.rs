@@ -13,10 +13,8 @@ pub struct PasswordHasher {
 
 impl PasswordHasher {
     pub fn new(memory_kib: u32, iterations: u32) -> Result<Self, AppError> {
-        let params = Params::new(memory_kib, iterations, 1, None).map_err(|error| {
-            tracing::error!(%error, "invalid password hashing settings");
-            AppError::Internal
-        })?;
+        let params = Params::new(memory_kib, iterations, 1, None)
+            .map_err(|error| AppError::internal_text("invalid password hashing settings", error))?;
         let dummy_hash = hash_with(&params, "not a real password: timing equaliser")?;
         Ok(Self { params, dummy_hash })
     }
@@ -26,10 +24,7 @@ impl PasswordHasher {
         let password = password.expose().to_owned();
         tokio::task::spawn_blocking(move || hash_with(&params, &password))
             .await
-            .map_err(|error| {
-                tracing::error!(%error, "password hashing task failed");
-                AppError::Internal
-            })?
+            .map_err(|error| AppError::internal("password hashing task failed", error))?
     }
 
     /// Checks `password` against `stored`, or against a dummy hash when there is
@@ -48,31 +43,21 @@ impl PasswordHasher {
                 .unwrap_or(false)
         })
         .await
-        .map_err(|error| {
-            tracing::error!(%error, "password verification task failed");
-            AppError::Internal
-        })?;
+        .map_err(|error| AppError::internal("password verification task failed", error))?;
         Ok(account_exists && matches)
     }
 }
 
 fn hash_with(params: &Params, password: &str) -> Result<String, AppError> {
     let mut salt_bytes = [0u8; 16];
-    getrandom::fill(&mut salt_bytes).map_err(|error| {
-        tracing::error!(%error, "no randomness for a password salt");
-        AppError::Internal
-    })?;
-    let salt = SaltString::encode_b64(&salt_bytes).map_err(|error| {
-        tracing::error!(%error, "password salt encoding failed");
-        AppError::Internal
-    })?;
+    getrandom::fill(&mut salt_bytes)
+        .map_err(|error| AppError::internal("no randomness for a password salt", error))?;
+    let salt = SaltString::encode_b64(&salt_bytes)
+        .map_err(|error| AppError::internal_text("password salt encoding failed", error))?;
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
-        .map_err(|error| {
-            tracing::error!(%error, "password hashing failed");
-            AppError::Internal
-        })
+        .map_err(|error| AppError::internal_text("password hashing failed", error))
 }
 
 #[cfg(test)]

@@ -128,7 +128,7 @@ async fn hit(
             ],
         ))
         .await?
-        .ok_or(AppError::Internal)?;
+        .ok_or_else(|| AppError::unexpected("a rate-limit counter the upsert did not return"))?;
     let hits: i32 = row.try_get("", "hits")?;
     let window_start: i64 = row.try_get("", "window_start")?;
     forget_old_windows_now_and_then(db, now).await?;

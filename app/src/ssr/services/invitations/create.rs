@@ -167,18 +167,22 @@ pub async fn create(
         });
     }
     for (i, earlier) in repeated {
-        outcomes[i] = Some(match outcomes[earlier].ok_or(AppError::Internal)? {
-            Created::Invited { invitation_id }
-            | Created::Resent { invitation_id }
-            | Created::AlreadyInvited { invitation_id } => {
-                Created::AlreadyInvited { invitation_id }
-            }
-            other => other,
-        });
+        outcomes[i] = Some(
+            match outcomes[earlier]
+                .ok_or_else(|| AppError::unexpected("a repeated person before the first"))?
+            {
+                Created::Invited { invitation_id }
+                | Created::Resent { invitation_id }
+                | Created::AlreadyInvited { invitation_id } => {
+                    Created::AlreadyInvited { invitation_id }
+                }
+                other => other,
+            },
+        );
     }
     outcomes
         .into_iter()
-        .map(|o| o.ok_or(AppError::Internal))
+        .map(|o| o.ok_or_else(|| AppError::unexpected("a person without an outcome")))
         .collect()
 }
 
@@ -239,7 +243,7 @@ async fn insert_new(
         .map(|&i| {
             ids.get(people[i].email.key())
                 .map(|&id| (i, id))
-                .ok_or(AppError::Internal)
+                .ok_or_else(|| AppError::unexpected("a new invitation not read back"))
         })
         .collect()
 }

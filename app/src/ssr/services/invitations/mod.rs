@@ -102,7 +102,7 @@ pub async fn invite(
 pub async fn resend_one(state: &AppState, by: Actor, invitation_id: i32) -> Result<(), AppError> {
     let txn = begin_write(&state.db).await?;
     let [change] = resend(state, &txn, by, &[invitation_id], now_millis()).await?[..] else {
-        return Err(AppError::Internal);
+        return Err(AppError::unexpected("one change per invitation asked"));
     };
     change.into_result()?;
     txn.commit().await?;
@@ -114,7 +114,7 @@ pub async fn resend_one(state: &AppState, by: Actor, invitation_id: i32) -> Resu
 pub async fn revoke_one(state: &AppState, by: Actor, invitation_id: i32) -> Result<(), AppError> {
     let txn = begin_write(&state.db).await?;
     let [change] = revoke(&txn, by, &[invitation_id], now_millis()).await?[..] else {
-        return Err(AppError::Internal);
+        return Err(AppError::unexpected("one change per invitation asked"));
     };
     change.into_result()?;
     txn.commit().await?;
