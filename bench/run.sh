@@ -34,6 +34,16 @@ echo "## browser (Chromium: Muster WASM, Papa Parse, uDSV, SheetJS; the Upload t
 record node bench/browser.mjs "$TARGET_DIR/release/muster" "$PWD/target/site" "$OUT" "$ROWS"
 
 echo "## commit (server path over HTTP; database step; raw baselines)"
+# PostgreSQL figures need a server: the machine's own when one answers.
+if [ -z "${MUSTER_TEST_POSTGRES_URL:-}" ] && psql -h 127.0.0.1 -U postgres -d test -Atc 'SELECT 1' >/dev/null 2>&1; then
+  export MUSTER_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test
+fi
+if [ -z "${MUSTER_TEST_POSTGRES_URL:-}" ]; then
+  echo "######################################################################"
+  echo "## PostgreSQL commit figures SKIPPED: no MUSTER_TEST_POSTGRES_URL, and"
+  echo "## no PostgreSQL answers at 127.0.0.1:5432 (user postgres, database test)."
+  echo "######################################################################"
+fi
 # A tenth of the rows first, then all of them (the ratios printed last are the full size's).
 MUSTER_BENCH_ROWS="$((ROWS / 10))" record "${BENCH[@]}" --bench commit
 MUSTER_BENCH_ROWS="$ROWS" record "${BENCH[@]}" --bench commit

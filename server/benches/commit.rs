@@ -2,7 +2,8 @@
 //! over HTTP, chunks of 1,000 as the browser sends them) on SQLite and on
 //! PostgreSQL, the database step alone (the import service called directly),
 //! and baselines that only insert the same invitation rows: a raw rusqlite
-//! prepared-statement loop in one transaction, and PostgreSQL `COPY`.
+//! prepared-statement loop in one transaction, and PostgreSQL `COPY`; then
+//! the latency of one invite from the Invite tab into the filled workspace.
 //!
 //! `cargo bench -p muster --bench commit` (release). Rows: MUSTER_BENCH_ROWS
 //! (default 100,000). PostgreSQL parts run when MUSTER_TEST_POSTGRES_URL is set.
@@ -78,8 +79,8 @@ async fn start(database_url: Option<String>) -> Server {
     }
 }
 
-/// As the browser does it: log in, open a batch, send the chunks in turn.
-async fn commit_over_http(server: &Server, rows: &[ImportRow]) -> f64 {
+/// A client signed in as the workspace's admin.
+async fn signed_in(server: &Server) -> reqwest::Client {
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .build()
@@ -91,6 +92,12 @@ async fn commit_over_http(server: &Server, rows: &[ImportRow]) -> f64 {
         .await
         .expect("login");
     assert!(login.status().is_success(), "login: {}", login.status());
+    client
+}
+
+/// As the browser does it: log in, open a batch, send the chunks in turn.
+async fn commit_over_http(server: &Server, rows: &[ImportRow]) -> f64 {
+    let client = signed_in(server).await;
     let started = Instant::now();
     let batch: i32 = client
         .post(format!("{}/api/start_import", server.address))
@@ -121,6 +128,47 @@ async fn commit_over_http(server: &Server, rows: &[ImportRow]) -> f64 {
         );
     }
     started.elapsed().as_secs_f64()
+}
+
+/// Invites made one at a time from the Invite tab.
+const INVITES: usize = 200;
+
+/// The Invite tab's request, one person at a time, into a workspace that
+/// already holds the committed rows: (p50, p95) in milliseconds.
+async fn one_invite_latency(server: &Server) -> (f64, f64) {
+    let client = signed_in(server).await;
+    let mut millis = Vec::with_capacity(INVITES);
+    for i in 0..INVITES {
+        let email = format!("single{i}@example.com");
+        let started = Instant::now();
+        let response = client
+            .post(format!("{}/api/invite_users", server.address))
+            .form(&[
+                ("slug", "bench"),
+                ("emails", email.as_str()),
+                ("name", "Single Person"),
+                ("role", "member"),
+                ("metadata", ""),
+            ])
+            .send()
+            .await
+            .expect("invite");
+        assert!(
+            response.status().is_success(),
+            "invite: {}",
+            response.status()
+        );
+        response.bytes().await.expect("invite answer");
+        millis.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    millis.sort_by(f64::total_cmp);
+    let at = |q: f64| millis[((millis.len() - 1) as f64 * q).round() as usize];
+    (at(0.50), at(0.95))
+}
+
+fn latency_figures(name: &str, (p50, p95): (f64, f64)) {
+    figure(&format!("{name}_p50_ms"), p50);
+    figure(&format!("{name}_p95_ms"), p95);
 }
 
 /// The import service alone, no HTTP: what the database work costs.
@@ -306,6 +354,10 @@ async fn main() {
     let sqlite = start(None).await;
     let http_sqlite = commit_over_http(&sqlite, &all).await;
     figure(&format!("commit_{k}k_sqlite_s"), http_sqlite);
+    latency_figures(
+        &format!("one_invite_after_{k}k_sqlite"),
+        one_invite_latency(&sqlite).await,
+    );
 
     let direct = start(None).await;
     let db_step = commit_direct(&direct.state, all.clone()).await;
@@ -333,11 +385,19 @@ async fn main() {
                 &format!("commit_{k}k_postgres_s"),
                 commit_over_http(&pg, &all).await,
             );
+            latency_figures(
+                &format!("one_invite_after_{k}k_postgres"),
+                one_invite_latency(&pg).await,
+            );
             let copy = postgres_copy(&pg.state, &all).await;
             figure(&format!("postgres_copy_{k}k_s"), copy);
             let _ = pg.state.db.clone().close().await;
             drop_postgres(&base, &url).await;
         }
-        Err(_) => eprintln!("PostgreSQL SKIPPED: set MUSTER_TEST_POSTGRES_URL"),
+        Err(_) => {
+            eprintln!("######################################################################");
+            eprintln!("## PostgreSQL commit figures SKIPPED: MUSTER_TEST_POSTGRES_URL is not set.");
+            eprintln!("######################################################################");
+        }
     }
 }

@@ -1,14 +1,15 @@
 //! Database connection, entities and migrations (SQLite by default, PostgreSQL by URL).
+mod bulk;
 pub mod entities;
 pub mod migrations;
 
+pub use bulk::{insert_batched, insert_returning, within, SetMember};
+
 use crate::error::AppError;
-use sea_orm::sea_query::OnConflict;
 use sea_orm::sqlx::sqlite::SqliteJournalMode;
 use sea_orm::{
-    ActiveModelTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
-    DatabaseTransaction, DbBackend, DbErr, EntityTrait, InsertMany, Iterable,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
@@ -91,43 +92,6 @@ pub fn placeholders(sql: &str, backend: DbBackend) -> String {
     out
 }
 
-/// Rows per multi-row INSERT: as many as each database's bound-parameter
-/// limit allows for this many columns (SQLite 32,766; PostgreSQL 65,535),
-/// and never more than a thousand.
-pub fn rows_per_insert(backend: DbBackend, columns: usize) -> usize {
-    let limit = match backend {
-        DbBackend::Postgres => 65_535,
-        _ => 32_766,
-    };
-    (limit / columns.max(1)).clamp(1, 1_000)
-}
-
-/// Inserts the rows in as few multi-row INSERTs as the database's parameter
-/// limit allows (optionally `ON CONFLICT …`); the rows move into the
-/// statements, nothing is copied.
-pub async fn insert_batched<A, I>(
-    db: &impl ConnectionTrait,
-    rows: I,
-    on_conflict: Option<&OnConflict>,
-) -> Result<(), DbErr>
-where
-    A: ActiveModelTrait + Send,
-    I: IntoIterator<Item = A>,
-    I::IntoIter: Send,
-{
-    let columns = <<A::Entity as EntityTrait>::Column as Iterable>::iter().count();
-    let per_insert = rows_per_insert(db.get_database_backend(), columns);
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let mut insert = InsertMany::<A>::many(rows.by_ref().take(per_insert));
-        if let Some(on_conflict) = on_conflict {
-            insert = insert.on_conflict(on_conflict.clone());
-        }
-        insert.exec_without_returning(db).await?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,13 +106,5 @@ mod tests {
             placeholders("a = {p} AND b = {p}", DbBackend::Postgres),
             "a = $1 AND b = $2"
         );
-    }
-
-    #[test]
-    fn inserts_stay_under_each_databases_parameter_limit() {
-        assert_eq!(rows_per_insert(DbBackend::Sqlite, 13), 1_000);
-        assert_eq!(rows_per_insert(DbBackend::Sqlite, 40), 819);
-        assert_eq!(rows_per_insert(DbBackend::Postgres, 100), 655);
-        assert!(rows_per_insert(DbBackend::Sqlite, 13) * 13 <= 32_766);
     }
 }

@@ -11,7 +11,7 @@ use crate::model::imports::{
     WorkspaceMatch,
 };
 use crate::ssr::db::entities::{import_batch, import_row, invitation, membership, user};
-use crate::ssr::db::{begin_write, insert_batched};
+use crate::ssr::db::{begin_write, insert_batched, within};
 use crate::ssr::services::audit::AuditAction;
 use crate::ssr::time::now_millis;
 use crate::ssr::AppState;
@@ -23,12 +23,38 @@ use std::collections::HashMap;
 
 /// The most rows one chunk may carry (the browser sends about 1,000).
 pub const MAX_CHUNK_ROWS: usize = 2_000;
-const IN_LIST: usize = 500;
 /// The most addresses one check may carry.
 pub const MAX_CHECK: usize = 5_000;
 
+/// Opens a batch for a file of `total_rows`, `refused_rows` of which the
+/// pipeline refused; returns its id.
 pub async fn start(
     db: &DatabaseConnection,
+    limits: import::ImportLimits,
+    by: Actor,
+    file_name: &str,
+    total_rows: u32,
+    refused_rows: u32,
+    send_email: bool,
+) -> Result<i32, AppError> {
+    let txn = begin_write(db).await?;
+    let batch = start_in(
+        &txn,
+        limits,
+        by,
+        file_name,
+        total_rows,
+        refused_rows,
+        send_email,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(batch)
+}
+
+/// `start`, in the caller's transaction.
+pub async fn start_in(
+    txn: &impl ConnectionTrait,
     limits: import::ImportLimits,
     by: Actor,
     file_name: &str,
@@ -52,7 +78,6 @@ pub async fn start(
         .take(200)
         .collect();
     let now = now_millis();
-    let txn = begin_write(db).await?;
     let batch = import_batch::ActiveModel {
         workspace_id: Set(by.workspace_id),
         created_by: Set(by.user_id),
@@ -67,18 +92,56 @@ pub async fn start(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     audit::record(
-        &txn,
+        txn,
         Some(by.workspace_id),
         by.user_id,
         AuditAction::ImportStarted,
         serde_json::json!({ "batch": batch.id, "file": batch.file_name, "rows": total_rows }),
     )
     .await?;
-    txn.commit().await?;
     Ok(batch.id)
+}
+
+/// Records the rows the pipeline refused, so the batch's row list holds every row.
+pub async fn record_refused(
+    txn: &impl ConnectionTrait,
+    batch_id: i32,
+    refused: &[RowOutcome],
+) -> Result<(), AppError> {
+    let records = refused.iter().map(|row| import_row::ActiveModel {
+        batch_id: Set(batch_id),
+        row_number: Set(row_number(row.row)),
+        email: Set(row.email.chars().take(320).collect()),
+        outcome: Set(row.kind.outcome()),
+        message: Set(row.kind.reason().map(str::to_owned)),
+        invitation_id: Set(None),
+    });
+    Ok(insert_batched(txn, records.collect::<Vec<_>>(), None).await?)
+}
+
+/// One page of a batch's row records, in file order, and how many there are.
+pub async fn recorded_rows(
+    db: &impl ConnectionTrait,
+    batch_id: i32,
+    page: u64,
+    page_size: u64,
+) -> Result<(Vec<RowOutcome>, u64), AppError> {
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    let rows = import_row::Entity::find()
+        .filter(import_row::Column::BatchId.eq(batch_id))
+        .order_by_asc(import_row::Column::RowNumber)
+        .offset(page * page_size)
+        .limit(page_size)
+        .all(db)
+        .await?;
+    let total = import_row::Entity::find()
+        .filter(import_row::Column::BatchId.eq(batch_id))
+        .count(db)
+        .await?;
+    Ok((rows.iter().map(from_record).collect(), total))
 }
 
 pub async fn commit_chunk(
@@ -105,18 +168,19 @@ pub async fn commit_chunk(
             "Each row number may appear only once in a chunk.".into(),
         ));
     }
-    let mut recorded: HashMap<i32, import_row::Model> = HashMap::new();
     let numbers: Vec<i32> = rows.iter().map(|r| row_number(r.row)).collect();
-    for slice in numbers.chunks(IN_LIST) {
-        for done in import_row::Entity::find()
-            .filter(import_row::Column::BatchId.eq(batch.id))
-            .filter(import_row::Column::RowNumber.is_in(slice.iter().copied()))
-            .all(&txn)
-            .await?
-        {
-            recorded.insert(done.row_number, done);
-        }
-    }
+    let recorded: HashMap<i32, import_row::Model> = import_row::Entity::find()
+        .filter(import_row::Column::BatchId.eq(batch.id))
+        .filter(within(
+            txn.get_database_backend(),
+            import_row::Column::RowNumber,
+            &numbers,
+        ))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|done| (done.row_number, done))
+        .collect();
 
     let (done, fresh): (Vec<ImportRow>, Vec<ImportRow>) = rows
         .into_iter()
@@ -258,10 +322,11 @@ pub async fn check(
     let known: Vec<&str> = keys.iter().flatten().map(String::as_str).collect();
     let mut state: HashMap<String, WorkspaceMatch> = HashMap::new();
     let now = now_millis();
-    for slice in known.chunks(IN_LIST) {
+    let backend = db.get_database_backend();
+    if !known.is_empty() {
         let open = invitation::Entity::find()
             .filter(invitation::Column::WorkspaceId.eq(workspace_id))
-            .filter(invitation::Column::EmailKey.is_in(slice.iter().copied()))
+            .filter(within(backend, invitation::Column::EmailKey, &known))
             .filter(invitation::Column::AcceptedAt.is_null())
             .filter(invitation::Column::RevokedAt.is_null())
             .all(db)
@@ -275,14 +340,15 @@ pub async fn check(
             state.insert(found.email_key, kind);
         }
         let accounts = user::Entity::find()
-            .filter(user::Column::EmailKey.is_in(slice.iter().copied()))
+            .filter(within(backend, user::Column::EmailKey, &known))
             .all(db)
             .await?;
         let by_id: HashMap<i32, String> =
             accounts.into_iter().map(|u| (u.id, u.email_key)).collect();
+        let ids: Vec<i32> = by_id.keys().copied().collect();
         let members = membership::Entity::find()
             .filter(membership::Column::WorkspaceId.eq(workspace_id))
-            .filter(membership::Column::UserId.is_in(by_id.keys().copied()))
+            .filter(within(backend, membership::Column::UserId, &ids))
             .all(db)
             .await?;
         for member in members {

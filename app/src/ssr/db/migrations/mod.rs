@@ -9,6 +9,7 @@ mod m20261123_000006_people_index;
 mod m20261123_000007_imports;
 mod m20261201_000008_rate_limits;
 mod m20261201_000009_api_tokens;
+mod m20261202_000010_outbox_by_invitation;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_imports::Migration),
             Box::new(m20261201_000008_rate_limits::Migration),
             Box::new(m20261201_000009_api_tokens::Migration),
+            Box::new(m20261202_000010_outbox_by_invitation::Migration),
         ]
     }
 }

@@ -2,10 +2,11 @@
 //! accepted, regrouped, delivered. Each change takes a set of invitations (one
 //! for a row's action, thousands for a bulk one) and does its work in a few
 //! statements, in the caller's transaction.
-use super::{create, index, mail, Actor, IN_LIST};
+use super::{create, index, mail, Actor};
 use crate::domain::DeliveryState;
 use crate::error::AppError;
 use crate::ssr::db::entities::invitation;
+use crate::ssr::db::within;
 use crate::ssr::services::audit::{self, AuditAction};
 use crate::ssr::services::link_signer::LinkSigner;
 use crate::ssr::time::HOUR_MILLIS;
@@ -47,18 +48,21 @@ async fn current(
     workspace_id: i32,
     ids: &[i32],
 ) -> Result<HashMap<i32, invitation::Model>, AppError> {
-    let mut found = HashMap::with_capacity(ids.len());
-    for slice in ids.chunks(IN_LIST) {
-        for row in invitation::Entity::find()
-            .filter(invitation::Column::WorkspaceId.eq(workspace_id))
-            .filter(invitation::Column::Id.is_in(slice.iter().copied()))
-            .all(db)
-            .await?
-        {
-            found.insert(row.id, row);
-        }
+    if ids.is_empty() {
+        return Ok(HashMap::new());
     }
-    Ok(found)
+    Ok(invitation::Entity::find()
+        .filter(invitation::Column::WorkspaceId.eq(workspace_id))
+        .filter(within(
+            db.get_database_backend(),
+            invitation::Column::Id,
+            ids,
+        ))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| (row.id, row))
+        .collect())
 }
 
 /// Sorts the ids into the open invitations (each once) and a change per id.
@@ -121,19 +125,23 @@ pub async fn revoke(
     now: i64,
 ) -> Result<Vec<Change>, AppError> {
     let (mut changes, open) = open_among(txn, by, ids).await?;
-    let mut revoked: Vec<invitation::Model> = Vec::with_capacity(open.len());
-    for slice in open.chunks(IN_LIST) {
+    let open_ids: Vec<i32> = open.iter().map(|row| row.id).collect();
+    let revoked: Vec<invitation::Model> = if open_ids.is_empty() {
+        Vec::new()
+    } else {
         // Conditional: one accepted a moment ago stays accepted.
-        revoked.extend(
-            invitation::Entity::update_many()
-                .col_expr(invitation::Column::RevokedAt, Expr::value(now))
-                .filter(invitation::Column::Id.is_in(slice.iter().map(|row| row.id)))
-                .filter(invitation::Column::AcceptedAt.is_null())
-                .filter(invitation::Column::RevokedAt.is_null())
-                .exec_with_returning(txn)
-                .await?,
-        );
-    }
+        invitation::Entity::update_many()
+            .col_expr(invitation::Column::RevokedAt, Expr::value(now))
+            .filter(within(
+                txn.get_database_backend(),
+                invitation::Column::Id,
+                &open_ids,
+            ))
+            .filter(invitation::Column::AcceptedAt.is_null())
+            .filter(invitation::Column::RevokedAt.is_null())
+            .exec_with_returning(txn)
+            .await?
+    };
     let revoked_ids: HashSet<i32> = revoked.iter().map(|row| row.id).collect();
     for (change, id) in changes.iter_mut().zip(ids) {
         if *change == Change::Done && !revoked_ids.contains(id) {
@@ -234,35 +242,45 @@ pub async fn set_groups(
 
 /// The outbox worker's news: these invitations' mail went out.
 pub async fn mark_sent(txn: &impl ConnectionTrait, ids: &[i32]) -> Result<(), AppError> {
-    for slice in ids.chunks(IN_LIST) {
-        invitation::Entity::update_many()
-            .col_expr(
-                invitation::Column::Delivery,
-                Expr::value(DeliveryState::Sent),
-            )
-            .col_expr(
-                invitation::Column::SendCount,
-                sea_orm::ExprTrait::add(Expr::col(invitation::Column::SendCount), 1),
-            )
-            .filter(invitation::Column::Id.is_in(slice.iter().copied()))
-            .exec(txn)
-            .await?;
+    if ids.is_empty() {
+        return Ok(());
     }
+    invitation::Entity::update_many()
+        .col_expr(
+            invitation::Column::Delivery,
+            Expr::value(DeliveryState::Sent),
+        )
+        .col_expr(
+            invitation::Column::SendCount,
+            sea_orm::ExprTrait::add(Expr::col(invitation::Column::SendCount), 1),
+        )
+        .filter(within(
+            txn.get_database_backend(),
+            invitation::Column::Id,
+            ids,
+        ))
+        .exec(txn)
+        .await?;
     Ok(())
 }
 
 /// The outbox worker's news: these invitations' mail could not be delivered.
 pub async fn mark_failed(txn: &impl ConnectionTrait, ids: &[i32]) -> Result<(), AppError> {
-    for slice in ids.chunks(IN_LIST) {
-        invitation::Entity::update_many()
-            .col_expr(
-                invitation::Column::Delivery,
-                Expr::value(DeliveryState::Failed),
-            )
-            .filter(invitation::Column::Id.is_in(slice.iter().copied()))
-            .exec(txn)
-            .await?;
+    if ids.is_empty() {
+        return Ok(());
     }
+    invitation::Entity::update_many()
+        .col_expr(
+            invitation::Column::Delivery,
+            Expr::value(DeliveryState::Failed),
+        )
+        .filter(within(
+            txn.get_database_backend(),
+            invitation::Column::Id,
+            ids,
+        ))
+        .exec(txn)
+        .await?;
     Ok(())
 }
 

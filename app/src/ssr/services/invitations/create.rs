@@ -3,18 +3,16 @@
 //! is a few statements per table: look up who is known, insert the new
 //! invitations, their groups, their mail, their audit entries, then recompute
 //! their Users-table rows.
-use super::{changes, index, mail, Actor, IN_LIST};
+use super::{changes, index, mail, Actor};
 use crate::domain::{DeliveryState, DisplayName, Email, Metadata, Role};
 use crate::error::AppError;
 use crate::ssr::db::entities::{invitation, invitation_group, membership, user};
-use crate::ssr::db::insert_batched;
+use crate::ssr::db::{insert_batched, insert_returning, within};
 use crate::ssr::services::audit::{self, AuditAction};
 use crate::ssr::services::link_signer::LinkSigner;
 use crate::ssr::time::HOUR_MILLIS;
 use crate::ssr::AppState;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use std::collections::{HashMap, HashSet};
 
 /// One person to invite. Groups are ids of this workspace's groups.
@@ -113,8 +111,8 @@ pub async fn create(
         }
     }
 
-    let mut written: Vec<(usize, i32)> =
-        insert_new(txn, by, people, &fresh, delivery, now, expires_at).await?;
+    let created = insert_new(txn, by, people, &fresh, delivery, now, expires_at).await?;
+    let mut written: Vec<(usize, i32)> = created.iter().map(|(i, row)| (*i, row.id)).collect();
     for (i, expired) in renew {
         let person = &people[i];
         let mut renewed: invitation::ActiveModel = expired.into();
@@ -129,16 +127,23 @@ pub async fn create(
         }
         written.push((i, renewed.update(txn).await?.id));
     }
-    let renewed: Vec<i32> = written[fresh.len()..].iter().map(|&(_, id)| id).collect();
+    let (new_ids, renewed): (Vec<i32>, Vec<i32>) = {
+        let ids = written.iter().map(|&(_, id)| id);
+        (
+            ids.clone().take(created.len()).collect(),
+            ids.skip(created.len()).collect(),
+        )
+    };
     clear_groups(txn, &renewed).await?;
     let groups: Vec<(i32, &[i32])> = written
         .iter()
         .map(|&(i, id)| (id, people[i].group_ids.as_slice()))
         .collect();
     add_groups(txn, &groups).await?;
-    let ids: Vec<i32> = written.iter().map(|&(_, id)| id).collect();
     if send_email {
-        mail::enqueue(txn, &ids, now).await?;
+        // New invitations have no mail yet; a renewed one may have some waiting.
+        mail::queue(txn, &new_ids, now).await?;
+        mail::enqueue(txn, &renewed, now).await?;
     }
     let entries = written.iter().map(|&(i, id)| audit::Entry {
         workspace_id: Some(by.workspace_id),
@@ -151,8 +156,17 @@ pub async fn create(
         }),
     });
     audit::record_all(txn, entries.collect(), now).await?;
-    let written_keys: Vec<&str> = written.iter().map(|&(i, _)| keys[i]).collect();
-    index::refresh(txn, by.workspace_id, &written_keys).await?;
+    let renewed_keys: Vec<&str> = written[created.len()..]
+        .iter()
+        .map(|&(i, _)| keys[i])
+        .collect();
+    index::refresh(txn, by.workspace_id, &renewed_keys).await?;
+    index::put_created(
+        txn,
+        by.workspace_id,
+        created.into_iter().map(|(_, row)| row).collect(),
+    )
+    .await?;
     for (i, id) in written {
         outcomes[i] = Some(Created::Invited { invitation_id: id });
     }
@@ -186,9 +200,8 @@ pub async fn create(
         .collect()
 }
 
-/// The new invitations as multi-row INSERTs; only their ids are read back
-/// (the only open invitations for these people are the ones just written:
-/// the partial unique index holds it so). Returns (person index, id).
+/// Inserts the new invitations and returns them as stored, each beside its
+/// person's index.
 async fn insert_new(
     txn: &impl ConnectionTrait,
     by: Actor,
@@ -197,7 +210,7 @@ async fn insert_new(
     delivery: DeliveryState,
     now: i64,
     expires_at: i64,
-) -> Result<Vec<(usize, i32)>, AppError> {
+) -> Result<Vec<(usize, invitation::Model)>, AppError> {
     if fresh.is_empty() {
         return Ok(Vec::new());
     }
@@ -221,29 +234,20 @@ async fn insert_new(
     });
     // Collected, not streamed: a borrowing iterator held across `.await`
     // would make the server function's future not `Send`.
-    insert_batched(txn, rows.collect::<Vec<_>>(), None).await?;
-    let keys: Vec<&str> = fresh.iter().map(|&i| people[i].email.key()).collect();
-    let mut ids: HashMap<String, i32> = HashMap::with_capacity(keys.len());
-    for slice in keys.chunks(IN_LIST) {
-        let found: Vec<(i32, String)> = invitation::Entity::find()
-            .select_only()
-            .column(invitation::Column::Id)
-            .column(invitation::Column::EmailKey)
-            .filter(invitation::Column::WorkspaceId.eq(by.workspace_id))
-            .filter(invitation::Column::EmailKey.is_in(slice.iter().copied()))
-            .filter(invitation::Column::AcceptedAt.is_null())
-            .filter(invitation::Column::RevokedAt.is_null())
-            .into_tuple()
-            .all(txn)
-            .await?;
-        ids.extend(found.into_iter().map(|(id, key)| (key, id)));
-    }
+    let stored = insert_returning(txn, rows.collect::<Vec<_>>()).await?;
+    // Matched by address, not by position: each person here has exactly one
+    // open invitation, the one just written (a partial unique index holds it).
+    let mut by_key: HashMap<String, invitation::Model> = stored
+        .into_iter()
+        .map(|row| (row.email_key.clone(), row))
+        .collect();
     fresh
         .iter()
         .map(|&i| {
-            ids.get(people[i].email.key())
-                .map(|&id| (i, id))
-                .ok_or_else(|| AppError::unexpected("a new invitation not read back"))
+            by_key
+                .remove(people[i].email.key())
+                .map(|row| (i, row))
+                .ok_or_else(|| AppError::unexpected("a new invitation not returned"))
         })
         .collect()
 }
@@ -260,39 +264,44 @@ async fn known(
     workspace_id: i32,
     keys: &[&str],
 ) -> Result<Known, AppError> {
+    if keys.is_empty() {
+        return Ok(Known {
+            members: HashSet::new(),
+            open: HashMap::new(),
+        });
+    }
+    let backend = db.get_database_backend();
+    let accounts: HashMap<i32, String> = user::Entity::find()
+        .filter(within(backend, user::Column::EmailKey, keys))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.email_key))
+        .collect();
     let mut members = HashSet::new();
-    let mut open = HashMap::new();
-    for slice in keys.chunks(IN_LIST) {
-        let accounts: HashMap<i32, String> = user::Entity::find()
-            .filter(user::Column::EmailKey.is_in(slice.iter().copied()))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.email_key))
-            .collect();
-        if !accounts.is_empty() {
-            for m in membership::Entity::find()
-                .filter(membership::Column::WorkspaceId.eq(workspace_id))
-                .filter(membership::Column::UserId.is_in(accounts.keys().copied()))
-                .all(db)
-                .await?
-            {
-                if let Some(key) = accounts.get(&m.user_id) {
-                    members.insert(key.clone());
-                }
-            }
-        }
-        for found in invitation::Entity::find()
-            .filter(invitation::Column::WorkspaceId.eq(workspace_id))
-            .filter(invitation::Column::EmailKey.is_in(slice.iter().copied()))
-            .filter(invitation::Column::AcceptedAt.is_null())
-            .filter(invitation::Column::RevokedAt.is_null())
+    if !accounts.is_empty() {
+        let ids: Vec<i32> = accounts.keys().copied().collect();
+        for m in membership::Entity::find()
+            .filter(membership::Column::WorkspaceId.eq(workspace_id))
+            .filter(within(backend, membership::Column::UserId, &ids))
             .all(db)
             .await?
         {
-            open.insert(found.email_key.clone(), found);
+            if let Some(key) = accounts.get(&m.user_id) {
+                members.insert(key.clone());
+            }
         }
     }
+    let open = invitation::Entity::find()
+        .filter(invitation::Column::WorkspaceId.eq(workspace_id))
+        .filter(within(backend, invitation::Column::EmailKey, keys))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(invitation::Column::RevokedAt.is_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|found| (found.email_key.clone(), found))
+        .collect();
     Ok(Known { members, open })
 }
 
@@ -301,12 +310,17 @@ pub(super) async fn clear_groups(
     txn: &impl ConnectionTrait,
     invitation_ids: &[i32],
 ) -> Result<(), AppError> {
-    for ids in invitation_ids.chunks(IN_LIST) {
-        invitation_group::Entity::delete_many()
-            .filter(invitation_group::Column::InvitationId.is_in(ids.iter().copied()))
-            .exec(txn)
-            .await?;
+    if invitation_ids.is_empty() {
+        return Ok(());
     }
+    invitation_group::Entity::delete_many()
+        .filter(within(
+            txn.get_database_backend(),
+            invitation_group::Column::InvitationId,
+            invitation_ids,
+        ))
+        .exec(txn)
+        .await?;
     Ok(())
 }
 

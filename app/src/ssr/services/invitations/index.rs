@@ -6,7 +6,7 @@
 //! field. Nothing else writes the table.
 use crate::error::AppError;
 use crate::ssr::db::entities::{invitation, membership, person_index, user, workspace};
-use crate::ssr::db::insert_batched;
+use crate::ssr::db::{insert_batched, within};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use std::collections::{HashMap, HashSet};
 
@@ -17,9 +17,6 @@ pub mod state {
     pub const REVOKED: &str = "revoked";
 }
 
-/// Ids per `IN (…)` list.
-const IN_LIST: usize = 500;
-
 /// Recomputes the rows of these people (by email key) in one workspace.
 pub async fn refresh(
     db: &impl ConnectionTrait,
@@ -27,27 +24,53 @@ pub async fn refresh(
     email_keys: &[&str],
 ) -> Result<(), AppError> {
     let mut seen = HashSet::with_capacity(email_keys.len());
-    let email_keys: Vec<&str> = email_keys
+    let keys: Vec<&str> = email_keys
         .iter()
         .copied()
         .filter(|k| seen.insert(*k))
         .collect();
-    for keys in email_keys.chunks(IN_LIST) {
-        person_index::Entity::delete_many()
-            .filter(person_index::Column::WorkspaceId.eq(workspace_id))
-            .filter(person_index::Column::EmailKey.is_in(keys.iter().copied()))
-            .exec(db)
-            .await?;
-        let members = members_of(db, workspace_id, Some(keys)).await?;
-        let invitations = invitation::Entity::find()
-            .filter(invitation::Column::WorkspaceId.eq(workspace_id))
-            .filter(invitation::Column::EmailKey.is_in(keys.iter().copied()))
-            .filter(invitation::Column::AcceptedAt.is_null())
-            .all(db)
-            .await?;
-        insert(db, rows(workspace_id, members, invitations)).await?;
+    if keys.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let backend = db.get_database_backend();
+    person_index::Entity::delete_many()
+        .filter(person_index::Column::WorkspaceId.eq(workspace_id))
+        .filter(within(backend, person_index::Column::EmailKey, &keys))
+        .exec(db)
+        .await?;
+    let members = members_of(db, workspace_id, Some(&keys)).await?;
+    let invitations = invitation::Entity::find()
+        .filter(invitation::Column::WorkspaceId.eq(workspace_id))
+        .filter(within(backend, invitation::Column::EmailKey, &keys))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .all(db)
+        .await?;
+    insert(db, rows(workspace_id, members, invitations)).await
+}
+
+/// The rows of people who were nobody in this workspace a moment ago and now
+/// have these invitations, just created: the same rows `refresh` computes,
+/// without reading back what the caller holds. Rows left for them by
+/// an earlier, accepted invitation or a removed membership go first.
+pub async fn put_created(
+    db: &impl ConnectionTrait,
+    workspace_id: i32,
+    created: Vec<invitation::Model>,
+) -> Result<(), AppError> {
+    if created.is_empty() {
+        return Ok(());
+    }
+    let keys: Vec<&str> = created.iter().map(|i| i.email_key.as_str()).collect();
+    person_index::Entity::delete_many()
+        .filter(person_index::Column::WorkspaceId.eq(workspace_id))
+        .filter(within(
+            db.get_database_backend(),
+            person_index::Column::EmailKey,
+            &keys,
+        ))
+        .exec(db)
+        .await?;
+    insert(db, rows(workspace_id, Vec::new(), created)).await
 }
 
 /// Rebuilds every workspace's rows from scratch (first fill, and repairs).
@@ -81,27 +104,35 @@ async fn members_of(
         membership::Entity::find().filter(membership::Column::WorkspaceId.eq(workspace_id));
     if let Some(keys) = email_keys {
         let ids: Vec<i32> = user::Entity::find()
-            .filter(user::Column::EmailKey.is_in(keys.iter().copied()))
+            .filter(within(
+                db.get_database_backend(),
+                user::Column::EmailKey,
+                keys,
+            ))
             .all(db)
             .await?
             .into_iter()
             .map(|u| u.id)
             .collect();
-        memberships = memberships.filter(membership::Column::UserId.is_in(ids));
+        memberships = memberships.filter(within(
+            db.get_database_backend(),
+            membership::Column::UserId,
+            &ids,
+        ));
     }
     let memberships = memberships.all(db).await?;
-    // In slices: databases cap the number of parameters in one statement.
-    let mut accounts: HashMap<i32, user::Model> = HashMap::with_capacity(memberships.len());
-    for slice in memberships.chunks(IN_LIST) {
-        let ids = slice.iter().map(|m| m.user_id);
-        for account in user::Entity::find()
-            .filter(user::Column::Id.is_in(ids))
+    let ids: Vec<i32> = memberships.iter().map(|m| m.user_id).collect();
+    let mut accounts: HashMap<i32, user::Model> = if ids.is_empty() {
+        HashMap::new()
+    } else {
+        user::Entity::find()
+            .filter(within(db.get_database_backend(), user::Column::Id, &ids))
             .all(db)
             .await?
-        {
-            accounts.insert(account.id, account);
-        }
-    }
+            .into_iter()
+            .map(|account| (account.id, account))
+            .collect()
+    };
     Ok(memberships
         .into_iter()
         .filter_map(|m| accounts.remove(&m.user_id).map(|u| (m, u)))

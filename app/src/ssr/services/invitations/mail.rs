@@ -1,12 +1,13 @@
 //! An invitation's mail, queued in the outbox in the transaction that created
 //! or resent it, and cancelled when it is revoked or accepted. The outbox
 //! worker (`services::outbox`) delivers the rows and records its attempts.
-use super::IN_LIST;
 use crate::error::AppError;
 use crate::ssr::db::entities::outbox;
-use crate::ssr::db::insert_batched;
+use crate::ssr::db::{insert_batched, within};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+
+const SUPERSEDED: &str = "superseded by a newer mail";
 
 /// One mail per invitation, due now. A newer mail replaces one still waiting
 /// for the same invitation.
@@ -15,7 +16,17 @@ pub(super) async fn enqueue(
     invitation_ids: &[i32],
     now: i64,
 ) -> Result<(), AppError> {
-    cancel(db, invitation_ids, "superseded by a newer mail", now).await?;
+    cancel(db, invitation_ids, SUPERSEDED, now).await?;
+    queue(db, invitation_ids, now).await
+}
+
+/// One mail per invitation, due now, for invitations that have none waiting
+/// (new ones).
+pub(super) async fn queue(
+    db: &impl ConnectionTrait,
+    invitation_ids: &[i32],
+    now: i64,
+) -> Result<(), AppError> {
     let rows = invitation_ids
         .iter()
         .map(|&invitation_id| outbox::ActiveModel {
@@ -35,18 +46,23 @@ pub(super) async fn cancel(
     reason: &str,
     now: i64,
 ) -> Result<(), AppError> {
-    for ids in invitation_ids.chunks(IN_LIST) {
-        outbox::Entity::update_many()
-            .col_expr(outbox::Column::FailedAt, Expr::value(now))
-            .col_expr(
-                outbox::Column::LastError,
-                Expr::value(format!("cancelled: {reason}")),
-            )
-            .filter(outbox::Column::InvitationId.is_in(ids.iter().copied()))
-            .filter(outbox::Column::SentAt.is_null())
-            .filter(outbox::Column::FailedAt.is_null())
-            .exec(db)
-            .await?;
+    if invitation_ids.is_empty() {
+        return Ok(());
     }
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::FailedAt, Expr::value(now))
+        .col_expr(
+            outbox::Column::LastError,
+            Expr::value(format!("cancelled: {reason}")),
+        )
+        .filter(within(
+            db.get_database_backend(),
+            outbox::Column::InvitationId,
+            invitation_ids,
+        ))
+        .filter(outbox::Column::SentAt.is_null())
+        .filter(outbox::Column::FailedAt.is_null())
+        .exec(db)
+        .await?;
     Ok(())
 }

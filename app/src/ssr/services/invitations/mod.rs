@@ -21,9 +21,6 @@ use crate::ssr::time::now_millis;
 use crate::ssr::AppState;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-/// Ids or keys per `IN (…)` list.
-const IN_LIST: usize = 500;
-
 /// The Invite tab's request: one address or several, the same details for all.
 pub struct InviteRequest {
     pub emails: Vec<Email>,
