@@ -1,6 +1,7 @@
 //! `muster` and its subcommands.
 mod import;
 mod invites;
+mod remote;
 
 use crate::config::SettingsArgs;
 use anyhow::{bail, Context};
@@ -148,8 +149,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Import(args) => {
-            let state = crate::startup::connect(config.settings).await?;
-            if import::run(&state, args).await? {
+            let failed = match &args.server {
+                Some(server) => remote::run(&args, server).await?,
+                None => {
+                    let state = crate::startup::connect(config.settings).await?;
+                    import::run(&state, args).await?
+                }
+            };
+            if failed {
                 bail!("some rows failed (listed above with their reasons)");
             }
             Ok(())

@@ -82,10 +82,14 @@ const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// A request that never finishes (a stuck render, a lost lock) is answered
 /// with 503 and logged with its path, instead of holding the connection forever.
+/// A streamed upload is exempt: it has a deadline between pieces instead.
 async fn give_up_on_hung_requests(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
+    if security::is_streamed_upload(&request) {
+        return next.run(request).await;
+    }
     let path = security::path_for_logs(request.uri().path()).to_owned();
     match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
         Ok(response) => response,

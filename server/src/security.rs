@@ -73,7 +73,7 @@ pub fn path_for_logs(path: &str) -> &str {
 }
 
 /// The largest body each endpoint accepts; everything else gets `DEFAULT_BODY_BYTES`.
-const BODY_LIMITS: [(&str, usize); 5] = [
+const BODY_LIMITS: [(&str, usize); 6] = [
     // A 2 MB picture and the form's text fields.
     ("/api/accept_invitation", 3 * 1024 * 1024),
     // Up to `imports::MAX_CHUNK_ROWS` rows with their metadata.
@@ -83,7 +83,18 @@ const BODY_LIMITS: [(&str, usize); 5] = [
     ("/api/v1/invitations", 4 * 1024 * 1024),
     // A CSV file; larger files go through the Upload tab or `muster import`.
     ("/api/v1/invitations/csv", 16 * 1024 * 1024),
+    // A whole file for an import job (the handler holds it to the instance's
+    // `import_max_bytes` as it streams in).
+    (STREAMED_UPLOAD, 1024 * 1024 * 1024),
 ];
+
+/// The one route whose body is read as it streams in, with its own limits:
+/// no overall deadline, but one between pieces (`api_v1::UPLOAD_IDLE`).
+pub const STREAMED_UPLOAD: &str = "/api/v1/imports";
+
+pub fn is_streamed_upload(request: &Request) -> bool {
+    request.method() == http::Method::POST && request.uri().path() == STREAMED_UPLOAD
+}
 /// Forms and a pasted list of several thousand addresses fit easily.
 const DEFAULT_BODY_BYTES: usize = 256 * 1024;
 
@@ -116,6 +127,7 @@ pub async fn limit_body_size(request: Request, next: Next) -> Response {
         Some(length) if length > limit as u64 => too_large(),
         Some(_) => next.run(request).await,
         None if !changes_state(request.method()) => next.run(request).await,
+        None if is_streamed_upload(&request) => next.run(request).await,
         None => {
             let (parts, body) = request.into_parts();
             match axum::body::to_bytes(body, limit).await {

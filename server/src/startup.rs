@@ -85,7 +85,15 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         );
     }
     let (stop_worker, worker_stopped) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(outbox::run_worker(state.clone(), mailer, worker_stopped));
+    let worker = tokio::spawn(outbox::run_worker(
+        state.clone(),
+        mailer,
+        worker_stopped.clone(),
+    ));
+    let jobs = tokio::spawn(app::ssr::services::import_jobs::run_worker(
+        state.clone(),
+        worker_stopped,
+    ));
 
     let app = crate::router::build(state, leptos);
     axum::serve(
@@ -95,9 +103,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     .with_graceful_shutdown(stop)
     .await
     .context("serving HTTP")?;
-    // Let the worker finish the mail in hand; claims it could not finish expire and are retried.
+    // Let the workers finish the mail and the chunk in hand; claims they could
+    // not finish expire and are taken up again.
     let _ = stop_worker.send(true);
     let _ = worker.await;
+    let _ = jobs.await;
     tracing::info!("stopped");
     Ok(())
 }

@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod api_tokens;
 pub mod groups;
+pub mod import_jobs;
 pub mod imports;
 pub mod invitations;
 pub mod members;

@@ -16,6 +16,8 @@ pub struct AppState {
     pub links: Arc<LinkSigner>,
     /// Wakes the outbox worker when mail is queued.
     pub outbox_wakeup: Arc<Notify>,
+    /// Wakes the import-job worker when a job is queued.
+    pub import_wakeup: Arc<Notify>,
 }
 
 impl AppState {
@@ -34,6 +36,7 @@ impl AppState {
             passwords: Arc::new(passwords),
             links: Arc::new(LinkSigner::new(link_key)),
             outbox_wakeup: Arc::new(Notify::new()),
+            import_wakeup: Arc::new(Notify::new()),
         })
     }
 

@@ -11,6 +11,10 @@ pub enum ApiError {
     App(AppError),
     /// The request could not be read (JSON, query string, encoding).
     BadRequest(String),
+    /// The body is over the endpoint's limit.
+    TooLarge(String),
+    /// The client stopped sending the body part way.
+    Stalled(String),
 }
 
 impl From<AppError> for ApiError {
@@ -24,6 +28,18 @@ impl IntoResponse for ApiError {
         let (status, code, message, field) = match &self {
             ApiError::BadRequest(message) => (
                 StatusCode::BAD_REQUEST,
+                "bad_request",
+                message.clone(),
+                None,
+            ),
+            ApiError::TooLarge(message) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                message.clone(),
+                None,
+            ),
+            ApiError::Stalled(message) => (
+                StatusCode::REQUEST_TIMEOUT,
                 "bad_request",
                 message.clone(),
                 None,

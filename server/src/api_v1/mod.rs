@@ -4,6 +4,8 @@
 //! functions are. `/api/v1/openapi.json` is generated from these handlers.
 mod auth;
 mod error;
+pub mod import_types;
+mod imports;
 mod invitations;
 mod members;
 pub mod types;
@@ -11,6 +13,7 @@ pub mod types;
 use app::ssr::AppState;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+pub use imports::UPLOAD_IDLE;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -27,11 +30,17 @@ use utoipa::{Modify, OpenApi};
         invitations::list,
         invitations::resend,
         invitations::revoke,
+        imports::create,
+        imports::list,
+        imports::show,
+        imports::rows,
+        imports::cancel,
         members::list,
     ),
     modifiers(&TokenAuth),
     tags(
         (name = "invitations", description = "Invitations not yet accepted"),
+        (name = "imports", description = "Whole files imported in the background"),
         (name = "members", description = "People in the workspace"),
     )
 )]
@@ -66,6 +75,9 @@ pub fn router(state: AppState) -> Router {
         .route("/invitations/csv", post(invitations::create_from_csv))
         .route("/invitations/{id}/resend", post(invitations::resend))
         .route("/invitations/{id}/revoke", post(invitations::revoke))
+        .route("/imports", post(imports::create).get(imports::list))
+        .route("/imports/{id}", get(imports::show).delete(imports::cancel))
+        .route("/imports/{id}/rows", get(imports::rows))
         .route("/members", get(members::list))
         .with_state(state)
 }

@@ -62,13 +62,24 @@ pub struct CsvOptions {
     pub skip_expired: Option<bool>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
     Invited,
     Resent,
     Skipped,
     Failed,
+}
+
+impl From<Outcome> for app::model::imports::Outcome {
+    fn from(outcome: Outcome) -> Self {
+        match outcome {
+            Outcome::Invited => Self::Invited,
+            Outcome::Resent => Self::Resent,
+            Outcome::Skipped => Self::Skipped,
+            Outcome::Failed => Self::Failed,
+        }
+    }
 }
 
 impl From<app::model::imports::Outcome> for Outcome {
@@ -83,7 +94,7 @@ impl From<app::model::imports::Outcome> for Outcome {
     }
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct RowResult {
     /// The position in `invitations` (from 1), or the row number in the CSV file.
     pub row: usize,
@@ -186,12 +197,12 @@ pub struct MemberPage {
 
 /// Every error: a machine-readable code, a sentence for people, and the
 /// field it concerns when there is one.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ErrorDetail {
     /// `unauthenticated`, `forbidden`, `not_found`, `invalid`, `conflict`,
     /// `rate_limited`, `too_large`, `bad_request` or `internal`.

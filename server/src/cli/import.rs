@@ -19,9 +19,17 @@ use std::path::PathBuf;
 pub struct ImportArgs {
     /// A CSV, TSV, TXT, XLSX, XLS or ODS file, as the Upload tab takes.
     pub file: PathBuf,
-    /// The workspace's slug, as in /w/{slug}.
-    #[arg(long)]
-    pub workspace: String,
+    /// The workspace's slug, as in /w/{slug} (with --server, the token's workspace).
+    #[arg(long, required_unless_present = "server")]
+    pub workspace: Option<String>,
+    /// Hand the file to a running Muster at this address instead of writing
+    /// to the database here; it imports it in the background, and this
+    /// follows its progress. Needs an API token.
+    #[arg(long, conflicts_with = "dry_run")]
+    pub server: Option<url::Url>,
+    /// A file holding the API token for --server (otherwise MUSTER_API_TOKEN).
+    #[arg(long, requires = "server")]
+    pub token_file: Option<PathBuf>,
     /// Admin, Builder or Member for every row (overrides the file's Role column).
     #[arg(long)]
     pub role: Option<String>,
@@ -74,7 +82,8 @@ pub async fn run(state: &AppState, args: ImportArgs) -> anyhow::Result<bool> {
                 .map(|n| n.as_str().to_owned())
                 .collect::<Vec<_>>()
         });
-    let workspace = operator_in(state, &args.workspace).await?;
+    let slug = args.workspace.as_deref().unwrap_or_default();
+    let workspace = operator_in(state, slug).await?;
 
     let limits = state.import_settings().limits;
     let options = ReadOptions {
@@ -183,7 +192,7 @@ async fn predict(
 }
 
 /// One line per row, then "N invited · M skipped · K failed". True when a row failed.
-fn print_report(outcomes: &[RowOutcome], dry_run: bool) -> bool {
+pub(super) fn print_report(outcomes: &[RowOutcome], dry_run: bool) -> bool {
     for outcome in outcomes {
         let why = outcome
             .kind

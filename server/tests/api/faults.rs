@@ -174,6 +174,68 @@ on_every_database! {
         tokio::time::sleep(Duration::from_millis(500)).await;
         assert_eq!(sink.messages().len(), ROWS);
     }
+
+    async fn an_import_job_cut_off_by_a_crash_is_finished_after_the_restart_and_nobody_is_invited_twice(app) {
+        const JOB_ROWS: usize = 30_000;
+        app.with_workspace().await;
+        // The server processes below run the job, not this test's own worker.
+        app.stop_job_worker();
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+        let server = ServerProcess::start(&app, &format!("smtp://{closed}"));
+        let admin = log_in(&server.address).await;
+        let created: app::model::api_tokens::CreatedApiToken = admin
+            .post(format!("{}/api/create_api_token", server.address))
+            .form(&[("slug", "acme-corp"), ("name", "nightly sync")])
+            .send().await.unwrap().json().await.unwrap();
+        let api = |address: &str, path: &str| format!("{address}/api/v1{path}");
+        let mut csv = String::from("Email\n");
+        for i in 0..JOB_ROWS {
+            csv.push_str(&format!("crash{i}@example.com\n"));
+        }
+        let job: serde_json::Value = reqwest::Client::new()
+            .post(api(&server.address, "/imports?file_name=nightly.csv&send_email=true"))
+            .bearer_auth(&created.secret).body(csv)
+            .send().await.unwrap().json().await.unwrap();
+        let id = job["id"].as_i64().unwrap();
+        let progress = |address: String| {
+            let token = created.secret.clone();
+            async move {
+                let job: serde_json::Value = reqwest::Client::new()
+                    .get(format!("{address}/api/v1/imports/{id}")).bearer_auth(token)
+                    .send().await.unwrap().json().await.unwrap();
+                job
+            }
+        };
+        for _ in 0..600 {
+            if progress(server.address.clone()).await["committed_rows"].as_i64().unwrap_or(0) >= 3_000 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        server.kill_9();
+        let cut = app::ssr::db::entities::import_job::Entity::find_by_id(id as i32).one(&app.state.db).await.unwrap().unwrap();
+        assert_eq!(cut.state, app::model::import_jobs::JobState::Running, "killed mid-job");
+        assert!(cut.committed_rows >= 3_000 && (cut.committed_rows as usize) < JOB_ROWS, "{}", cut.committed_rows);
+        let before = count_invitations(&app).await;
+        assert!(before < JOB_ROWS as u64);
+
+        // Restarted, it takes the job up again once the dead one's lease runs out.
+        let restarted = ServerProcess::start(&app, &format!("smtp://{closed}"));
+        let mut job = progress(restarted.address.clone()).await;
+        for _ in 0..1200 {
+            if job["state"] != "running" && job["state"] != "queued" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            job = progress(restarted.address.clone()).await;
+        }
+        assert_eq!(job["state"], "done", "{job}");
+        assert_eq!(job["invited"].as_u64(), Some(JOB_ROWS as u64), "{job}");
+        assert_eq!(count_invitations(&app).await, JOB_ROWS as u64, "exactly one invitation per row");
+        assert_eq!(count_mail(&app).await, JOB_ROWS as u64, "exactly one mail per invitation");
+        let resumed = app::ssr::db::entities::import_job::Entity::find_by_id(id as i32).one(&app.state.db).await.unwrap().unwrap();
+        assert_eq!(resumed.attempts, 2, "claimed by the killed server, then by the restarted one");
+    }
 }
 
 /// PostgreSQL refuses connections for a moment: the admin gets the plain

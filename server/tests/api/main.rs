@@ -13,6 +13,7 @@ mod cli_import;
 mod faults;
 mod groups;
 mod health;
+mod import_jobs;
 mod imports;
 mod index_property;
 mod instances;

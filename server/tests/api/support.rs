@@ -56,6 +56,7 @@ pub struct TestApp {
     pub state: AppState,
     /// A browser: keeps cookies, does not follow redirects (so tests can see them).
     pub client: reqwest::Client,
+    job_worker: tokio::sync::watch::Sender<bool>,
     _data_dir: tempfile::TempDir,
     postgres_database: Option<(String, String)>,
 }
@@ -90,20 +91,26 @@ pub async fn spawn_app_with(
     let mut settings = Settings::for_tests(data_dir.path().to_owned(), database_url);
     settings.public_url = Url::parse(&format!("http://{addr}")).unwrap();
     change(&mut settings);
-    let state = serve(listener, settings).await;
+    let (state, job_worker) = serve(listener, settings).await;
     Some(TestApp {
         address: format!("http://{addr}"),
         client: browser(),
         state,
+        job_worker,
         _data_dir: data_dir,
         postgres_database,
     })
 }
 
-/// Connects to the settings' database and serves Muster on `listener`.
-async fn serve(listener: TcpListener, settings: Settings) -> AppState {
+/// Connects to the settings' database and serves Muster on `listener`, with
+/// its import-job worker (stopped through the sender, or when it is dropped).
+async fn serve(
+    listener: TcpListener,
+    settings: Settings,
+) -> (AppState, tokio::sync::watch::Sender<bool>) {
     let addr = listener.local_addr().expect("local addr");
     let state = muster::startup::connect(settings).await.expect("connect");
+    let state_for_jobs = state.clone();
     let mut leptos = leptos::config::get_config_from_str(muster::config::BUILT_IN).unwrap();
     leptos.site_addr = addr;
     let router = muster::router::build(state.clone(), leptos);
@@ -115,7 +122,13 @@ async fn serve(listener: TcpListener, settings: Settings) -> AppState {
         .await
         .expect("serve")
     });
-    state
+    // As `muster serve` does: the import-job worker, until told to stop.
+    let (stop_jobs, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(app::ssr::services::import_jobs::run_worker(
+        state_for_jobs,
+        stopped,
+    ));
+    (state, stop_jobs)
 }
 
 pub fn browser() -> reqwest::Client {
@@ -206,8 +219,15 @@ impl TestApp {
     pub async fn second_instance(&self) -> String {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let address = format!("http://{}", listener.local_addr().expect("local addr"));
-        serve(listener, (*self.state.settings).clone()).await;
+        let (_, job_worker) = serve(listener, (*self.state.settings).clone()).await;
+        // Runs as long as the test does.
+        std::mem::forget(job_worker);
         address
+    }
+
+    /// Stops this app's import-job worker (for tests where another process runs the jobs).
+    pub fn stop_job_worker(&self) {
+        let _ = self.job_worker.send(true);
     }
 
     /// The `muster` binary on this test's database and data directory (so

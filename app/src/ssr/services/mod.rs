@@ -9,6 +9,7 @@ pub mod avatars;
 pub mod common_passwords;
 pub mod groups;
 pub mod import_commit;
+pub mod import_jobs;
 pub mod imports;
 pub mod invitations;
 pub mod link_signer;

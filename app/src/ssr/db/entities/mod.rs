@@ -3,6 +3,8 @@ pub mod audit_log;
 pub mod avatar;
 pub mod group;
 pub mod import_batch;
+pub mod import_job;
+pub mod import_job_file;
 pub mod import_row;
 pub mod invitation;
 pub mod invitation_group;
