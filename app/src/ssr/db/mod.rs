@@ -2,6 +2,7 @@
 mod bulk;
 pub mod entities;
 pub mod migrations;
+pub mod statistics;
 
 pub use bulk::{insert_batched, insert_returning, within, SetMember};
 

@@ -11,7 +11,7 @@ use crate::model::imports::{
     WorkspaceMatch,
 };
 use crate::ssr::db::entities::{import_batch, import_row, invitation, membership, user};
-use crate::ssr::db::{begin_write, insert_batched, within};
+use crate::ssr::db::{begin_write, insert_batched, statistics, within};
 use crate::ssr::services::audit::AuditAction;
 use crate::ssr::time::now_millis;
 use crate::ssr::AppState;
@@ -228,6 +228,15 @@ pub async fn commit_chunk(
     if send {
         state.outbox_wakeup.notify_one();
     }
+    let rows = |b: &import_batch::Model| {
+        [b.invited, b.resent, b.skipped, b.failed]
+            .iter()
+            .map(|&n| u64::try_from(n).unwrap_or_default())
+            .sum::<u64>()
+    };
+    let before = rows(&batch);
+    let written = u64::from(counts.invited + counts.resent + counts.skipped + counts.failed);
+    statistics::after_growth(&state.db, before, before + written).await;
     Ok(order
         .into_iter()
         .filter_map(|row| answers.remove(&row))
