@@ -4,8 +4,8 @@
 use super::auth::Caller;
 use super::error::ApiError;
 use super::import_types::*;
+use super::invitations::for_everyone;
 use super::types::{ErrorBody, RowResult};
-use app::domain::{GroupName, Role};
 use app::error::AppError;
 use app::model::import_jobs::JobOptions;
 use app::model::imports::ConflictChoices;
@@ -48,21 +48,11 @@ pub async fn create(
     body: Body,
 ) -> Result<Response, ApiError> {
     let Query(options) = options.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let everyone = for_everyone(options.role.as_deref(), options.groups.as_deref())?;
     let job_options = JobOptions {
         send_email: options.send_email.unwrap_or(true),
-        role: options
-            .role
-            .as_deref()
-            .map(Role::parse)
-            .transpose()
-            .map_err(|e| AppError::invalid("role", e))?,
-        groups: options
-            .groups
-            .as_deref()
-            .map(GroupName::parse_list)
-            .transpose()
-            .map_err(|e| AppError::invalid("groups", e))?
-            .map(|names| names.iter().map(|n| n.as_str().to_owned()).collect()),
+        role: everyone.role,
+        groups: everyone.groups,
         sheet: match options.sheet {
             Some(0) => {
                 return Err(AppError::Invalid {

@@ -106,21 +106,7 @@ pub async fn create_from_csv(
     body: Bytes,
 ) -> Result<Json<InvitationResults>, ApiError> {
     let Query(options) = options.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let everyone = ForEveryone {
-        role: options
-            .role
-            .as_deref()
-            .map(Role::parse)
-            .transpose()
-            .map_err(|e| AppError::invalid("role", e))?,
-        groups: options
-            .groups
-            .as_deref()
-            .map(GroupName::parse_list)
-            .transpose()
-            .map_err(|e| AppError::invalid("groups", e))?
-            .map(|names| names.iter().map(|n| n.as_str().to_owned()).collect()),
-    };
+    let everyone = for_everyone(options.role.as_deref(), options.groups.as_deref())?;
     caller.may_invite(&state).await?;
     let limits = state.import_settings().limits;
     let candidates = import::check_file(
@@ -149,6 +135,25 @@ pub async fn create_from_csv(
         choices,
     )
     .await
+}
+
+/// The `role` and `groups` query options: one role and one set of groups for
+/// every row of a file, in place of its columns.
+pub(super) fn for_everyone(
+    role: Option<&str>,
+    groups: Option<&str>,
+) -> Result<ForEveryone, AppError> {
+    Ok(ForEveryone {
+        role: role
+            .map(Role::parse)
+            .transpose()
+            .map_err(|e| AppError::invalid("role", e))?,
+        groups: groups
+            .map(GroupName::parse_list)
+            .transpose()
+            .map_err(|e| AppError::invalid("groups", e))?
+            .map(|names| names.iter().map(|n| n.as_str().to_owned()).collect()),
+    })
 }
 
 async fn commit(

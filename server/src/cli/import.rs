@@ -60,10 +60,7 @@ pub struct ImportArgs {
 pub async fn run(state: &AppState, args: ImportArgs) -> anyhow::Result<bool> {
     let bytes =
         std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
-    let file_name = args
-        .file
-        .file_name()
-        .map_or_else(|| "import".to_owned(), |n| n.to_string_lossy().into_owned());
+    let file_name = file_name(&args.file);
     let role = args
         .role
         .as_deref()
@@ -127,6 +124,12 @@ pub async fn run(state: &AppState, args: ImportArgs) -> anyhow::Result<bool> {
         deliver(state).await?;
     }
     Ok(failed)
+}
+
+/// The file's own name, as the batch shows it.
+pub(super) fn file_name(path: &std::path::Path) -> String {
+    path.file_name()
+        .map_or_else(|| "import".to_owned(), |n| n.to_string_lossy().into_owned())
 }
 
 /// `--sheet` as a 1-based number or a sheet name.

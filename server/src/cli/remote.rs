@@ -1,7 +1,7 @@
 //! `muster import FILE --server URL`: the file handed to a running Muster as
 //! an import job (`POST /api/v1/imports`), its progress followed until it
 //! ends, then every row's result printed as a local import prints them.
-use super::import::{print_report, ImportArgs};
+use super::import::{file_name, print_report, ImportArgs};
 use crate::api_v1::import_types::{ImportJob, ImportRowsPage, JobState};
 use crate::api_v1::types::ErrorBody;
 use anyhow::{bail, Context};
@@ -17,10 +17,7 @@ pub async fn run(args: &ImportArgs, server: &url::Url) -> anyhow::Result<bool> {
     let token = token(args)?;
     let content =
         std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
-    let file_name = args
-        .file
-        .file_name()
-        .map_or_else(|| "import".to_owned(), |n| n.to_string_lossy().into_owned());
+    let file_name = file_name(&args.file);
     let client = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(10))
         .build()?;

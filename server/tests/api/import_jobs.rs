@@ -57,9 +57,9 @@ async fn submit(
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-async fn get(address: &str, token: &str, path: &str) -> (u16, Value) {
+async fn call(method: reqwest::Method, address: &str, token: &str, path: &str) -> (u16, Value) {
     let response = reqwest::Client::new()
-        .get(format!("{address}/api/v1{path}"))
+        .request(method, format!("{address}/api/v1{path}"))
         .bearer_auth(token)
         .send()
         .await
@@ -70,17 +70,18 @@ async fn get(address: &str, token: &str, path: &str) -> (u16, Value) {
     )
 }
 
+async fn get(address: &str, token: &str, path: &str) -> (u16, Value) {
+    call(reqwest::Method::GET, address, token, path).await
+}
+
 async fn cancel(address: &str, token: &str, id: i64) -> (u16, Value) {
-    let response = reqwest::Client::new()
-        .delete(format!("{address}/api/v1/imports/{id}"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    (
-        response.status().as_u16(),
-        response.json().await.unwrap_or(Value::Null),
+    call(
+        reqwest::Method::DELETE,
+        address,
+        token,
+        &format!("/imports/{id}"),
     )
+    .await
 }
 
 /// Polls the job until `done` says so (at most two minutes).

@@ -72,16 +72,12 @@ pub async fn start_in(
         });
     }
     let refused_rows = refused_rows.min(total_rows);
-    let file_name: String = file_name
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(200)
-        .collect();
+    let file_name = file_label(file_name);
     let now = now_millis();
     let batch = import_batch::ActiveModel {
         workspace_id: Set(by.workspace_id),
         created_by: Set(by.user_id),
-        file_name: Set(file_name.trim().to_owned()),
+        file_name: Set(file_name),
         total_rows: Set(i32::try_from(total_rows).unwrap_or(i32::MAX)),
         invited: Set(0),
         resent: Set(0),
@@ -103,6 +99,17 @@ pub async fn start_in(
     )
     .await?;
     Ok(batch.id)
+}
+
+/// A file's name as shown and stored: no control characters, at most 200
+/// characters, trimmed.
+pub fn file_label(file_name: &str) -> String {
+    let name: String = file_name
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    name.trim().to_owned()
 }
 
 /// Records the rows the pipeline refused, so the batch's row list holds every row.

@@ -17,7 +17,6 @@ use crate::ssr::db::entities::{import_batch, import_job, import_job_file};
 use crate::ssr::services::imports;
 use crate::ssr::time::now_millis;
 use crate::ssr::AppState;
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -54,18 +53,14 @@ pub async fn submit(
             ),
         });
     }
-    let file_name: String = file_name
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(200)
-        .collect();
+    let file_name = imports::file_label(file_name);
     let now = now_millis();
     let txn = begin_write(&state.db).await?;
     let job = import_job::ActiveModel {
         workspace_id: Set(by.workspace_id),
         actor_user_id: Set(by.user_id),
         api_token_id: Set(api_token_id),
-        file_name: Set(file_name.trim().to_owned()),
+        file_name: Set(file_name),
         options: Set(
             serde_json::to_string(options).map_err(|e| AppError::internal("job options", e))?
         ),
@@ -177,18 +172,7 @@ pub async fn cancel(state: &AppState, by: Actor, job_id: i32) -> Result<JobStatu
     match job.state {
         JobState::Queued | JobState::Running => {
             let now = now_millis();
-            import_job::Entity::update_many()
-                .col_expr(import_job::Column::State, Expr::value(JobState::Cancelled))
-                .col_expr(import_job::Column::FinishedAt, Expr::value(now))
-                .col_expr(import_job::Column::UpdatedAt, Expr::value(now))
-                .col_expr(
-                    import_job::Column::LeaseOwner,
-                    Expr::value(Option::<String>::None),
-                )
-                .col_expr(
-                    import_job::Column::LeaseUntil,
-                    Expr::value(Option::<i64>::None),
-                )
+            worker::ended_as(import_job::Entity::update_many(), JobState::Cancelled, now)
                 .filter(import_job::Column::Id.eq(job.id))
                 .exec(&txn)
                 .await?;

@@ -244,6 +244,26 @@ fn held(
         .filter(import_job::Column::LeaseOwner.eq(worker))
 }
 
+/// The update that ends a job in `end`: finished now, held by nobody.
+pub(super) fn ended_as(
+    update: sea_orm::UpdateMany<import_job::Entity>,
+    end: JobState,
+    now: i64,
+) -> sea_orm::UpdateMany<import_job::Entity> {
+    update
+        .col_expr(import_job::Column::State, Expr::value(end))
+        .col_expr(import_job::Column::FinishedAt, Expr::value(now))
+        .col_expr(import_job::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            import_job::Column::LeaseOwner,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            import_job::Column::LeaseUntil,
+            Expr::value(Option::<i64>::None),
+        )
+}
+
 /// Notes progress and extends the lease; false when the job is no longer
 /// this worker's (cancelled, or taken over after the lease ran out).
 async fn renew(
@@ -279,21 +299,14 @@ async fn finish(
 ) -> Result<bool, AppError> {
     let now = now_millis();
     let txn = begin_write(&state.db).await?;
-    let ended = held(import_job::Entity::update_many(), job_id, worker)
-        .col_expr(import_job::Column::State, Expr::value(end))
-        .col_expr(import_job::Column::Error, Expr::value(error))
-        .col_expr(import_job::Column::FinishedAt, Expr::value(now))
-        .col_expr(import_job::Column::UpdatedAt, Expr::value(now))
-        .col_expr(
-            import_job::Column::LeaseOwner,
-            Expr::value(Option::<String>::None),
-        )
-        .col_expr(
-            import_job::Column::LeaseUntil,
-            Expr::value(Option::<i64>::None),
-        )
-        .exec(&txn)
-        .await?;
+    let ended = ended_as(
+        held(import_job::Entity::update_many(), job_id, worker),
+        end,
+        now,
+    )
+    .col_expr(import_job::Column::Error, Expr::value(error))
+    .exec(&txn)
+    .await?;
     if ended.rows_affected != 1 {
         return Ok(false);
     }

@@ -242,45 +242,37 @@ pub async fn set_groups(
 
 /// The outbox worker's news: these invitations' mail went out.
 pub async fn mark_sent(txn: &impl ConnectionTrait, ids: &[i32]) -> Result<(), AppError> {
-    if ids.is_empty() {
-        return Ok(());
-    }
-    invitation::Entity::update_many()
-        .col_expr(
-            invitation::Column::Delivery,
-            Expr::value(DeliveryState::Sent),
-        )
-        .col_expr(
-            invitation::Column::SendCount,
-            sea_orm::ExprTrait::add(Expr::col(invitation::Column::SendCount), 1),
-        )
-        .filter(within(
-            txn.get_database_backend(),
-            invitation::Column::Id,
-            ids,
-        ))
-        .exec(txn)
-        .await?;
-    Ok(())
+    set_delivery(txn, ids, DeliveryState::Sent).await
 }
 
 /// The outbox worker's news: these invitations' mail could not be delivered.
 pub async fn mark_failed(txn: &impl ConnectionTrait, ids: &[i32]) -> Result<(), AppError> {
+    set_delivery(txn, ids, DeliveryState::Failed).await
+}
+
+/// A mail sent counts towards `send_count`; a failure does not.
+async fn set_delivery(
+    txn: &impl ConnectionTrait,
+    ids: &[i32],
+    delivery: DeliveryState,
+) -> Result<(), AppError> {
     if ids.is_empty() {
         return Ok(());
     }
-    invitation::Entity::update_many()
-        .col_expr(
-            invitation::Column::Delivery,
-            Expr::value(DeliveryState::Failed),
-        )
+    let mut update = invitation::Entity::update_many()
+        .col_expr(invitation::Column::Delivery, Expr::value(delivery))
         .filter(within(
             txn.get_database_backend(),
             invitation::Column::Id,
             ids,
-        ))
-        .exec(txn)
-        .await?;
+        ));
+    if delivery == DeliveryState::Sent {
+        update = update.col_expr(
+            invitation::Column::SendCount,
+            sea_orm::ExprTrait::add(Expr::col(invitation::Column::SendCount), 1),
+        );
+    }
+    update.exec(txn).await?;
     Ok(())
 }
 
