@@ -187,10 +187,13 @@ async fn commit_direct(state: &AppState, rows: Vec<ImportRow>) -> f64 {
         &state.db,
         limits,
         by,
-        "bench.csv",
-        rows.len() as u32,
-        0,
-        true,
+        imports::NewBatch {
+            file_name: "bench.csv",
+            total_rows: rows.len() as u32,
+            refused_rows: 0,
+            send_email: true,
+        },
+        state.clock.now_millis(),
     )
     .await
     .expect("start");

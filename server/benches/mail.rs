@@ -72,10 +72,13 @@ async fn main() {
         &state.db,
         state.import_settings().limits,
         by,
-        "mail.csv",
-        n as u32,
-        0,
-        true,
+        imports::NewBatch {
+            file_name: "mail.csv",
+            total_rows: n as u32,
+            refused_rows: 0,
+            send_email: true,
+        },
+        state.clock.now_millis(),
     )
     .await
     .expect("start");

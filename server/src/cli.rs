@@ -164,7 +164,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::ApiTokens(ApiTokensCommand::Create { workspace, name }) => {
             let state = crate::startup::connect(config.settings).await?;
             let by = operator_in(&state, &workspace).await?;
-            let (_, secret) = api_tokens::create(&state.db, by, &name)
+            let (_, secret) = api_tokens::create(&state.db, by, &name, state.clock.now_millis())
                 .await
                 .map_err(workspace_error)?;
             println!("{secret}");

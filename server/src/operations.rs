@@ -125,7 +125,7 @@ pub async fn prometheus(
         Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
     };
     let mut out = String::with_capacity(4096);
-    write_totals(&mut out, &totals, app::ssr::time::now_millis());
+    write_totals(&mut out, &totals, state.clock.now_millis());
     requests.write(&mut out);
     (
         [(

@@ -60,7 +60,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("listening on {addr}"))?;
 
-    if let Some(token) = setup::issue_link_token(&state.db)
+    if let Some(token) = setup::issue_link_token(&state.db, state.clock.now_millis())
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?
     {

@@ -23,8 +23,13 @@ pub async fn create_api_token(slug: String, name: String) -> Result<CreatedApiTo
         async {
             let state = AppState::current()?;
             let (admin, access) = request::require_admin(&state, &slug).await?;
-            let (token, secret) =
-                api_tokens::create(&state.db, access.actor(admin.user_id), &name).await?;
+            let (token, secret) = api_tokens::create(
+                &state.db,
+                access.actor(admin.user_id),
+                &name,
+                state.clock.now_millis(),
+            )
+            .await?;
             Ok(CreatedApiToken { token, secret })
         }
         .await,
@@ -38,7 +43,13 @@ pub async fn revoke_api_token(slug: String, token_id: i32) -> Result<(), AppErro
         async {
             let state = AppState::current()?;
             let (admin, access) = request::require_admin(&state, &slug).await?;
-            api_tokens::revoke(&state.db, access.actor(admin.user_id), token_id).await
+            api_tokens::revoke(
+                &state.db,
+                access.actor(admin.user_id),
+                token_id,
+                state.clock.now_millis(),
+            )
+            .await
         }
         .await,
     )

@@ -27,7 +27,13 @@ pub async fn create_group(slug: String, name: String) -> Result<GroupSummary, Ap
             let state = AppState::current()?;
             let (admin, access) = request::require_admin(&state, &slug).await?;
             let name = GroupName::parse(&name).map_err(|e| AppError::invalid("Group name", e))?;
-            groups::create(&state.db, access.actor(admin.user_id), name).await
+            groups::create(
+                &state.db,
+                access.actor(admin.user_id),
+                name,
+                state.clock.now_millis(),
+            )
+            .await
         }
         .await,
     )
@@ -42,7 +48,14 @@ pub async fn rename_group(slug: String, group_id: i32, name: String) -> Result<(
             let state = AppState::current()?;
             let (admin, access) = request::require_admin(&state, &slug).await?;
             let name = GroupName::parse(&name).map_err(|e| AppError::invalid("New name", e))?;
-            groups::rename(&state.db, access.actor(admin.user_id), group_id, name).await
+            groups::rename(
+                &state.db,
+                access.actor(admin.user_id),
+                group_id,
+                name,
+                state.clock.now_millis(),
+            )
+            .await
         }
         .await,
     )
@@ -56,7 +69,13 @@ pub async fn delete_group(slug: String, group_id: i32) -> Result<(), AppError> {
         async {
             let state = AppState::current()?;
             let (admin, access) = request::require_admin(&state, &slug).await?;
-            groups::delete(&state.db, access.actor(admin.user_id), group_id).await
+            groups::delete(
+                &state.db,
+                access.actor(admin.user_id),
+                group_id,
+                state.clock.now_millis(),
+            )
+            .await
         }
         .await,
     )
@@ -78,7 +97,14 @@ pub async fn set_person_groups(
             let (admin, access) = request::require_admin(&state, &slug).await?;
             let names =
                 GroupName::parse_list(&groups).map_err(|e| AppError::invalid("Groups", e))?;
-            service::assign(&state.db, access.actor(admin.user_id), person, &names).await
+            service::assign(
+                &state.db,
+                access.actor(admin.user_id),
+                person,
+                &names,
+                state.clock.now_millis(),
+            )
+            .await
         }
         .await,
     )

@@ -39,10 +39,13 @@ pub async fn start_import(
                 &state.db,
                 state.import_settings().limits,
                 access.actor(admin.user_id),
-                &file_name,
-                total_rows,
-                refused_rows,
-                send_email,
+                imports::NewBatch {
+                    file_name: &file_name,
+                    total_rows,
+                    refused_rows,
+                    send_email,
+                },
+                state.clock.now_millis(),
             )
             .await
         }
@@ -86,7 +89,13 @@ pub async fn check_import(
         async {
             let state = AppState::current()?;
             let (_admin, access) = request::require_admin(&state, &slug).await?;
-            imports::check(&state.db, access.workspace.id, &emails).await
+            imports::check(
+                &state.db,
+                access.workspace.id,
+                &emails,
+                state.clock.now_millis(),
+            )
+            .await
         }
         .await,
     )

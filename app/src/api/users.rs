@@ -25,7 +25,13 @@ pub async fn list_people(
                 sort: PeopleSort::from_key(&sort),
                 page,
             };
-            let mut result = people::list(&state.db, access.workspace.id, &filter).await?;
+            let mut result = people::list(
+                &state.db,
+                access.workspace.id,
+                &filter,
+                state.clock.now_millis(),
+            )
+            .await?;
             result.mail_to_files = state.settings.smtp_url.is_none();
             Ok(result)
         }

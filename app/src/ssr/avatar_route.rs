@@ -49,7 +49,8 @@ async fn find(
     let Some(secret) = session_secret_in(headers) else {
         return Ok(None);
     };
-    let Ok(Some(viewer)) = sessions::resolve(&state.db, &secret).await else {
+    let Ok(Some(viewer)) = sessions::resolve(&state.db, &secret, state.clock.now_millis()).await
+    else {
         return Ok(None);
     };
     if viewer.user_id != user_id && !share_a_workspace(state, viewer.user_id, user_id).await? {

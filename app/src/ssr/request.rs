@@ -71,7 +71,7 @@ pub fn session_secret_in(headers: &http::HeaderMap) -> Option<String> {
 
 pub async fn current_user(state: &AppState) -> Result<Option<SessionUser>, AppError> {
     match session_secret() {
-        Some(secret) => sessions::resolve(&state.db, &secret).await,
+        Some(secret) => sessions::resolve(&state.db, &secret, state.clock.now_millis()).await,
         None => Ok(None),
     }
 }
@@ -111,11 +111,17 @@ pub async fn require_admin(
 /// client address; refuses it when either is used up.
 pub async fn rate_limit(state: &AppState, action: Action, account: &str) -> Result<(), AppError> {
     let client = super::client_address::current(&state.settings.trusted_proxies);
-    rate_limits::check(&state.db, action, account, client).await
+    rate_limits::check(&state.db, action, account, client, state.clock.now_millis()).await
 }
 
 pub async fn sign_in(state: &AppState, user_id: i32) -> Result<(), AppError> {
-    let secret = sessions::start(&state.db, user_id, state.settings.session_ttl_hours).await?;
+    let secret = sessions::start(
+        &state.db,
+        user_id,
+        state.settings.session_ttl_hours,
+        state.clock.now_millis(),
+    )
+    .await?;
     let max_age = u64::from(state.settings.session_ttl_hours) * 3600;
     set_cookie(&state.settings, &secret, max_age);
     Ok(())

@@ -1,5 +1,6 @@
 use super::services::link_signer::LinkSigner;
 use super::services::passwords::PasswordHasher;
+use super::time::Clock;
 use super::Settings;
 use crate::error::AppError;
 use sea_orm::DatabaseConnection;
@@ -18,6 +19,8 @@ pub struct AppState {
     pub outbox_wakeup: Arc<Notify>,
     /// Wakes the import-job worker when a job is queued.
     pub import_wakeup: Arc<Notify>,
+    /// The time as the app sees it (tests move it forward).
+    pub clock: Clock,
 }
 
 impl AppState {
@@ -37,6 +40,7 @@ impl AppState {
             links: Arc::new(LinkSigner::new(link_key)),
             outbox_wakeup: Arc::new(Notify::new()),
             import_wakeup: Arc::new(Notify::new()),
+            clock: Clock::default(),
         })
     }
 

@@ -26,7 +26,7 @@ impl FromRequestParts<AppState> for Caller {
             .and_then(|value| value.strip_prefix("Bearer "))
             .map(str::trim)
             .ok_or(AppError::Unauthenticated)?;
-        let token = api_tokens::authenticate(&state.db, presented)
+        let token = api_tokens::authenticate(&state.db, presented, state.clock.now_millis())
             .await?
             .ok_or(AppError::Unauthenticated)?;
         let client = parts
@@ -47,7 +47,14 @@ impl Caller {
     /// per token and per client address.
     pub async fn may_invite(&self, state: &AppState) -> Result<(), ApiError> {
         let account = format!("api-token-{}", self.token.token_id);
-        rate_limits::check(&state.db, Action::CreateInvitations, &account, self.client).await?;
+        rate_limits::check(
+            &state.db,
+            Action::CreateInvitations,
+            &account,
+            self.client,
+            state.clock.now_millis(),
+        )
+        .await?;
         Ok(())
     }
 }

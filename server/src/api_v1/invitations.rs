@@ -279,7 +279,13 @@ pub async fn people_page(
         sort: PeopleSort::Newest,
         page: page.map_or(0, |p| p.max(1) as usize - 1),
     };
-    Ok(people::list(&state.db, caller.token.actor.workspace_id, &filter).await?)
+    Ok(people::list(
+        &state.db,
+        caller.token.actor.workspace_id,
+        &filter,
+        state.clock.now_millis(),
+    )
+    .await?)
 }
 
 /// A new link (the old one stops working), a fresh expiry and a new mail.

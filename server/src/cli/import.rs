@@ -164,9 +164,10 @@ async fn predict(
     let ready: Vec<&Candidate> = candidates.iter().filter(|c| c.is_ready()).collect();
     for chunk in ready.chunks(import_service::MAX_CHECK) {
         let emails: Vec<String> = chunk.iter().map(|c| c.email.clone()).collect();
-        let matches = import_service::check(&state.db, workspace_id, &emails)
-            .await
-            .map_err(workspace_error)?;
+        let matches =
+            import_service::check(&state.db, workspace_id, &emails, state.clock.now_millis())
+                .await
+                .map_err(workspace_error)?;
         outcomes.extend(chunk.iter().zip(matches).map(|(row, found)| {
             let skip = |why: &str| RowOutcomeKind::Skipped(why.to_owned());
             let kind = match found {

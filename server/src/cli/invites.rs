@@ -84,9 +84,14 @@ async fn list(
         "id", "status", "mail", "expires"
     );
     loop {
-        let page = people::list(&state.db, by.workspace_id, &filter)
-            .await
-            .map_err(workspace_error)?;
+        let page = people::list(
+            &state.db,
+            by.workspace_id,
+            &filter,
+            state.clock.now_millis(),
+        )
+        .await
+        .map_err(workspace_error)?;
         for row in &page.rows {
             let PersonId::Invitation(id) = row.id else {
                 continue;

@@ -145,10 +145,13 @@ impl World {
                     &state.db,
                     limits,
                     self.by,
-                    "people.csv",
-                    rows.len() as u32,
-                    0,
-                    true,
+                    imports::NewBatch {
+                        file_name: "people.csv",
+                        total_rows: rows.len() as u32,
+                        refused_rows: 0,
+                        send_email: true,
+                    },
+                    state.clock.now_millis(),
                 )
                 .await
                 .unwrap();
@@ -196,9 +199,14 @@ impl World {
             Op::Regroup(person) => {
                 if let Some(found) = self.newest(*person).await {
                     let names = [GroupName::parse("Sales").unwrap()];
-                    let _ =
-                        groups::assign(&state.db, self.by, PersonId::Invitation(found.id), &names)
-                            .await;
+                    let _ = groups::assign(
+                        &state.db,
+                        self.by,
+                        PersonId::Invitation(found.id),
+                        &names,
+                        state.clock.now_millis(),
+                    )
+                    .await;
                 }
             }
             Op::Member(person, change) => {

@@ -50,7 +50,7 @@ on_every_database! {
         assert!(html.contains("Muster is already set up"));
         assert!(!html.contains("Create workspace"));
         // And a restart issues no new link.
-        assert!(app::ssr::services::setup::issue_link_token(&app.state.db).await.unwrap().is_none());
+        assert!(app::ssr::services::setup::issue_link_token(&app.state.db, app.state.clock.now_millis()).await.unwrap().is_none());
     }
 
     async fn a_wrong_setup_token_is_refused_and_creates_nothing(app) {

@@ -355,7 +355,7 @@ impl TestApp {
 
     /// What `muster` prints at first start.
     pub async fn setup_link_token(&self) -> String {
-        setup::issue_link_token(&self.state.db)
+        setup::issue_link_token(&self.state.db, self.state.clock.now_millis())
             .await
             .unwrap()
             .expect("setup is open")

@@ -7,7 +7,6 @@ use crate::domain::{DisplayName, Email, MembershipStatus};
 use crate::error::AppError;
 use crate::model::signup::{InvitationView, LinkProblem};
 use crate::ssr::db::entities::{invitation, membership, user, workspace};
-use crate::ssr::time::now_millis;
 use crate::ssr::AppState;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
@@ -35,7 +34,7 @@ async fn open(
     if found.revoked_at.is_some() {
         return Ok(Err(LinkProblem::Revoked));
     }
-    if found.expires_at <= now_millis() {
+    if found.expires_at <= state.clock.now_millis() {
         return Ok(Err(LinkProblem::Expired));
     }
     let Some(ws) = workspace::Entity::find_by_id(found.workspace_id)
@@ -131,7 +130,7 @@ pub async fn accept(
     };
 
     let txn = crate::ssr::db::begin_write(&state.db).await?;
-    let now = now_millis();
+    let now = state.clock.now_millis();
     let [claimed] = invitations::claim(&txn, &[(found.id, &found.nonce)], now).await?[..] else {
         return Err(AppError::unexpected("a claim without its answer"));
     };
@@ -143,13 +142,13 @@ pub async fn accept(
         (None, Some((name, hash))) => {
             let email = Email::parse(&found.email)
                 .map_err(|e| AppError::internal("a stored invitation address", e))?;
-            accounts::create(&txn, &email, &name, hash).await?
+            accounts::create(&txn, &email, &name, hash, now).await?
         }
         (None, None) => return Err(AppError::unexpected("neither an account nor a new one")),
     };
     join(&txn, &found, account.id, now).await?;
     if let Some(picture) = avatar {
-        avatars::store(&txn, account.id, picture).await?;
+        avatars::store(&txn, account.id, picture, now).await?;
     }
     invitations::accepted(
         &txn,

@@ -2,7 +2,6 @@
 use crate::domain::{DisplayName, Email, MembershipStatus, Password, Role};
 use crate::error::AppError;
 use crate::ssr::db::entities::{membership, user, workspace};
-use crate::ssr::time::now_millis;
 use crate::ssr::AppState;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -54,13 +53,14 @@ pub async fn create(
     email: &Email,
     name: &DisplayName,
     password_hash: String,
+    now: i64,
 ) -> Result<user::Model, AppError> {
     Ok(user::ActiveModel {
         email: Set(email.as_str().to_owned()),
         email_key: Set(email.key().to_owned()),
         display_name: Set(name.as_str().to_owned()),
         password_hash: Set(password_hash),
-        created_at: Set(now_millis()),
+        created_at: Set(now),
         ..Default::default()
     }
     .insert(db)

@@ -7,7 +7,6 @@ use crate::error::AppError;
 use crate::model::api_tokens::ApiTokenSummary;
 use crate::ssr::db::entities::{api_token, user};
 use crate::ssr::services::audit::AuditAction;
-use crate::ssr::time::now_millis;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -25,6 +24,7 @@ pub async fn create(
     db: &impl ConnectionTrait,
     by: Actor,
     name: &str,
+    now: i64,
 ) -> Result<(ApiTokenSummary, String), AppError> {
     let name = name.trim();
     if name.is_empty()
@@ -46,7 +46,7 @@ pub async fn create(
         token_hash: Set(hash_secret(&secret)),
         hint: Set(hint),
         created_by: Set(by.user_id),
-        created_at: Set(now_millis()),
+        created_at: Set(now),
         ..Default::default()
     }
     .insert(db)
@@ -57,6 +57,7 @@ pub async fn create(
         by.user_id,
         AuditAction::ApiTokenCreated,
         serde_json::json!({ "token": created.id, "name": created.name }),
+        now,
     )
     .await?;
     Ok((summary(created, None), secret))
@@ -89,7 +90,12 @@ pub async fn list(
 }
 
 /// The token stops working at once.
-pub async fn revoke(db: &impl ConnectionTrait, by: Actor, token_id: i32) -> Result<(), AppError> {
+pub async fn revoke(
+    db: &impl ConnectionTrait,
+    by: Actor,
+    token_id: i32,
+    now: i64,
+) -> Result<(), AppError> {
     let found = api_token::Entity::find_by_id(token_id)
         .filter(api_token::Column::WorkspaceId.eq(by.workspace_id))
         .one(db)
@@ -99,7 +105,7 @@ pub async fn revoke(db: &impl ConnectionTrait, by: Actor, token_id: i32) -> Resu
         return Ok(());
     }
     api_token::Entity::update_many()
-        .col_expr(api_token::Column::RevokedAt, Expr::value(now_millis()))
+        .col_expr(api_token::Column::RevokedAt, Expr::value(now))
         .filter(api_token::Column::Id.eq(found.id))
         .exec(db)
         .await?;
@@ -109,6 +115,7 @@ pub async fn revoke(db: &impl ConnectionTrait, by: Actor, token_id: i32) -> Resu
         by.user_id,
         AuditAction::ApiTokenRevoked,
         serde_json::json!({ "token": found.id, "name": found.name }),
+        now,
     )
     .await?;
     Ok(())
@@ -126,6 +133,7 @@ pub struct TokenCaller {
 pub async fn authenticate(
     db: &impl ConnectionTrait,
     presented: &str,
+    now: i64,
 ) -> Result<Option<TokenCaller>, AppError> {
     if !presented.starts_with(PREFIX) || presented.len() > 100 {
         return Ok(None);
@@ -139,7 +147,6 @@ pub async fn authenticate(
     else {
         return Ok(None);
     };
-    let now = now_millis();
     if found
         .last_used_at
         .is_none_or(|at| now - at > USE_RESOLUTION_MILLIS)

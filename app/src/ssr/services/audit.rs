@@ -2,7 +2,6 @@
 //! Read back as sentences by `activity`.
 use crate::ssr::db::entities::audit_log;
 use crate::ssr::db::insert_batched;
-use crate::ssr::time::now_millis;
 use sea_orm::entity::prelude::*;
 use sea_orm::{ConnectionTrait, DbErr, Set};
 
@@ -77,6 +76,7 @@ pub async fn record(
     actor_user_id: Option<i32>,
     action: AuditAction,
     detail: serde_json::Value,
+    now: i64,
 ) -> Result<(), DbErr> {
     let entry = Entry {
         workspace_id,
@@ -84,7 +84,7 @@ pub async fn record(
         action,
         detail,
     };
-    entry.into_row(now_millis()).insert(db).await.map(|_| ())
+    entry.into_row(now).insert(db).await.map(|_| ())
 }
 
 /// Records many entries at once (a bulk change), in as few statements as the

@@ -4,7 +4,6 @@
 use crate::domain::Invalid;
 use crate::error::AppError;
 use crate::ssr::db::entities::avatar;
-use crate::ssr::time::now_millis;
 use image::codecs::jpeg::JpegEncoder;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use sea_orm::sea_query::OnConflict;
@@ -74,12 +73,13 @@ pub async fn store(
     db: &impl ConnectionTrait,
     user_id: i32,
     picture: Avatar,
+    now: i64,
 ) -> Result<(), AppError> {
     avatar::Entity::insert(avatar::ActiveModel {
         user_id: Set(user_id),
         content_type: Set(picture.content_type.to_owned()),
         image: Set(picture.bytes),
-        updated_at: Set(now_millis()),
+        updated_at: Set(now),
     })
     .on_conflict(
         OnConflict::column(avatar::Column::UserId)

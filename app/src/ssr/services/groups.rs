@@ -8,7 +8,6 @@ use crate::model::users::PersonId;
 use crate::ssr::db::entities::{group, invitation, membership, membership_group, user};
 use crate::ssr::db::{begin_write, placeholders};
 use crate::ssr::services::audit::AuditAction;
-use crate::ssr::time::now_millis;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -75,6 +74,7 @@ pub async fn create(
     db: &DatabaseConnection,
     by: Actor,
     name: GroupName,
+    now: i64,
 ) -> Result<GroupSummary, AppError> {
     let txn = begin_write(db).await?;
     if find_by_name(&txn, by.workspace_id, &name).await?.is_some() {
@@ -84,7 +84,7 @@ pub async fn create(
         workspace_id: Set(by.workspace_id),
         name: Set(name.as_str().to_owned()),
         name_key: Set(name.key()),
-        created_at: Set(now_millis()),
+        created_at: Set(now),
         ..Default::default()
     }
     .insert(&txn)
@@ -94,6 +94,7 @@ pub async fn create(
         by,
         AuditAction::GroupCreated,
         serde_json::json!({ "group": created.id, "name": created.name }),
+        now,
     )
     .await?;
     txn.commit().await?;
@@ -122,6 +123,7 @@ pub async fn rename(
     by: Actor,
     group_id: i32,
     name: GroupName,
+    now: i64,
 ) -> Result<(), AppError> {
     let txn = begin_write(db).await?;
     let found = find_in_workspace(&txn, by.workspace_id, group_id).await?;
@@ -140,6 +142,7 @@ pub async fn rename(
         by,
         AuditAction::GroupRenamed,
         serde_json::json!({ "group": group_id, "from": old_name, "to": name.as_str() }),
+        now,
     )
     .await?;
     txn.commit().await?;
@@ -147,7 +150,12 @@ pub async fn rename(
 }
 
 /// The group goes; the people in it stay.
-pub async fn delete(db: &DatabaseConnection, by: Actor, group_id: i32) -> Result<(), AppError> {
+pub async fn delete(
+    db: &DatabaseConnection,
+    by: Actor,
+    group_id: i32,
+    now: i64,
+) -> Result<(), AppError> {
     let txn = begin_write(db).await?;
     let found = find_in_workspace(&txn, by.workspace_id, group_id).await?;
     group::Entity::delete_by_id(found.id).exec(&txn).await?;
@@ -156,6 +164,7 @@ pub async fn delete(db: &DatabaseConnection, by: Actor, group_id: i32) -> Result
         by,
         AuditAction::GroupDeleted,
         serde_json::json!({ "group": found.id, "name": found.name }),
+        now,
     )
     .await?;
     txn.commit().await?;
@@ -184,6 +193,7 @@ pub async fn resolve_or_create(
     txn: &impl ConnectionTrait,
     by: Actor,
     names: &[GroupName],
+    now: i64,
 ) -> Result<Vec<i32>, AppError> {
     let workspace_id = by.workspace_id;
     let mut ids = Vec::with_capacity(names.len());
@@ -194,7 +204,7 @@ pub async fn resolve_or_create(
             workspace_id: Set(workspace_id),
             name: Set(name.as_str().to_owned()),
             name_key: Set(name.key()),
-            created_at: Set(now_millis()),
+            created_at: Set(now),
             ..Default::default()
         })
         .on_conflict(
@@ -213,6 +223,7 @@ pub async fn resolve_or_create(
                 by,
                 AuditAction::GroupCreated,
                 serde_json::json!({ "group": found.id, "name": found.name }),
+                now,
             )
             .await?;
         }
@@ -271,9 +282,10 @@ pub async fn assign(
     by: Actor,
     person: PersonId,
     names: &[GroupName],
+    now: i64,
 ) -> Result<Vec<String>, AppError> {
     let txn = begin_write(db).await?;
-    let ids = resolve_or_create(&txn, by, names).await?;
+    let ids = resolve_or_create(&txn, by, names, now).await?;
     let email = match person {
         PersonId::Member(user_id) => {
             let member = membership::Entity::find()
@@ -313,6 +325,7 @@ pub async fn assign(
         by,
         AuditAction::GroupsAssigned,
         serde_json::json!({ "person": person, "email": email, "groups": current }),
+        now,
     )
     .await?;
     txn.commit().await?;
@@ -399,7 +412,8 @@ async fn record(
     by: Actor,
     action: AuditAction,
     detail: serde_json::Value,
+    now: i64,
 ) -> Result<(), AppError> {
-    audit::record(txn, Some(by.workspace_id), by.user_id, action, detail).await?;
+    audit::record(txn, Some(by.workspace_id), by.user_id, action, detail, now).await?;
     Ok(())
 }

@@ -8,7 +8,6 @@ use crate::domain::{DisplayName, Email, GroupName, Metadata, Role};
 use crate::error::AppError;
 use crate::import::{self, RowDefaults, Severity, SourceRow};
 use crate::model::imports::{ConflictChoices, ImportRow, RowOutcomeKind};
-use crate::ssr::time::now_millis;
 use crate::ssr::AppState;
 use sea_orm::ConnectionTrait;
 use std::collections::HashMap;
@@ -80,6 +79,7 @@ async fn group_ids(
     by: Actor,
     rows: &[(usize, Valid)],
     create: bool,
+    now: i64,
 ) -> Result<HashMap<String, i32>, AppError> {
     let mut names: HashMap<String, GroupName> = HashMap::new();
     for (_, valid) in rows {
@@ -90,7 +90,7 @@ async fn group_ids(
     let mut ids = HashMap::with_capacity(names.len());
     for (key, name) in names {
         let found = if create {
-            groups::resolve_or_create(txn, by, std::slice::from_ref(&name))
+            groups::resolve_or_create(txn, by, std::slice::from_ref(&name), now)
                 .await?
                 .first()
                 .copied()
@@ -148,7 +148,14 @@ pub async fn commit_rows(
         }
     }
 
-    let groups_by_key = group_ids(txn, by, &valid, choices.create_groups).await?;
+    let groups_by_key = group_ids(
+        txn,
+        by,
+        &valid,
+        choices.create_groups,
+        state.clock.now_millis(),
+    )
+    .await?;
     let mut people: Vec<NewInvitation> = Vec::with_capacity(valid.len());
     let mut row_of: Vec<usize> = Vec::with_capacity(valid.len());
     for (i, v) in valid {
@@ -182,8 +189,16 @@ pub async fn commit_rows(
         resend_open: choices.resend_pending,
         renew_expired: !choices.skip_expired,
     };
-    let created =
-        invitations::create(state, txn, by, &people, send_email, conflicts, now_millis()).await?;
+    let created = invitations::create(
+        state,
+        txn,
+        by,
+        &people,
+        send_email,
+        conflicts,
+        state.clock.now_millis(),
+    )
+    .await?;
     for (i, created) in row_of.into_iter().zip(created) {
         let (kind, invitation_id) = match created {
             Created::Invited { invitation_id } => (RowOutcomeKind::Invited, Some(invitation_id)),

@@ -13,7 +13,6 @@ use crate::model::imports::{
 use crate::ssr::db::entities::{import_batch, import_row, invitation, membership, user};
 use crate::ssr::db::{begin_write, insert_batched, statistics, within};
 use crate::ssr::services::audit::AuditAction;
-use crate::ssr::time::now_millis;
 use crate::ssr::AppState;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -26,28 +25,25 @@ pub const MAX_CHUNK_ROWS: usize = 2_000;
 /// The most addresses one check may carry.
 pub const MAX_CHECK: usize = 5_000;
 
-/// Opens a batch for a file of `total_rows`, `refused_rows` of which the
-/// pipeline refused; returns its id.
+/// An uploaded file, as its batch records it.
+pub struct NewBatch<'a> {
+    pub file_name: &'a str,
+    pub total_rows: u32,
+    /// Rows the pipeline refused (counted as failed).
+    pub refused_rows: u32,
+    pub send_email: bool,
+}
+
+/// Opens a batch for a file; returns its id.
 pub async fn start(
     db: &DatabaseConnection,
     limits: import::ImportLimits,
     by: Actor,
-    file_name: &str,
-    total_rows: u32,
-    refused_rows: u32,
-    send_email: bool,
+    file: NewBatch<'_>,
+    now: i64,
 ) -> Result<i32, AppError> {
     let txn = begin_write(db).await?;
-    let batch = start_in(
-        &txn,
-        limits,
-        by,
-        file_name,
-        total_rows,
-        refused_rows,
-        send_email,
-    )
-    .await?;
+    let batch = start_in(&txn, limits, by, &file, now).await?;
     txn.commit().await?;
     Ok(batch)
 }
@@ -57,11 +53,15 @@ pub async fn start_in(
     txn: &impl ConnectionTrait,
     limits: import::ImportLimits,
     by: Actor,
-    file_name: &str,
-    total_rows: u32,
-    refused_rows: u32,
-    send_email: bool,
+    file: &NewBatch<'_>,
+    now: i64,
 ) -> Result<i32, AppError> {
+    let NewBatch {
+        file_name,
+        total_rows,
+        refused_rows,
+        send_email,
+    } = *file;
     if usize::try_from(total_rows).map_or(true, |rows| rows > limits.max_rows) {
         return Err(AppError::Invalid {
             field: "File".into(),
@@ -73,7 +73,6 @@ pub async fn start_in(
     }
     let refused_rows = refused_rows.min(total_rows);
     let file_name = file_label(file_name);
-    let now = now_millis();
     let batch = import_batch::ActiveModel {
         workspace_id: Set(by.workspace_id),
         created_by: Set(by.user_id),
@@ -96,6 +95,7 @@ pub async fn start_in(
         by.user_id,
         AuditAction::ImportStarted,
         serde_json::json!({ "batch": batch.id, "file": batch.file_name, "rows": total_rows }),
+        now,
     )
     .await?;
     Ok(batch.id)
@@ -229,7 +229,7 @@ pub async fn commit_chunk(
     totals.resent = Set(add(batch.resent, counts.resent));
     totals.skipped = Set(add(batch.skipped, counts.skipped));
     totals.failed = Set(add(batch.failed, counts.failed));
-    totals.updated_at = Set(now_millis());
+    totals.updated_at = Set(state.clock.now_millis());
     totals.update(&txn).await?;
     txn.commit().await?;
     if send {
@@ -278,10 +278,13 @@ pub async fn commit_file(
         &state.db,
         state.import_settings().limits,
         by,
-        file_name,
-        u32::try_from(candidates.len()).unwrap_or(u32::MAX),
-        u32::try_from(outcomes.len()).unwrap_or(u32::MAX),
-        send_email,
+        NewBatch {
+            file_name,
+            total_rows: u32::try_from(candidates.len()).unwrap_or(u32::MAX),
+            refused_rows: u32::try_from(outcomes.len()).unwrap_or(u32::MAX),
+            send_email,
+        },
+        state.clock.now_millis(),
     )
     .await?;
     let mut committed = 0;
@@ -324,6 +327,7 @@ pub async fn check(
     db: &impl ConnectionTrait,
     workspace_id: i32,
     emails: &[String],
+    now: i64,
 ) -> Result<Vec<WorkspaceMatch>, AppError> {
     if emails.len() > MAX_CHECK {
         return Err(AppError::Conflict(format!(
@@ -337,7 +341,6 @@ pub async fn check(
         .collect();
     let known: Vec<&str> = keys.iter().flatten().map(String::as_str).collect();
     let mut state: HashMap<String, WorkspaceMatch> = HashMap::new();
-    let now = now_millis();
     let backend = db.get_database_backend();
     if !known.is_empty() {
         let open = invitation::Entity::find()

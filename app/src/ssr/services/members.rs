@@ -5,7 +5,6 @@ use crate::domain::{DisplayName, Email, MembershipStatus, Password, Role};
 use crate::error::AppError;
 use crate::ssr::db::entities::{membership, user};
 use crate::ssr::services::audit::AuditAction;
-use crate::ssr::time::now_millis;
 use crate::ssr::AppState;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
@@ -26,7 +25,9 @@ pub async fn add_with_password(
     let txn = crate::ssr::db::begin_write(&state.db).await?;
     let account = match accounts::find_by_email(&txn, email).await? {
         Some(existing) => existing,
-        None => accounts::create(&txn, email, name, password_hash).await?,
+        None => {
+            accounts::create(&txn, email, name, password_hash, state.clock.now_millis()).await?
+        }
     };
     let already = membership::Entity::find()
         .filter(membership::Column::WorkspaceId.eq(workspace.id))
@@ -39,7 +40,7 @@ pub async fn add_with_password(
             workspace.name
         )));
     }
-    let now = now_millis();
+    let now = state.clock.now_millis();
     membership::ActiveModel {
         workspace_id: Set(workspace.id),
         user_id: Set(account.id),
@@ -59,6 +60,7 @@ pub async fn add_with_password(
         None,
         AuditAction::MemberAdded,
         serde_json::json!({ "email": email.as_str(), "role": role.as_str(), "by": "operator" }),
+        now,
     )
     .await?;
     txn.commit().await?;
@@ -126,7 +128,7 @@ pub async fn change(
         MemberChange::Unarchive => (AuditAction::MemberUnarchived, serde_json::json!({})),
         MemberChange::Remove => (AuditAction::MemberRemoved, serde_json::json!({})),
     };
-    let now = now_millis();
+    let now = state.clock.now_millis();
     match change {
         MemberChange::Remove => {
             membership::Entity::delete_by_id(target.id)
@@ -156,6 +158,7 @@ pub async fn change(
         Some(actor_user_id),
         action,
         detail,
+        now,
     )
     .await?;
     txn.commit().await?;

@@ -5,7 +5,6 @@ use super::invitations;
 use super::mailer::{Mailer, OutgoingMail};
 use crate::error::AppError;
 use crate::ssr::db::entities::{invitation, outbox, user, workspace};
-use crate::ssr::time::now_millis;
 use crate::ssr::AppState;
 use sea_orm::sea_query::Expr;
 
@@ -104,7 +103,7 @@ async fn claim_due(
     worker: &str,
     limit: u64,
 ) -> Result<Vec<outbox::Model>, AppError> {
-    let now = now_millis();
+    let now = state.clock.now_millis();
     let token = format!(
         "{worker}.{}",
         super::secrets::new_secret().get(..12).unwrap_or("p")
@@ -179,7 +178,7 @@ async fn record(
     if done.is_empty() {
         return Ok(());
     }
-    let now = now_millis();
+    let now = state.clock.now_millis();
     let (mut sent, mut cancelled, mut retries, mut failures) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (row, outcome) in done {

@@ -6,7 +6,6 @@ use crate::domain::{DeliveryState, MembershipStatus, PersonStatus, Role};
 use crate::error::AppError;
 use crate::model::users::{PeoplePage, PeopleSort, PersonId, PersonRow, StatusFilter, PAGE_SIZE};
 use crate::ssr::db::placeholders;
-use crate::ssr::time::now_millis;
 use sea_orm::{ConnectionTrait, FromQueryResult, Statement, Value};
 use std::collections::HashMap;
 
@@ -74,9 +73,9 @@ pub async fn list(
     db: &impl ConnectionTrait,
     workspace_id: i32,
     filter: &Filter,
+    now: i64,
 ) -> Result<PeoplePage, AppError> {
     let backend = db.get_database_backend();
-    let now = now_millis();
     let needle = format!("%{}%", escape_like(&filter.search.trim().to_lowercase()));
     let mut values: Vec<Value> = vec![
         workspace_id.into(),

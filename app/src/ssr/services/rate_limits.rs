@@ -5,7 +5,6 @@
 use crate::error::AppError;
 use crate::ssr::db::placeholders;
 use crate::ssr::services::secrets::hash_secret;
-use crate::ssr::time::now_millis;
 use sea_orm::{ConnectionTrait, Statement};
 use std::net::IpAddr;
 
@@ -56,11 +55,12 @@ pub async fn check(
     action: Action,
     account: &str,
     client: Option<IpAddr>,
+    now: i64,
 ) -> Result<(), AppError> {
     let (per_account, per_client) = action.limits();
-    let mut wait = hit(db, action, "account", account, per_account).await?;
+    let mut wait = hit(db, action, "account", account, per_account, now).await?;
     if let Some(client) = client {
-        let client_wait = hit(db, action, "client", &client.to_string(), per_client).await?;
+        let client_wait = hit(db, action, "client", &client.to_string(), per_client, now).await?;
         wait = wait.max(client_wait);
     }
     match wait {
@@ -100,10 +100,10 @@ async fn hit(
     kind: &str,
     who: &str,
     limit: Limit,
+    now: i64,
 ) -> Result<Option<u64>, AppError> {
     let backend = db.get_database_backend();
     let key = key(action, kind, who);
-    let now = now_millis();
     let window = i64::from(limit.window_secs) * 1000;
     let window_ended = now - window;
     // Both SET expressions see the row as it was, on SQLite and PostgreSQL alike.

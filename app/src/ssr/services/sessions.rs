@@ -2,7 +2,7 @@
 use super::secrets::{hash_secret, new_secret};
 use crate::error::AppError;
 use crate::ssr::db::entities::{session, user};
-use crate::ssr::time::{now_millis, HOUR_MILLIS};
+use crate::ssr::time::HOUR_MILLIS;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 /// A signed-in person.
@@ -18,9 +18,9 @@ pub async fn start(
     db: &impl ConnectionTrait,
     user_id: i32,
     ttl_hours: u32,
+    now: i64,
 ) -> Result<String, AppError> {
     let secret = new_secret();
-    let now = now_millis();
     session::ActiveModel {
         id_hash: Set(hash_secret(&secret)),
         user_id: Set(user_id),
@@ -36,6 +36,7 @@ pub async fn start(
 pub async fn resolve(
     db: &impl ConnectionTrait,
     secret: &str,
+    now: i64,
 ) -> Result<Option<SessionUser>, AppError> {
     let Some(session) = session::Entity::find_by_id(hash_secret(secret))
         .one(db)
@@ -43,7 +44,7 @@ pub async fn resolve(
     else {
         return Ok(None);
     };
-    if session.expires_at <= now_millis() {
+    if session.expires_at <= now {
         session::Entity::delete_by_id(session.id_hash)
             .exec(db)
             .await?;

@@ -5,7 +5,6 @@ use crate::domain::{DisplayName, Email, MembershipStatus, Password, Role, Worksp
 use crate::error::AppError;
 use crate::ssr::db::entities::{membership, setup_token, user, workspace};
 use crate::ssr::services::audit::AuditAction;
-use crate::ssr::time::now_millis;
 use crate::ssr::AppState;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set};
 
@@ -53,7 +52,10 @@ pub async fn is_open(db: &impl ConnectionTrait) -> Result<bool, AppError> {
 }
 
 /// Replaces any earlier setup link with a new one, while setup is open.
-pub async fn issue_link_token(db: &impl ConnectionTrait) -> Result<Option<String>, AppError> {
+pub async fn issue_link_token(
+    db: &impl ConnectionTrait,
+    now: i64,
+) -> Result<Option<String>, AppError> {
     if !is_open(db).await? {
         return Ok(None);
     }
@@ -61,7 +63,7 @@ pub async fn issue_link_token(db: &impl ConnectionTrait) -> Result<Option<String
     let token = new_secret();
     setup_token::ActiveModel {
         token_hash: Set(hash_secret(&token)),
-        created_at: Set(now_millis()),
+        created_at: Set(now),
     }
     .insert(db)
     .await?;
@@ -110,7 +112,7 @@ pub async fn create_first_workspace(
     if consumed != 1 || !is_open(&txn).await? {
         return Err(AppError::SetupClosed);
     }
-    let now = now_millis();
+    let now = state.clock.now_millis();
     let slug = workspaces::free_slug(&txn, form.workspace_name.as_str()).await?;
     let workspace = workspace::ActiveModel {
         name: Set(form.workspace_name.as_str().to_owned()),
@@ -122,7 +124,16 @@ pub async fn create_first_workspace(
     .await?;
     let admin = match accounts::find_by_email(&txn, &form.admin_email).await? {
         Some(existing) => existing,
-        None => accounts::create(&txn, &form.admin_email, &form.admin_name, password_hash).await?,
+        None => {
+            accounts::create(
+                &txn,
+                &form.admin_email,
+                &form.admin_name,
+                password_hash,
+                now,
+            )
+            .await?
+        }
     };
     membership::ActiveModel {
         workspace_id: Set(workspace.id),
@@ -143,6 +154,7 @@ pub async fn create_first_workspace(
         Some(admin.id),
         AuditAction::WorkspaceCreated,
         serde_json::json!({ "name": workspace.name, "slug": workspace.slug }),
+        now,
     )
     .await?;
     txn.commit().await?;

@@ -15,7 +15,6 @@ use crate::model::imports::{OutcomeCounts, RowOutcome};
 use crate::ssr::db::begin_write;
 use crate::ssr::db::entities::{import_batch, import_job, import_job_file};
 use crate::ssr::services::imports;
-use crate::ssr::time::now_millis;
 use crate::ssr::AppState;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -54,7 +53,7 @@ pub async fn submit(
         });
     }
     let file_name = imports::file_label(file_name);
-    let now = now_millis();
+    let now = state.clock.now_millis();
     let txn = begin_write(&state.db).await?;
     let job = import_job::ActiveModel {
         workspace_id: Set(by.workspace_id),
@@ -171,7 +170,7 @@ pub async fn cancel(state: &AppState, by: Actor, job_id: i32) -> Result<JobStatu
     let job = find(&txn, by.workspace_id, job_id).await?;
     match job.state {
         JobState::Queued | JobState::Running => {
-            let now = now_millis();
+            let now = state.clock.now_millis();
             worker::ended_as(import_job::Entity::update_many(), JobState::Cancelled, now)
                 .filter(import_job::Column::Id.eq(job.id))
                 .exec(&txn)

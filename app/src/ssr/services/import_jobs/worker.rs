@@ -10,7 +10,6 @@ use crate::model::imports::{ImportRow, RowOutcome};
 use crate::ssr::db::entities::{import_job, import_job_file};
 use crate::ssr::db::{begin_write, placeholders};
 use crate::ssr::services::{imports, Actor};
-use crate::ssr::time::now_millis;
 use crate::ssr::AppState;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement};
@@ -56,7 +55,7 @@ pub async fn run_worker(state: AppState, mut shutdown: tokio::sync::watch::Recei
 /// Claims one job and runs it to its end (or until its lease is lost).
 /// Returns whether there was a job to run.
 pub async fn run_next(state: &AppState, worker: &str) -> Result<bool, AppError> {
-    let Some(job) = claim(&state.db, worker, now_millis()).await? else {
+    let Some(job) = claim(&state.db, worker, state.clock.now_millis()).await? else {
         return Ok(false);
     };
     let id = job.id;
@@ -176,7 +175,15 @@ async fn run(state: &AppState, job: import_job::Model, worker: &str) -> Result<(
                 other => other,
             })?;
         committed += chunk.len();
-        if !renew(&state.db, job.id, worker, committed).await? {
+        if !renew(
+            &state.db,
+            job.id,
+            worker,
+            committed,
+            state.clock.now_millis(),
+        )
+        .await?
+        {
             return Err(Stop::LostLease);
         }
         if state.db.get_database_backend() == DbBackend::Sqlite {
@@ -209,10 +216,13 @@ async fn open_batch(
         &txn,
         limits,
         by,
-        &job.file_name,
-        as_u32(total),
-        as_u32(refused.len()),
-        options.send_email,
+        &imports::NewBatch {
+            file_name: &job.file_name,
+            total_rows: as_u32(total),
+            refused_rows: as_u32(refused.len()),
+            send_email: options.send_email,
+        },
+        state.clock.now_millis(),
     )
     .await?;
     imports::record_refused(&txn, batch, refused).await?;
@@ -221,7 +231,10 @@ async fn open_batch(
         .col_expr(import_job::Column::BatchId, Expr::value(batch))
         .col_expr(import_job::Column::TotalRows, Expr::value(as_i32(total)))
         .col_expr(import_job::Column::ReadyRows, Expr::value(as_i32(ready)))
-        .col_expr(import_job::Column::UpdatedAt, Expr::value(now_millis()))
+        .col_expr(
+            import_job::Column::UpdatedAt,
+            Expr::value(state.clock.now_millis()),
+        )
         .exec(&txn)
         .await
         .map_err(AppError::from)?;
@@ -271,8 +284,8 @@ async fn renew(
     job_id: i32,
     worker: &str,
     committed: usize,
+    now: i64,
 ) -> Result<bool, AppError> {
-    let now = now_millis();
     let renewed = held(import_job::Entity::update_many(), job_id, worker)
         .col_expr(
             import_job::Column::CommittedRows,
@@ -297,7 +310,7 @@ async fn finish(
     end: JobState,
     error: Option<String>,
 ) -> Result<bool, AppError> {
-    let now = now_millis();
+    let now = state.clock.now_millis();
     let txn = begin_write(&state.db).await?;
     let ended = ended_as(
         held(import_job::Entity::update_many(), job_id, worker),

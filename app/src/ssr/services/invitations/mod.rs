@@ -17,7 +17,6 @@ use crate::error::AppError;
 use crate::model::invitations::{InviteOutcome, InviteOutcomeKind};
 use crate::ssr::db::begin_write;
 use crate::ssr::db::entities::invitation;
-use crate::ssr::time::now_millis;
 use crate::ssr::AppState;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -41,7 +40,8 @@ pub async fn invite(
     request: InviteRequest,
 ) -> Result<Vec<InviteOutcome>, AppError> {
     let txn = begin_write(&state.db).await?;
-    let group_ids = groups::resolve_or_create(&txn, by, &request.groups).await?;
+    let group_ids =
+        groups::resolve_or_create(&txn, by, &request.groups, state.clock.now_millis()).await?;
     let people: Vec<NewInvitation> = request
         .emails
         .iter()
@@ -64,7 +64,7 @@ pub async fn invite(
         &people,
         request.send_email,
         conflicts,
-        now_millis(),
+        state.clock.now_millis(),
     )
     .await?;
     txn.commit().await?;
@@ -98,7 +98,8 @@ pub async fn invite(
 /// Resends one invitation (a row's action).
 pub async fn resend_one(state: &AppState, by: Actor, invitation_id: i32) -> Result<(), AppError> {
     let txn = begin_write(&state.db).await?;
-    let [change] = resend(state, &txn, by, &[invitation_id], now_millis()).await?[..] else {
+    let [change] = resend(state, &txn, by, &[invitation_id], state.clock.now_millis()).await?[..]
+    else {
         return Err(AppError::unexpected("one change per invitation asked"));
     };
     change.into_result()?;
@@ -110,7 +111,7 @@ pub async fn resend_one(state: &AppState, by: Actor, invitation_id: i32) -> Resu
 /// Revokes one invitation (a row's action).
 pub async fn revoke_one(state: &AppState, by: Actor, invitation_id: i32) -> Result<(), AppError> {
     let txn = begin_write(&state.db).await?;
-    let [change] = revoke(&txn, by, &[invitation_id], now_millis()).await?[..] else {
+    let [change] = revoke(&txn, by, &[invitation_id], state.clock.now_millis()).await?[..] else {
         return Err(AppError::unexpected("one change per invitation asked"));
     };
     change.into_result()?;
@@ -131,7 +132,7 @@ pub async fn link(state: &AppState, by: Actor, invitation_id: i32) -> Result<Str
     if found.revoked_at.is_some() {
         Change::Revoked.into_result()?;
     }
-    if found.expires_at <= now_millis() {
+    if found.expires_at <= state.clock.now_millis() {
         return Err(AppError::Conflict(
             "This invitation has expired. Resend it to get a new link.".into(),
         ));
