@@ -34,14 +34,6 @@ impl JobState {
             JobState::Cancelled => "cancelled",
         }
     }
-
-    /// Nothing more will happen to it.
-    pub fn is_finished(self) -> bool {
-        matches!(
-            self,
-            JobState::Done | JobState::Failed | JobState::Cancelled
-        )
-    }
 }
 
 /// What the job was asked to do with the file, kept with it.

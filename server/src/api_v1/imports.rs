@@ -95,6 +95,16 @@ pub async fn create(
 /// The body as it arrives, up to `limit` bytes, with no overall deadline but
 /// `UPLOAD_IDLE` between pieces.
 async fn read_body(body: Body, limit: usize) -> Result<Vec<u8>, ApiError> {
+    let too_large = || {
+        ApiError::TooLarge(format!(
+            "The file is larger than {} MB.",
+            limit / (1024 * 1024)
+        ))
+    };
+    // A declared length over the limit is refused before a byte is read.
+    if axum::body::HttpBody::size_hint(&body).lower() > limit as u64 {
+        return Err(too_large());
+    }
     let mut stream = body.into_data_stream();
     let mut content = Vec::new();
     loop {
@@ -111,10 +121,7 @@ async fn read_body(body: Body, limit: usize) -> Result<Vec<u8>, ApiError> {
             }
             Ok(Some(Ok(piece))) => {
                 if content.len() + piece.len() > limit {
-                    return Err(ApiError::TooLarge(format!(
-                        "The file is larger than {} MB.",
-                        limit / (1024 * 1024)
-                    )));
+                    return Err(too_large());
                 }
                 content.extend_from_slice(&piece);
             }
@@ -135,14 +142,10 @@ pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<ImportJobList>, ApiError> {
-    let workspace = caller.token.actor.workspace_id;
-    let mut items = Vec::new();
-    for found in import_jobs::list(&state.db, workspace, 50).await? {
-        items.push(job(
-            import_jobs::status(&state.db, workspace, found.id).await?
-        ));
-    }
-    Ok(Json(ImportJobList { items }))
+    let jobs = import_jobs::list(&state.db, caller.token.actor.workspace_id, 50).await?;
+    Ok(Json(ImportJobList {
+        items: jobs.into_iter().map(job).collect(),
+    }))
 }
 
 /// One job: its state, progress and counts so far.

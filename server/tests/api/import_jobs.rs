@@ -209,6 +209,19 @@ on_every_database! {
         assert_eq!((status, body["error"]["field"].as_str()), (422, Some("role")), "{body}");
         assert_eq!(submit(&app.address, &token, "sheet=0", "Email\na@example.com\n").await.0, 422);
         assert_eq!(import_job::Entity::find().count(&app.state.db).await.unwrap(), 1, "only the unreadable file became a job");
+
+        // Over the instance's limit: refused from its declared length, and when sent in pieces.
+        let app = app.respawn_with(|settings| settings.import_max_bytes = 1024 * 1024).await;
+        app.with_workspace().await;
+        let token = self::token(&app).await;
+        let big = people_csv("big", 0, 40_000);
+        assert!(big.len() > 1024 * 1024);
+        let (status, body) = submit(&app.address, &token, "file_name=big.csv", big.clone()).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (413, Some("too_large")), "{body}");
+        let pieces = big.into_bytes().chunks(64 * 1024).map(|c| Ok::<_, std::io::Error>(c.to_vec())).collect::<Vec<_>>();
+        let (status, _) = submit(&app.address, &token, "file_name=big.csv", reqwest::Body::wrap_stream(futures_util::stream::iter(pieces))).await;
+        assert_eq!(status, 413);
+        assert_eq!(import_job::Entity::find().count(&app.state.db).await.unwrap(), 0);
     }
 
     async fn cancelling_stops_a_job_after_the_chunk_in_hand_and_a_queued_one_before_it_starts(app) {

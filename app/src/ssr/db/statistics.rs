@@ -26,15 +26,19 @@ pub fn passes_a_mark(before: u64, after: u64) -> bool {
 }
 
 /// Refreshes the statistics of the tables an import fills when it has just
-/// passed a mark. On SQLite, whose planner does not depend on them here,
+/// passed a mark, in a task of its own so that the chunk's answer does not
+/// wait for it. On SQLite, whose planner does not depend on them here,
 /// nothing. A failure costs only speed: logged, not returned.
-pub async fn after_growth(db: &DatabaseConnection, before: u64, after: u64) {
+pub fn after_growth(db: &DatabaseConnection, before: u64, after: u64) {
     if db.get_database_backend() != DbBackend::Postgres || !passes_a_mark(before, after) {
         return;
     }
-    if let Err(error) = db.execute_unprepared(&format!("ANALYZE {GROWING}")).await {
-        tracing::warn!(%error, "refreshing table statistics failed");
-    }
+    let db = db.clone();
+    tokio::spawn(async move {
+        if let Err(error) = db.execute_unprepared(&format!("ANALYZE {GROWING}")).await {
+            tracing::warn!(%error, "refreshing table statistics failed");
+        }
+    });
 }
 
 #[cfg(test)]

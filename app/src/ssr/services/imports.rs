@@ -243,7 +243,7 @@ pub async fn commit_chunk(
     };
     let before = rows(&batch);
     let written = u64::from(counts.invited + counts.resent + counts.skipped + counts.failed);
-    statistics::after_growth(&state.db, before, before + written).await;
+    statistics::after_growth(&state.db, before, before + written);
     Ok(order
         .into_iter()
         .filter_map(|row| answers.remove(&row))

@@ -12,14 +12,15 @@ use super::Actor;
 use crate::error::AppError;
 use crate::model::import_jobs::{JobOptions, JobState};
 use crate::model::imports::{OutcomeCounts, RowOutcome};
-use crate::ssr::db::begin_write;
 use crate::ssr::db::entities::{import_batch, import_job, import_job_file};
+use crate::ssr::db::{begin_write, within};
 use crate::ssr::services::imports;
 use crate::ssr::AppState;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
 };
+use std::collections::HashMap;
 
 /// A job and, once its file is read, the counts of its batch so far.
 pub struct JobStatus {
@@ -100,20 +101,46 @@ pub async fn status(
     job_id: i32,
 ) -> Result<JobStatus, AppError> {
     let job = find(db, workspace_id, job_id).await?;
-    let counts = match job.batch_id {
-        Some(batch_id) => import_batch::Entity::find_by_id(batch_id)
-            .one(db)
+    Ok(with_counts(db, vec![job]).await?.remove(0))
+}
+
+/// The jobs beside the counts of their batches (read in one query).
+async fn with_counts(
+    db: &impl ConnectionTrait,
+    jobs: Vec<import_job::Model>,
+) -> Result<Vec<JobStatus>, AppError> {
+    let batch_ids: Vec<i32> = jobs.iter().filter_map(|job| job.batch_id).collect();
+    let batches: HashMap<i32, import_batch::Model> = if batch_ids.is_empty() {
+        HashMap::new()
+    } else {
+        import_batch::Entity::find()
+            .filter(within(
+                db.get_database_backend(),
+                import_batch::Column::Id,
+                &batch_ids,
+            ))
+            .all(db)
             .await?
-            .map(|b| OutcomeCounts {
-                invited: count(b.invited),
-                resent: count(b.resent),
-                skipped: count(b.skipped),
-                failed: count(b.failed),
-            })
-            .unwrap_or_default(),
-        None => OutcomeCounts::default(),
+            .into_iter()
+            .map(|batch| (batch.id, batch))
+            .collect()
     };
-    Ok(JobStatus { job, counts })
+    Ok(jobs
+        .into_iter()
+        .map(|job| {
+            let counts = job
+                .batch_id
+                .and_then(|id| batches.get(&id))
+                .map(|b| OutcomeCounts {
+                    invited: count(b.invited),
+                    resent: count(b.resent),
+                    skipped: count(b.skipped),
+                    failed: count(b.failed),
+                })
+                .unwrap_or_default();
+            JobStatus { job, counts }
+        })
+        .collect())
 }
 
 fn count(stored: i32) -> u32 {
@@ -132,18 +159,19 @@ async fn find(
         .ok_or(AppError::NotFound)
 }
 
-/// The workspace's jobs, newest first.
+/// The workspace's jobs, newest first, with their counts.
 pub async fn list(
     db: &impl ConnectionTrait,
     workspace_id: i32,
     limit: u64,
-) -> Result<Vec<import_job::Model>, AppError> {
-    Ok(import_job::Entity::find()
+) -> Result<Vec<JobStatus>, AppError> {
+    let jobs = import_job::Entity::find()
         .filter(import_job::Column::WorkspaceId.eq(workspace_id))
         .order_by_desc(import_job::Column::Id)
         .limit(limit)
         .all(db)
-        .await?)
+        .await?;
+    with_counts(db, jobs).await
 }
 
 /// Rows of a job's result, in file order, `page_size` at a time (`page` from
