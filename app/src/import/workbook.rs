@@ -161,3 +161,46 @@ fn number_text(value: f64) -> String {
         value.to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+
+    /// The export's workbook with its sheet's XML changed by `edit`.
+    fn edited_xlsx(rows: &[Vec<String>], edit: impl Fn(&str) -> String) -> Vec<u8> {
+        let original = super::super::export::xlsx(rows);
+        let mut archive = zip::ZipArchive::new(Cursor::new(&original[..])).unwrap();
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for index in 0..archive.len() {
+            let mut entry = archive.by_index(index).unwrap();
+            let name = entry.name().unwrap().into_owned();
+            let mut body = String::new();
+            entry.read_to_string(&mut body).unwrap();
+            if name == "xl/worksheets/sheet1.xml" {
+                body = edit(&body);
+            }
+            out.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            out.write_all(body.as_bytes()).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_sheet_whose_dimension_runs_backwards_is_read_by_its_cells() {
+        // Found by the workbook fuzz target: calamine 0.38 subtracts the
+        // corners of `<dimension ref>` unchecked, which panics where overflow
+        // checks are on (see the calamine profile in Cargo.toml).
+        let rows = vec![
+            vec!["Email".to_owned(), "Name".to_owned()],
+            vec!["ada@example.com".to_owned(), "Ada".to_owned()],
+        ];
+        let bytes = edited_xlsx(&rows, |sheet| {
+            sheet.replacen("<sheetData>", r#"<dimension ref="B2:A1"/><sheetData>"#, 1)
+        });
+        let sheets = read(&bytes, FileKind::Xlsx, 100).expect("read");
+        assert_eq!(sheets.len(), 1);
+        assert_eq!(sheets[0].rows, rows);
+    }
+}
