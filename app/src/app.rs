@@ -1,7 +1,7 @@
 use crate::components::{NotFound, WorkspaceLayout};
 use crate::pages::{
     ActivityLogPage, ApiTokensPage, GroupsPage, ImportsPage, LandingPage, LoginPage, SetupPage,
-    SignupPage, UsersPage, WorkspaceHome,
+    SignupPage, UsersPage, WorkspaceHome, WorkspaceSettingsPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -51,6 +51,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("settings/imports") view=ImportsPage ssr=SsrMode::Async/>
                     <Route path=path!("settings/activity") view=ActivityLogPage ssr=SsrMode::Async/>
                     <Route path=path!("settings/api-tokens") view=ApiTokensPage ssr=SsrMode::Async/>
+                    <Route path=path!("settings/workspace") view=WorkspaceSettingsPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

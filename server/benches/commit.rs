@@ -191,7 +191,10 @@ async fn commit_direct(state: &AppState, rows: Vec<ImportRow>) -> f64 {
             file_name: "bench.csv",
             total_rows: rows.len() as u32,
             refused_rows: 0,
-            send_email: true,
+            sending: imports::Sending {
+                send_email: true,
+                expiry: None,
+            },
         },
         state.clock.now_millis(),
     )

@@ -76,7 +76,10 @@ async fn main() {
             file_name: "mail.csv",
             total_rows: n as u32,
             refused_rows: 0,
-            send_email: true,
+            sending: imports::Sending {
+                send_email: true,
+                expiry: None,
+            },
         },
         state.clock.now_millis(),
     )

@@ -168,6 +168,12 @@ fn write_totals(out: &mut String, t: &metrics::Totals, now_millis: i64) {
         ],
     );
     family(
+        "muster_reminders_sent_total",
+        "counter",
+        "Reminder mails sent, two days before an invitation expires (counted in muster_mails_total too).",
+        &[("", t.reminders_sent)],
+    );
+    family(
         "muster_outbox_depth",
         "gauge",
         "Mails waiting to be sent or retried.",

@@ -52,10 +52,7 @@ struct Metadata {
 
 impl Settings {
     pub fn load(release: bool) -> Result<Self> {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .parent()
-            .context("xtask/ has no parent")?
-            .to_path_buf();
+        let root = workspace_root()?;
         let manifest: Manifest = read_toml(&root.join("Cargo.toml"))?;
         let leptos = manifest
             .workspace
@@ -123,6 +120,27 @@ fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     toml::from_str(&text).with_context(|| format!("reading {}", path.display()))
+}
+
+/// The workspace this run is in, asked of cargo at run time: a path compiled
+/// in (`env!("CARGO_MANIFEST_DIR")`) names the clone that built the binary,
+/// and clones sharing one target dir reuse it, so a second clone's site went
+/// into the first clone's `target/site`.
+fn workspace_root() -> Result<PathBuf> {
+    let output = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["locate-project", "--workspace", "--message-format", "plain"])
+        .output()
+        .context("running cargo locate-project")?;
+    anyhow::ensure!(
+        output.status.success(),
+        "cargo locate-project: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let manifest = PathBuf::from(String::from_utf8(output.stdout)?.trim());
+    Ok(manifest
+        .parent()
+        .context("the workspace manifest has no folder")?
+        .to_path_buf())
 }
 
 fn target_dir(root: &Path) -> Result<PathBuf> {

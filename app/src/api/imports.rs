@@ -28,13 +28,19 @@ pub async fn start_import(
     total_rows: u32,
     refused_rows: u32,
     send_email: bool,
+    /// Days the links live; empty: the workspace's default.
+    #[server(default)]
+    expiry_days: String,
 ) -> Result<i32, AppError> {
+    use crate::domain::ExpiryDays;
     use crate::ssr::services::imports;
     use crate::ssr::{request, respond, AppState};
     respond(
         async {
             let state = AppState::current()?;
             let (admin, access) = request::require_admin(&state, &slug).await?;
+            let expiry = ExpiryDays::parse_choice(&expiry_days)
+                .map_err(|e| AppError::invalid("Invitations expire after", e))?;
             imports::start(
                 &state.db,
                 state.import_settings().limits,
@@ -43,7 +49,7 @@ pub async fn start_import(
                     file_name: &file_name,
                     total_rows,
                     refused_rows,
-                    send_email,
+                    sending: imports::Sending { send_email, expiry },
                 },
                 state.clock.now_millis(),
             )

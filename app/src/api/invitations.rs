@@ -12,8 +12,11 @@ pub async fn invite_users(
     role: String,
     #[server(default)] groups: String,
     metadata: String,
+    /// Days the links live; empty: the workspace's default.
+    #[server(default)]
+    expiry_days: String,
 ) -> Result<Vec<InviteOutcome>, AppError> {
-    use crate::domain::{DisplayName, Email, GroupName, Metadata, Role};
+    use crate::domain::{DisplayName, Email, ExpiryDays, GroupName, Metadata, Role};
     use crate::ssr::services::invitations::{self, InviteRequest};
     use crate::ssr::services::rate_limits::Action;
     use crate::ssr::{request, respond, AppState};
@@ -44,6 +47,8 @@ pub async fn invite_users(
                 metadata: Metadata::parse(&metadata)
                     .map_err(|e| AppError::invalid("Metadata", e))?,
                 send_email: true,
+                expiry: ExpiryDays::parse_choice(&expiry_days)
+                    .map_err(|e| AppError::invalid("Invitations expire after", e))?,
             };
             let by = access.actor(admin.user_id);
             invitations::invite(&state, by, request).await

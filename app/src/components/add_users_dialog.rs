@@ -1,4 +1,6 @@
-use super::{Field, FormAlert, UploadTab, UsersPageEvents, GROUP_CHOICES};
+use super::{
+    ExpirySelect, Field, FormAlert, FrameResource, UploadTab, UsersPageEvents, GROUP_CHOICES,
+};
 use crate::api::invitations::{resend_invite, InviteOutcome, InviteOutcomeKind, InviteUsers};
 use crate::domain::{Metadata, Role};
 use crate::error::AppError;
@@ -12,6 +14,14 @@ pub fn AddUsersDialog(slug: String) -> impl IntoView {
     let form = NodeRef::<html::Form>::new();
     let events = expect_context::<UsersPageEvents>();
     let invite = ServerAction::<InviteUsers>::new();
+    let frame = expect_context::<FrameResource>();
+    let defaults = Signal::derive(move || {
+        frame
+            .get()
+            .and_then(Result::ok)
+            .map(|frame| frame.invite_defaults)
+    });
+    let expiry = RwSignal::new(String::new());
     let live_metadata_error = RwSignal::new(None::<AppError>);
     let error = Signal::derive(move || {
         live_metadata_error
@@ -124,10 +134,17 @@ pub fn AddUsersDialog(slug: String) -> impl IntoView {
                         <select id="field-role" name="role">
                             {Role::ALL
                                 .into_iter()
-                                .map(|role| view! { <option value=role.as_str() selected=role == Role::Member>{role.label()}</option> })
+                                .map(|role| view! {
+                                    <option value=role.as_str()
+                                        selected=move || role == defaults.get().map_or(Role::Member, |d| d.role)>
+                                        {role.label()}
+                                    </option>
+                                })
                                 .collect_view()}
                         </select>
                     </div>
+                    <ExpirySelect id="field-expiry" name="expiry_days" value=expiry
+                        default_hours=Signal::derive(move || defaults.get().map(|d| d.lifetime_hours))/>
                     <Field
                         label="Groups"
                         name="groups"

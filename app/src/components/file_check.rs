@@ -178,7 +178,9 @@ impl Checker {
     async fn check_rows(self, mine: u64, name: String, prepared: Prepared) {
         let total = prepared.table.rows.len();
         let mut candidates = Vec::with_capacity(total);
-        let defaults = RowDefaults::default();
+        let defaults = RowDefaults {
+            role: Some(self.choices.default_role.get_untracked()),
+        };
         for slice in prepared.table.rows.chunks(SLICE_ROWS) {
             candidates.extend(
                 slice

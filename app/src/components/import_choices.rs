@@ -19,6 +19,8 @@ pub struct UploadChoices {
     pub create_groups: RwSignal<bool>,
     pub skip_expired: RwSignal<bool>,
     pub same_for_all: RwSignal<bool>,
+    /// For rows whose file gives no role: the workspace's default.
+    pub default_role: RwSignal<Role>,
     pub role_for_all: RwSignal<Role>,
     pub groups_for_all: RwSignal<String>,
     /// Row number → where that person stands; filled by `check_workspace`.
@@ -35,6 +37,7 @@ impl UploadChoices {
             create_groups: RwSignal::new(false),
             skip_expired: RwSignal::new(false),
             same_for_all: RwSignal::new(false),
+            default_role: RwSignal::new(Role::Member),
             role_for_all: RwSignal::new(Role::Member),
             groups_for_all: RwSignal::new(String::new()),
             matches: RwSignal::new(HashMap::new()),

@@ -1,4 +1,5 @@
 mod add_users_dialog;
+mod expiry_select;
 mod field;
 mod file_check;
 mod file_settings;
@@ -15,6 +16,7 @@ mod upload_tab;
 mod workspace_frame;
 
 pub use add_users_dialog::AddUsersDialog;
+pub use expiry_select::ExpirySelect;
 pub use field::Field;
 pub use form_alert::FormAlert;
 pub use groups_editor::{GroupsEditor, GROUP_CHOICES};

@@ -4,7 +4,7 @@ use super::file_check::{CheckedFile, CheckedSignal, Checker};
 use super::file_settings::FileSettings;
 use super::import_choices::{PermissionsChoice, UploadChoices, WorkspaceCheck};
 use super::import_preview::ImportPreview;
-use super::UsersPageEvents;
+use super::{ExpirySelect, FrameResource, UsersPageEvents};
 use crate::api::imports::{
     import_chunk, import_settings, start_import, ImportRow, OutcomeCounts, RowOutcomeKind,
     UploadSettings,
@@ -23,6 +23,8 @@ pub const CHUNK_ROWS: usize = 1_000;
 struct UploadSignals {
     checked: CheckedSignal,
     send_email: RwSignal<bool>,
+    /// Days the links live; empty: the workspace's default.
+    expiry: RwSignal<String>,
     progress: RwSignal<Option<(usize, usize)>>,
     cancelled: RwSignal<bool>,
     result: RwSignal<Option<String>>,
@@ -38,6 +40,7 @@ async fn run_upload(slug: String, ui: UploadSignals) {
     let UploadSignals {
         checked,
         send_email,
+        expiry,
         progress,
         cancelled,
         result,
@@ -95,6 +98,7 @@ async fn run_upload(slug: String, ui: UploadSignals) {
         total,
         u32::try_from(refused.len()).unwrap_or(u32::MAX),
         send_email.get_untracked(),
+        expiry.get_untracked(),
     )
     .await
     {
@@ -163,6 +167,14 @@ pub fn UploadTab(slug: String) -> impl IntoView {
     let events = expect_context::<UsersPageEvents>();
     let problems_only = RwSignal::new(false);
     let send_email = RwSignal::new(true);
+    let expiry = RwSignal::new(String::new());
+    let frame = expect_context::<FrameResource>();
+    let defaults = Signal::derive(move || {
+        frame
+            .get()
+            .and_then(Result::ok)
+            .map(|frame| frame.invite_defaults)
+    });
     // Until the server answers (settings None): the defaults, and mail on.
     let switch_touched = RwSignal::new(false);
     let progress = RwSignal::new(None::<(usize, usize)>);
@@ -216,7 +228,8 @@ pub fn UploadTab(slug: String) -> impl IntoView {
                     if let Ok(answer) = import_settings(slug).await {
                         // The admin's own choice wins over the default.
                         if !switch_touched.get_untracked() {
-                            send_email.set(answer.smtp_configured);
+                            let by_default = defaults.get_untracked().is_none_or(|d| d.send_email);
+                            send_email.set(answer.smtp_configured && by_default);
                         }
                         settings.set(Some(answer));
                     }
@@ -249,9 +262,18 @@ pub fn UploadTab(slug: String) -> impl IntoView {
     };
     let edit_status = RwSignal::new(String::new());
 
+    // People without a role in the file get the workspace's default.
+    Effect::new(move |_| {
+        if let Some(defaults) = defaults.get() {
+            choices.default_role.set(defaults.role);
+            choices.role_for_all.set(defaults.role);
+        }
+    });
+
     let ui = UploadSignals {
         checked,
         send_email,
+        expiry,
         progress,
         cancelled,
         result,
@@ -320,6 +342,8 @@ pub fn UploadTab(slug: String) -> impl IntoView {
                 }/>
             <label for="send-emails">"Send invitation emails"</label>
         </div>
+        <ExpirySelect id="upload-expiry" value=expiry
+            default_hours=Signal::derive(move || defaults.get().map(|d| d.lifetime_hours))/>
         {move || (settings.get().is_some_and(|s| !s.smtp_configured)).then(|| view! {
             <p class="hint" id="send-emails-hint">
                 "No mail server is set up (SMTP_URL), so invitation emails would only be written to files on the server. "

@@ -66,6 +66,7 @@ fn SideNav(frame: WorkspaceFrame) -> impl IntoView {
                 <li><A href=format!("{base}/settings/imports")>"Imports"</A></li>
                 <li><A href=format!("{base}/settings/activity")>"Activity"</A></li>
                 <li><A href=format!("{base}/settings/api-tokens")>"API tokens"</A></li>
+                <li><A href=format!("{base}/settings/workspace")>"Settings"</A></li>
             })}
         </ul>
     }

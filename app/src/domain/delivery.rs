@@ -45,3 +45,15 @@ impl DeliveryState {
         }
     }
 }
+
+/// What an outbox row delivers: the invitation itself, or the reminder sent
+/// before its link expires (the same link: no new secret).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
+pub enum MailKind {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "invitation"))]
+    Invitation,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "reminder"))]
+    Reminder,
+}

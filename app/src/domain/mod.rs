@@ -2,6 +2,7 @@
 mod dates;
 mod delivery;
 mod email;
+mod expiry;
 mod group_name;
 mod metadata;
 pub mod password;
@@ -11,8 +12,9 @@ mod role;
 mod slug;
 
 pub use dates::{format_date, format_date_time, format_short_date};
-pub use delivery::DeliveryState;
+pub use delivery::{DeliveryState, MailKind};
 pub use email::Email;
+pub use expiry::{lifetime_label, ExpiryDays};
 pub use group_name::GroupName;
 pub use metadata::Metadata;
 pub use password::Password;

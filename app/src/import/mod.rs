@@ -199,6 +199,9 @@ pub fn run(
 pub struct ForEveryone {
     pub role: Option<crate::domain::Role>,
     pub groups: Option<Vec<String>>,
+    /// For rows without a role of their own (the workspace's default role);
+    /// Member when None.
+    pub default_role: Option<crate::domain::Role>,
 }
 
 /// The whole pipeline for a file committed without a preview (the command
@@ -230,7 +233,7 @@ pub fn check_file(
         &prepared.table,
         &mapping,
         &RowDefaults {
-            role: everyone.role,
+            role: everyone.role.or(everyone.default_role),
         },
     );
     if let Some(groups) = &everyone.groups {

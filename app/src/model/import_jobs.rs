@@ -40,6 +40,9 @@ impl JobState {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JobOptions {
     pub send_email: bool,
+    /// How long the links live; the workspace's default when absent.
+    #[serde(default)]
+    pub expiry: Option<crate::domain::ExpiryDays>,
     /// For every row, over the file's Role column.
     pub role: Option<crate::domain::Role>,
     /// For every row, over the file's Groups column.

@@ -19,6 +19,8 @@ pub struct PersonRow {
     pub expires_at: Option<i64>,
     /// For invitations: where their mail stands.
     pub delivery: Option<DeliveryState>,
+    /// For invitations: when their reminder went out.
+    pub reminded_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -8,6 +8,7 @@ mod setup;
 mod signup;
 mod users;
 mod workspace_home;
+mod workspace_settings;
 
 pub use activity::ActivityLogPage;
 pub use api_tokens::ApiTokensPage;
@@ -19,3 +20,4 @@ pub use setup::SetupPage;
 pub use signup::SignupPage;
 pub use users::UsersPage;
 pub use workspace_home::WorkspaceHome;
+pub use workspace_settings::WorkspaceSettingsPage;

@@ -215,7 +215,11 @@ fn PersonRowView(slug: String, row: PersonRow) -> impl IntoView {
         .filter(|_| row.status.is_invitation())
         .map(format_short_date)
         .unwrap_or_default();
-    let delivery = row.delivery.map(DeliveryState::label).unwrap_or("");
+    let delivery = match (row.delivery.map(DeliveryState::label), row.reminded_at) {
+        (Some(label), Some(at)) => format!("{label} · Reminded {}", format_short_date(at)),
+        (Some(label), None) => label.to_owned(),
+        (None, _) => String::new(),
+    };
     let name = if row.name.is_empty() {
         "—".to_owned()
     } else {

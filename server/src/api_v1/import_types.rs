@@ -11,6 +11,9 @@ pub struct ImportOptions {
     pub file_name: Option<String>,
     /// Mail each invitation (default true).
     pub send_email: Option<bool>,
+    /// Days the links live, 1 to 30 (default: the workspace's setting).
+    #[param(minimum = 1, maximum = 30)]
+    pub expires_in_days: Option<i64>,
     /// One role for every row (the file's Role column is then not read).
     pub role: Option<String>,
     /// Groups for every row, separated by `|` (the file's Groups column is then not read).

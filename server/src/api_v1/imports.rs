@@ -4,7 +4,7 @@
 use super::auth::Caller;
 use super::error::ApiError;
 use super::import_types::*;
-use super::invitations::for_everyone;
+use super::invitations::{expiry, for_everyone};
 use super::types::{ErrorBody, RowResult};
 use app::error::AppError;
 use app::model::import_jobs::JobOptions;
@@ -51,6 +51,7 @@ pub async fn create(
     let everyone = for_everyone(options.role.as_deref(), options.groups.as_deref())?;
     let job_options = JobOptions {
         send_email: options.send_email.unwrap_or(true),
+        expiry: expiry(options.expires_in_days)?,
         role: everyone.role,
         groups: everyone.groups,
         sheet: match options.sheet {

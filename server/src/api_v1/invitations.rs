@@ -2,13 +2,14 @@
 use super::auth::Caller;
 use super::error::ApiError;
 use super::types::*;
-use app::domain::{GroupName, PersonStatus, Role};
+use app::domain::{ExpiryDays, GroupName, PersonStatus, Role};
 use app::error::AppError;
 use app::import::{self, Candidate, ForEveryone, ReadOptions, RowDefaults, SourceRow};
 use app::model::imports::{ConflictChoices, OutcomeCounts, RowOutcome};
 use app::model::users::{PeoplePage, PeopleSort, PersonId, StatusFilter};
+use app::ssr::services::imports::{self, Sending};
 use app::ssr::services::people::{self, PersonKind};
-use app::ssr::services::{imports, invitations};
+use app::ssr::services::{invitations, workspace_settings};
 use app::ssr::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
@@ -44,6 +45,11 @@ pub async fn create(
         .into());
     }
     caller.may_invite(&state).await?;
+    let defaults = RowDefaults {
+        role: Some(
+            workspace_settings::default_role(&state.db, caller.token.actor.workspace_id).await?,
+        ),
+    };
     let mapping = import::wire_mapping();
     let candidates: Vec<Candidate> = body
         .invitations
@@ -65,7 +71,7 @@ pub async fn create(
                     metadata,
                 ],
             };
-            import::validate_row(&row, &mapping, &RowDefaults::default())
+            import::validate_row(&row, &mapping, &defaults)
         })
         .collect();
     let choices = ConflictChoices {
@@ -73,12 +79,16 @@ pub async fn create(
         create_groups: body.create_groups,
         skip_expired: body.skip_expired,
     };
+    let sending = Sending {
+        send_email: body.send_email,
+        expiry: expiry(body.expires_in_days)?,
+    };
     commit(
         &state,
         &caller,
         "API request",
         &candidates,
-        body.send_email,
+        sending,
         choices,
     )
     .await
@@ -106,8 +116,10 @@ pub async fn create_from_csv(
     body: Bytes,
 ) -> Result<Json<InvitationResults>, ApiError> {
     let Query(options) = options.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let everyone = for_everyone(options.role.as_deref(), options.groups.as_deref())?;
+    let mut everyone = for_everyone(options.role.as_deref(), options.groups.as_deref())?;
     caller.may_invite(&state).await?;
+    everyone.default_role =
+        Some(workspace_settings::default_role(&state.db, caller.token.actor.workspace_id).await?);
     let limits = state.import_settings().limits;
     let candidates = import::check_file(
         &body,
@@ -125,13 +137,16 @@ pub async fn create_from_csv(
         create_groups: options.create_groups.unwrap_or(false),
         skip_expired: options.skip_expired.unwrap_or(false),
     };
-    let send_email = options.send_email.unwrap_or(true);
+    let sending = Sending {
+        send_email: options.send_email.unwrap_or(true),
+        expiry: expiry(options.expires_in_days)?,
+    };
     commit(
         &state,
         &caller,
         "API upload.csv",
         &candidates,
-        send_email,
+        sending,
         choices,
     )
     .await
@@ -153,7 +168,15 @@ pub(super) fn for_everyone(
             .transpose()
             .map_err(|e| AppError::invalid("groups", e))?
             .map(|names| names.iter().map(|n| n.as_str().to_owned()).collect()),
+        default_role: None,
     })
+}
+
+/// The `expires_in_days` option: 1 to 30, or the workspace's default.
+pub(super) fn expiry(days: Option<i64>) -> Result<Option<ExpiryDays>, AppError> {
+    days.map(ExpiryDays::parse)
+        .transpose()
+        .map_err(|e| AppError::invalid("expires_in_days", e))
 }
 
 async fn commit(
@@ -161,7 +184,7 @@ async fn commit(
     caller: &Caller,
     file_name: &str,
     candidates: &[Candidate],
-    send_email: bool,
+    sending: Sending,
     choices: ConflictChoices,
 ) -> Result<Json<InvitationResults>, ApiError> {
     let (batch_id, outcomes) = imports::commit_file(
@@ -169,7 +192,7 @@ async fn commit(
         caller.token.actor,
         file_name,
         candidates,
-        send_email,
+        sending,
         choices,
         |_, _| {},
     )

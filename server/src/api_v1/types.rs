@@ -36,6 +36,10 @@ pub struct CreateInvitations {
     /// Mail each invitation (default true).
     #[serde(default = "yes")]
     pub send_email: bool,
+    /// Days the links live, 1 to 30 (default: the workspace's setting).
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 30)]
+    pub expires_in_days: Option<i64>,
     /// People with a pending invitation get a new link (otherwise skipped).
     #[serde(default)]
     pub resend_pending: bool,
@@ -53,6 +57,9 @@ pub struct CreateInvitations {
 pub struct CsvOptions {
     /// Mail each invitation (default true).
     pub send_email: Option<bool>,
+    /// Days the links live, 1 to 30 (default: the workspace's setting).
+    #[param(minimum = 1, maximum = 30)]
+    pub expires_in_days: Option<i64>,
     /// One role for every row (the file's Role column is then not read).
     pub role: Option<String>,
     /// Groups for every row, separated by `|` (the file's Groups column is then not read).

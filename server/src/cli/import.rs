@@ -3,14 +3,14 @@
 //! chunks (one batch, shown under Recent imports like any other).
 use super::{operator_in, workspace_error};
 use anyhow::{bail, Context};
-use app::domain::{GroupName, Role};
+use app::domain::{ExpiryDays, GroupName, Role};
 use app::import::{self, Candidate, ForEveryone, ReadOptions};
 use app::model::imports::{
     ConflictChoices, OutcomeCounts, RowOutcome, RowOutcomeKind, WorkspaceMatch,
 };
 use app::ssr::services::import_commit::{SKIP_EXPIRED, SKIP_MEMBER, SKIP_PENDING};
 use app::ssr::services::imports as import_service;
-use app::ssr::services::{mailer::Mailer, outbox};
+use app::ssr::services::{mailer::Mailer, outbox, workspace_settings};
 use app::ssr::AppState;
 use clap::Args;
 use std::path::PathBuf;
@@ -48,6 +48,9 @@ pub struct ImportArgs {
     /// Mail each invitation (sent now; what fails is retried by the server).
     #[arg(long)]
     pub send_emails: bool,
+    /// Days the links live, 1 to 30 (otherwise the workspace's setting).
+    #[arg(long, value_parser = expiry_days)]
+    pub expires_in_days: Option<ExpiryDays>,
     /// The workbook sheet to read, by name or number (the best guess otherwise).
     #[arg(long)]
     pub sheet: Option<String>,
@@ -95,7 +98,15 @@ pub async fn run(state: &AppState, args: ImportArgs) -> anyhow::Result<bool> {
         &file_name,
         &options,
         &limits,
-        &ForEveryone { role, groups },
+        &ForEveryone {
+            role,
+            groups,
+            default_role: Some(
+                workspace_settings::default_role(&state.db, workspace.workspace_id)
+                    .await
+                    .map_err(workspace_error)?,
+            ),
+        },
     )
     .map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
     let choices = ConflictChoices {
@@ -111,7 +122,10 @@ pub async fn run(state: &AppState, args: ImportArgs) -> anyhow::Result<bool> {
             workspace,
             &file_name,
             &candidates,
-            args.send_emails,
+            import_service::Sending {
+                send_email: args.send_emails,
+                expiry: args.expires_in_days,
+            },
             choices,
             |done, total| eprintln!("committed {done} of {total} rows"),
         )
@@ -124,6 +138,14 @@ pub async fn run(state: &AppState, args: ImportArgs) -> anyhow::Result<bool> {
         deliver(state).await?;
     }
     Ok(failed)
+}
+
+/// `--expires-in-days`: checked as the API checks `expires_in_days`.
+fn expiry_days(text: &str) -> Result<ExpiryDays, String> {
+    let days: i64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of days"))?;
+    ExpiryDays::parse(days).map_err(|e| e.to_string())
 }
 
 /// The file's own name, as the batch shows it.

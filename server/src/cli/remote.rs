@@ -30,6 +30,9 @@ pub async fn run(args: &ImportArgs, server: &url::Url) -> anyhow::Result<bool> {
         ("create_groups", args.create_groups.to_string()),
         ("skip_expired", args.skip_expired.to_string()),
     ];
+    if let Some(expiry) = args.expires_in_days {
+        query.push(("expires_in_days", expiry.days().to_string()));
+    }
     if let Some(role) = &args.role {
         query.push(("role", role.clone()));
     }

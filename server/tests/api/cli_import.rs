@@ -28,6 +28,25 @@ async fn invitations(app: &TestApp) -> Vec<invitation::Model> {
 }
 
 on_every_database! {
+    async fn an_import_chooses_how_long_its_links_live(app) {
+        app.with_workspace().await;
+        let file = fixture("mixed-problems.csv");
+        let refused = finish(app.muster(&["import", &file, "--workspace", "acme-corp", "--expires-in-days", "31"])).await;
+        assert!(!refused.status.success());
+        assert!(text(&refused.stderr).contains("--expires-in-days"), "{}", text(&refused.stderr));
+        assert!(invitations(&app).await.is_empty(), "nothing written");
+
+        finish(app.muster(&["import", &file, "--workspace", "acme-corp", "--expires-in-days", "3"])).await;
+        let stored = invitations(&app).await;
+        assert!(!stored.is_empty());
+        for invitation in stored {
+            assert_eq!(invitation.lifetime_hours, 72, "{}", invitation.email);
+            assert_eq!(invitation.expires_at - invitation.created_at, 72 * 3_600_000);
+        }
+        let batch = import_batch::Entity::find().one(&app.state.db).await.unwrap().unwrap();
+        assert_eq!(batch.expiry_days, Some(3));
+    }
+
     async fn importing_a_file_reports_every_row_and_fails_when_rows_fail(app) {
         app.with_workspace().await;
         let file = fixture("mixed-problems.csv");

@@ -119,6 +119,7 @@ impl World {
                     groups: vec![GroupName::parse("Ops").unwrap()],
                     metadata: Metadata::parse("").unwrap(),
                     send_email: true,
+                    expiry: None,
                 };
                 invitations::invite(state, self.by, request).await.unwrap();
             }
@@ -149,7 +150,10 @@ impl World {
                         file_name: "people.csv",
                         total_rows: rows.len() as u32,
                         refused_rows: 0,
-                        send_email: true,
+                        sending: imports::Sending {
+                            send_email: true,
+                            expiry: None,
+                        },
                     },
                     state.clock.now_millis(),
                 )

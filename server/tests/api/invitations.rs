@@ -39,7 +39,7 @@ pub(crate) async fn deliver(app: &TestApp, sink: &SmtpSink) -> usize {
 }
 
 /// Invites Eve and returns the link her mail carried.
-async fn invite_eve(app: &TestApp, sink: &SmtpSink) -> String {
+pub(crate) async fn invite_eve(app: &TestApp, sink: &SmtpSink) -> String {
     let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let outcomes = invite(app, &admin, "eve@example.com").await;
     assert!(
@@ -54,7 +54,7 @@ pub(crate) fn token_of(link: &str) -> &str {
     link.rsplit('/').next().unwrap()
 }
 
-async fn accept(
+pub(crate) async fn accept(
     app: &TestApp,
     client: &reqwest::Client,
     link: &str,

@@ -24,6 +24,8 @@ mod members;
 mod operations;
 mod people;
 mod rate_limits;
+mod reminders;
 mod request_tracing;
 mod security;
 mod setup;
+mod workspace_settings;

@@ -22,7 +22,7 @@ fn samples(text: &str) -> HashMap<String, f64> {
         .collect()
 }
 
-async fn scrape(app: &TestApp) -> HashMap<String, f64> {
+pub(crate) async fn scrape(app: &TestApp) -> HashMap<String, f64> {
     let response = reqwest::get(app.url("/metrics")).await.unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(

@@ -14,6 +14,7 @@ async fn invite_many(app: &TestApp, count: usize) {
         groups: Vec::new(),
         metadata: Metadata::default(),
         send_email: false,
+        expiry: None,
     };
     invitations::invite(
         &app.state,

@@ -39,6 +39,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     }
     let db = Database::connect(options).await?;
     migrations::Migrator::up(&db, None).await?;
+    crate::ssr::services::invitations::index::fill_if_empty(&db)
+        .await
+        .map_err(|e| DbErr::Custom(format!("filling the people index: {e:?}")))?;
     Ok(db)
 }
 

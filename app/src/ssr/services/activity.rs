@@ -70,6 +70,14 @@ pub fn describe(action: AuditAction, detail: &Value) -> String {
     };
     match action {
         AuditAction::WorkspaceCreated => format!("Created the workspace “{}”", text("name")),
+        AuditAction::WorkspaceSettingsChanged => {
+            let changes: Vec<&str> = detail
+                .get("changes")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            format!("Changed the workspace settings ({})", changes.join("; "))
+        }
         AuditAction::MemberAdded => format!("Added {} as {}", text("email"), role("role")),
         AuditAction::MemberRoleChanged => format!(
             "Changed the role of {} from {} to {}",
@@ -172,6 +180,13 @@ mod tests {
             "Started importing one.csv (1 row)"
         );
         assert_eq!(
+            describe(
+                AuditAction::WorkspaceSettingsChanged,
+                &json!({"changes": ["Name: A → B", "Reminders: on → off"]})
+            ),
+            "Changed the workspace settings (Name: A → B; Reminders: on → off)"
+        );
+        assert_eq!(
             describe(AuditAction::MemberArchived, &Value::Null),
             "Archived ?"
         );
@@ -181,7 +196,8 @@ mod tests {
     fn every_action_has_a_sentence_that_is_not_its_key() {
         let detail = json!({
             "name": "N", "email": "e@example.com", "role": "admin", "from": "a", "to": "b",
-            "groups": ["G"], "file": "f.csv", "rows": 1234567
+            "groups": ["G"], "file": "f.csv", "rows": 1234567,
+            "changes": ["Reminders: on → off"]
         });
         for action in AuditAction::iter() {
             let stored = sea_orm::ActiveEnum::to_value(&action);

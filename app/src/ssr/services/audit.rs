@@ -13,6 +13,8 @@ use sea_orm::{ConnectionTrait, DbErr, Set};
 pub enum AuditAction {
     #[sea_orm(string_value = "workspace.created")]
     WorkspaceCreated,
+    #[sea_orm(string_value = "workspace.settings_changed")]
+    WorkspaceSettingsChanged,
     #[sea_orm(string_value = "member.added")]
     MemberAdded,
     #[sea_orm(string_value = "member.role_changed")]

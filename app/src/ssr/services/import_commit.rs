@@ -2,7 +2,7 @@
 //! every row checked again with the pipeline's `validate_row`, its groups
 //! found (or created, when the admin chose so), then the whole chunk handed to
 //! the invitation writer, which writes it set-wise.
-use super::invitations::{self, Conflicts, Created, NewInvitation};
+use super::invitations::{self, Conflicts, Created, NewInvitation, Sending};
 use super::{groups, Actor};
 use crate::domain::{DisplayName, Email, GroupName, Metadata, Role};
 use crate::error::AppError;
@@ -118,7 +118,7 @@ pub async fn commit_rows(
     txn: &impl ConnectionTrait,
     by: Actor,
     rows: &[ImportRow],
-    send_email: bool,
+    sending: Sending,
     choices: ConflictChoices,
 ) -> Result<Vec<Committed>, AppError> {
     let mut outcomes: Vec<Option<Committed>> = (0..rows.len()).map(|_| None).collect();
@@ -194,7 +194,7 @@ pub async fn commit_rows(
         txn,
         by,
         &people,
-        send_email,
+        sending,
         conflicts,
         state.clock.now_millis(),
     )

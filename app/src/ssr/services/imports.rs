@@ -3,7 +3,7 @@
 //! `validate_row`; a row already recorded for the batch is answered from the
 //! record, so a chunk retried after a timeout never invites anyone twice.
 use super::{audit, import_commit, Actor};
-use crate::domain::{Email, MembershipStatus};
+use crate::domain::{Email, ExpiryDays, MembershipStatus};
 use crate::error::AppError;
 use crate::import;
 use crate::model::imports::{
@@ -13,6 +13,7 @@ use crate::model::imports::{
 use crate::ssr::db::entities::{import_batch, import_row, invitation, membership, user};
 use crate::ssr::db::{begin_write, insert_batched, statistics, within};
 use crate::ssr::services::audit::AuditAction;
+pub use crate::ssr::services::invitations::Sending;
 use crate::ssr::AppState;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -31,7 +32,8 @@ pub struct NewBatch<'a> {
     pub total_rows: u32,
     /// Rows the pipeline refused (counted as failed).
     pub refused_rows: u32,
-    pub send_email: bool,
+    /// Whether mail goes out, and how long the links live.
+    pub sending: Sending,
 }
 
 /// Opens a batch for a file; returns its id.
@@ -60,7 +62,7 @@ pub async fn start_in(
         file_name,
         total_rows,
         refused_rows,
-        send_email,
+        sending,
     } = *file;
     if usize::try_from(total_rows).map_or(true, |rows| rows > limits.max_rows) {
         return Err(AppError::Invalid {
@@ -82,7 +84,8 @@ pub async fn start_in(
         resent: Set(0),
         skipped: Set(0),
         failed: Set(i32::try_from(refused_rows).unwrap_or(i32::MAX)),
-        send_email: Set(send_email),
+        send_email: Set(sending.send_email),
+        expiry_days: Set(sending.expiry.map(|e| i32::from(e.days()))),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -192,8 +195,13 @@ pub async fn commit_chunk(
     let (done, fresh): (Vec<ImportRow>, Vec<ImportRow>) = rows
         .into_iter()
         .partition(|r| recorded.contains_key(&row_number(r.row)));
-    let committed =
-        import_commit::commit_rows(state, &txn, by, &fresh, batch.send_email, choices).await?;
+    let sending = Sending {
+        send_email: batch.send_email,
+        expiry: batch
+            .expiry_days
+            .and_then(|days| ExpiryDays::parse(i64::from(days)).ok()),
+    };
+    let committed = import_commit::commit_rows(state, &txn, by, &fresh, sending, choices).await?;
     let mut counts = OutcomeCounts::default();
     let mut records = Vec::with_capacity(fresh.len());
     let mut answers: HashMap<usize, RowOutcome> = HashMap::with_capacity(fresh.len() + done.len());
@@ -260,7 +268,7 @@ pub async fn commit_file(
     by: Actor,
     file_name: &str,
     candidates: &[import::Candidate],
-    send_email: bool,
+    sending: Sending,
     choices: ConflictChoices,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<(i32, Vec<RowOutcome>), AppError> {
@@ -282,7 +290,7 @@ pub async fn commit_file(
             file_name,
             total_rows: u32::try_from(candidates.len()).unwrap_or(u32::MAX),
             refused_rows: u32::try_from(outcomes.len()).unwrap_or(u32::MAX),
-            send_email,
+            sending,
         },
         state.clock.now_millis(),
     )

@@ -1,7 +1,7 @@
 //! Sending mail with lettre: over SMTP when SMTP_URL is set, otherwise as
 //! `.eml` files under `<data dir>/mail` (the UI then offers "Copy invite link").
 use super::smtp_pool::{SmtpPool, SmtpTarget};
-use crate::domain::format_date_time;
+use crate::domain::{format_date_time, MailKind};
 use crate::ssr::db::entities::invitation;
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -140,6 +140,7 @@ pub fn invitation_mail(
     workspace_name: &str,
     inviter_name: Option<&str>,
     link: &str,
+    kind: MailKind,
 ) -> OutgoingMail {
     // Names are refused with line breaks on the way in; flatten anyway, defence in depth.
     let inviter = one_line(inviter_name.unwrap_or("An admin"));
@@ -152,24 +153,36 @@ pub fn invitation_mail(
         .as_deref()
         .map(|n| format!("Hello {},", one_line(n)))
         .unwrap_or_else(|| "Hello,".into());
+    let (subject_prefix, reminder_line) = match kind {
+        MailKind::Invitation => ("", String::new()),
+        MailKind::Reminder => (
+            "Reminder: ",
+            format!("A reminder: your invitation expires on {expires}.\n\n"),
+        ),
+    };
     let subject = one_line(&format!(
-        "{inviter} invited you to join {workspace_name} on Muster"
+        "{subject_prefix}{inviter} invited you to join {workspace_name} on Muster"
     ));
     let text = format!(
-        "{greeting}\n\n{inviter} invited you to join {workspace_name} on Muster.\n\n\
+        "{greeting}\n\n{reminder_line}{inviter} invited you to join {workspace_name} on Muster.\n\n\
          Accept the invitation:\n{link}\n\n\
          This link works once and expires on {expires}.\n\
          If you weren't expecting this, you can ignore this mail.\n"
     );
     let html = format!(
         "<!DOCTYPE html><html><body style=\"font-family:system-ui,sans-serif;line-height:1.5\">\
-         <p>{greeting}</p>\
+         <p>{greeting}</p>{reminder}\
          <p><strong>{inviter}</strong> invited you to join <strong>{workspace}</strong> on Muster.</p>\
          <p><a href=\"{link}\" style=\"display:inline-block;padding:10px 16px;background:#3355cc;color:#fff;border-radius:8px;text-decoration:none\">Accept the invitation</a></p>\
          <p>Or open this link: <a href=\"{link}\">{link}</a></p>\
          <p>This link works once and expires on {expires}.<br>If you weren't expecting this, you can ignore this mail.</p>\
          </body></html>",
         greeting = escape_html(&greeting),
+        reminder = if reminder_line.is_empty() {
+            String::new()
+        } else {
+            format!("<p>{}</p>", escape_html(reminder_line.trim_end()))
+        },
         inviter = escape_html(inviter),
         workspace = escape_html(workspace_name),
         link = escape_html(link),
@@ -206,6 +219,9 @@ mod tests {
             revoked_at: None,
             send_count: 0,
             delivery: crate::domain::DeliveryState::Queued,
+            lifetime_hours: 168,
+            remind_at: None,
+            reminded_at: None,
         }
     }
 
@@ -217,12 +233,35 @@ mod tests {
             "Acme",
             Some("Ada"),
             "http://x/invite/1.abc",
+            MailKind::Invitation,
         );
         assert_eq!(mail.subject, "Ada invited you to join Acme on Muster");
         for part in [&mail.text, &mail.html] {
             assert!(part.contains("http://x/invite/1.abc"));
             assert!(part.contains("23 November 2026, 00:00 UTC"));
             assert!(part.contains("Acme"));
+            assert!(!part.contains("reminder"));
+        }
+    }
+
+    #[test]
+    fn a_reminder_says_so_and_carries_the_same_link() {
+        let mail = invitation_mail(
+            "Muster <m@localhost>",
+            &sample(None),
+            "Acme",
+            Some("Ada"),
+            "http://x/invite/1.abc",
+            MailKind::Reminder,
+        );
+        assert_eq!(
+            mail.subject,
+            "Reminder: Ada invited you to join Acme on Muster"
+        );
+        for part in [&mail.text, &mail.html] {
+            assert!(part.contains("http://x/invite/1.abc"));
+            assert!(part
+                .contains("A reminder: your invitation expires on 23 November 2026, 00:00 UTC."));
         }
     }
 
@@ -234,6 +273,7 @@ mod tests {
             "\"><img src=x onerror=alert(1)>",
             Some("Mallory\r\nBcc: all@example.com"),
             "http://x/invite/1.abc",
+            MailKind::Reminder,
         );
         assert!(!mail.html.contains("<script>"));
         assert!(!mail.html.contains("<img src=x"));

@@ -8,6 +8,8 @@ pub struct Totals {
     pub invitations_created: i64,
     pub invitations_accepted: i64,
     pub mails_sent: i64,
+    /// Of those, reminders.
+    pub reminders_sent: i64,
     pub mails_failed: i64,
     pub mails_cancelled: i64,
     /// Mails neither sent nor given up on.
@@ -24,6 +26,7 @@ const TOTALS: &str = "SELECT
     (SELECT COUNT(*) FROM invitations) AS invitations_created,
     (SELECT COUNT(*) FROM invitations WHERE accepted_at IS NOT NULL) AS invitations_accepted,
     (SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL) AS mails_sent,
+    (SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL AND kind = 'reminder') AS reminders_sent,
     (SELECT COUNT(*) FROM outbox WHERE failed_at IS NOT NULL
         AND (last_error IS NULL OR last_error NOT LIKE 'cancelled:%')) AS mails_failed,
     (SELECT COUNT(*) FROM outbox WHERE failed_at IS NOT NULL

@@ -24,6 +24,7 @@ pub mod secrets;
 pub mod sessions;
 pub mod setup;
 pub mod smtp_pool;
+pub mod workspace_settings;
 pub mod workspaces;
 
 /// Who is acting, in which workspace. `user_id` is None for an operator at

@@ -3,6 +3,7 @@
 //! conditional update, so two workers (or two instances) never send one row.
 use super::invitations;
 use super::mailer::{Mailer, OutgoingMail};
+use crate::domain::MailKind;
 use crate::error::AppError;
 use crate::ssr::db::entities::{invitation, outbox, user, workspace};
 use crate::ssr::AppState;
@@ -43,6 +44,7 @@ pub async fn deliver_due(
     worker: &str,
     limit: u64,
 ) -> Result<PassReport, AppError> {
+    invitations::reminders::queue_due(&state.db, state.clock.now_millis()).await?;
     let claimed = claim_due(state, worker, limit).await?;
     let mut mails = render_all(state, &claimed).await?;
     let mut report = PassReport::default();
@@ -195,13 +197,21 @@ async fn record(
     let txn = state.db.begin().await?;
     // Invitations before their outbox rows: the order in which resend and
     // revoke lock them, so a pass and an admin's action never deadlock.
-    if !failures.is_empty() {
-        let ids: Vec<i32> = failures.iter().map(|(r, _)| r.invitation_id).collect();
-        invitations::mark_failed(&txn, &ids).await?;
-    }
+    // A reminder that fails leaves the invitation's delivery as it was: its
+    // first mail went out.
+    let failed_invitations: Vec<i32> = failures
+        .iter()
+        .filter(|(r, _)| r.kind == MailKind::Invitation)
+        .map(|(r, _)| r.invitation_id)
+        .collect();
+    invitations::mark_failed(&txn, &failed_invitations).await?;
     if !sent.is_empty() {
-        let ids: Vec<i32> = sent.iter().map(|r| r.invitation_id).collect();
-        invitations::mark_sent(&txn, &ids).await?;
+        let (reminded, mailed): (Vec<&outbox::Model>, Vec<&outbox::Model>) =
+            sent.iter().partition(|r| r.kind == MailKind::Reminder);
+        let ids =
+            |rows: &[&outbox::Model]| rows.iter().map(|r| r.invitation_id).collect::<Vec<_>>();
+        invitations::mark_sent(&txn, &ids(&mailed)).await?;
+        invitations::reminders::mark_reminded(&txn, &ids(&reminded), now).await?;
     }
     for (row, error) in retries {
         let retry_at = now + backoff_millis(row.attempts);
@@ -297,6 +307,7 @@ async fn render_all(
                 workspace_name,
                 inviter.map(String::as_str),
                 &link,
+                row.kind,
             ),
         );
     }

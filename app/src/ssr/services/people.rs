@@ -29,13 +29,14 @@ pub enum PersonKind {
 const DETAILS: &str = "
     SELECT 'member' AS kind, u.id AS id, u.display_name AS name, u.email AS email, m.role AS role,
            m.status AS member_status, NULL AS revoked_at, NULL AS invited_by, m.created_at AS since,
-           NULL AS expires_at, NULL AS delivery, 1 AS has_account, av.updated_at AS avatar_version
+           NULL AS expires_at, NULL AS delivery, NULL AS reminded_at, 1 AS has_account,
+           av.updated_at AS avatar_version
       FROM memberships m JOIN users u ON u.id = m.user_id
       LEFT JOIN avatars av ON av.user_id = u.id
      WHERE m.workspace_id = {workspace} AND u.id IN ({members})
     UNION ALL
     SELECT 'invitation', i.id, COALESCE(i.display_name, ''), i.email, i.role,
-           NULL, i.revoked_at, inviter.display_name, i.created_at, i.expires_at, i.delivery,
+           NULL, i.revoked_at, inviter.display_name, i.created_at, i.expires_at, i.delivery, i.reminded_at,
            CASE WHEN EXISTS (SELECT 1 FROM users a WHERE a.email_key = i.email_key) THEN 1 ELSE 0 END,
            NULL
       FROM invitations i LEFT JOIN users inviter ON inviter.id = i.invited_by
@@ -54,6 +55,7 @@ struct Row {
     since: Option<i64>,
     expires_at: Option<i64>,
     delivery: Option<DeliveryState>,
+    reminded_at: Option<i64>,
     has_account: i32,
     avatar_version: Option<i64>,
 }
@@ -238,6 +240,7 @@ fn to_person(row: Row, now: i64) -> PersonRow {
         invited_at: if is_member { None } else { row.since },
         expires_at: row.expires_at,
         delivery: row.delivery,
+        reminded_at: row.reminded_at,
     }
 }
 

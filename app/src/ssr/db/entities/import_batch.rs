@@ -15,6 +15,8 @@ pub struct Model {
     pub skipped: i32,
     pub failed: i32,
     pub send_email: bool,
+    /// The link lifetime chosen for the file; None: the workspace's default.
+    pub expiry_days: Option<i32>,
     pub created_at: i64,
     pub updated_at: i64,
 }

@@ -20,6 +20,11 @@ pub struct Model {
     pub revoked_at: Option<i64>,
     pub send_count: i32,
     pub delivery: crate::domain::DeliveryState,
+    /// How long its links live: chosen when it was made, kept for resends.
+    pub lifetime_hours: i32,
+    /// When its reminder is due; None: none is (sent, cancelled, or never).
+    pub remind_at: Option<i64>,
+    pub reminded_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,6 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub invitation_id: i32,
+    pub kind: crate::domain::MailKind,
     pub created_at: i64,
     pub attempts: i32,
     pub next_attempt_at: i64,

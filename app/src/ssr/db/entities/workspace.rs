@@ -9,6 +9,14 @@ pub struct Model {
     #[sea_orm(unique)]
     pub slug: String,
     pub created_at: i64,
+    /// The role of people invited without one.
+    pub default_role: crate::domain::Role,
+    /// How long links live; None: the instance's MUSTER_INVITE_EXPIRY_HOURS.
+    pub invite_expiry_days: Option<i32>,
+    /// Whether invitees get a reminder before their link expires.
+    pub reminders: bool,
+    /// Whether "Send invitation emails" starts ticked.
+    pub send_email_default: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

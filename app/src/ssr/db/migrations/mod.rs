@@ -11,6 +11,7 @@ mod m20261201_000008_rate_limits;
 mod m20261201_000009_api_tokens;
 mod m20261202_000010_outbox_by_invitation;
 mod m20261204_000011_import_jobs;
+mod m20261204_000012_workspace_settings;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000009_api_tokens::Migration),
             Box::new(m20261202_000010_outbox_by_invitation::Migration),
             Box::new(m20261204_000011_import_jobs::Migration),
+            Box::new(m20261204_000012_workspace_settings::Migration),
         ]
     }
 }

@@ -118,6 +118,10 @@ async fn run(state: &AppState, job: import_job::Model, worker: &str) -> Result<(
     let everyone = ForEveryone {
         role: options.role,
         groups: options.groups.clone(),
+        default_role: Some(
+            crate::ssr::services::workspace_settings::default_role(&state.db, job.workspace_id)
+                .await?,
+        ),
     };
     let read = ReadOptions {
         sheet: options.sheet,
@@ -220,7 +224,10 @@ async fn open_batch(
             file_name: &job.file_name,
             total_rows: as_u32(total),
             refused_rows: as_u32(refused.len()),
-            send_email: options.send_email,
+            sending: imports::Sending {
+                send_email: options.send_email,
+                expiry: options.expiry,
+            },
         },
         state.clock.now_millis(),
     )

@@ -2,15 +2,14 @@
 //! accepted, regrouped, delivered. Each change takes a set of invitations (one
 //! for a row's action, thousands for a bulk one) and does its work in a few
 //! statements, in the caller's transaction.
-use super::{create, index, mail, Actor};
-use crate::domain::DeliveryState;
+use super::{create, index, mail, reminders, Actor};
+use crate::domain::{DeliveryState, ExpiryDays};
 use crate::error::AppError;
 use crate::ssr::db::entities::invitation;
 use crate::ssr::db::within;
 use crate::ssr::services::audit::{self, AuditAction};
 use crate::ssr::services::link_signer::LinkSigner;
 use crate::ssr::time::HOUR_MILLIS;
-use crate::ssr::AppState;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use std::collections::{HashMap, HashSet};
@@ -91,22 +90,29 @@ async fn open_among(
     Ok((changes, open))
 }
 
-/// A new link for each open invitation (the old one stops working), a fresh
-/// expiry and a new mail.
+/// A new link for each open invitation (the old one stops working), living
+/// `expiry` or as long as its first one did, with its reminder moved, and a
+/// new mail.
 pub async fn resend(
-    state: &AppState,
     txn: &impl ConnectionTrait,
     by: Actor,
     ids: &[i32],
+    expiry: Option<ExpiryDays>,
     now: i64,
 ) -> Result<Vec<Change>, AppError> {
     let (changes, open) = open_among(txn, by, ids).await?;
-    let expires_at = now + i64::from(state.settings.invite_expiry_hours) * HOUR_MILLIS;
     for row in &open {
+        let hours = expiry.map_or(u32::try_from(row.lifetime_hours).unwrap_or(0), |e| {
+            e.hours()
+        });
+        let expires_at = now + i64::from(hours) * HOUR_MILLIS;
         // Each link gets its own secret: one UPDATE per invitation.
         let mut renewed: invitation::ActiveModel = row.clone().into();
         renewed.nonce = Set(LinkSigner::new_nonce());
         renewed.expires_at = Set(expires_at);
+        renewed.lifetime_hours = Set(i32::try_from(hours).unwrap_or(i32::MAX));
+        renewed.remind_at = Set(reminders::due(expires_at, hours, true));
+        renewed.reminded_at = Set(None);
         renewed.delivery = Set(DeliveryState::Queued);
         renewed.update(txn).await?;
     }
@@ -132,6 +138,10 @@ pub async fn revoke(
         // Conditional: one accepted a moment ago stays accepted.
         invitation::Entity::update_many()
             .col_expr(invitation::Column::RevokedAt, Expr::value(now))
+            .col_expr(
+                invitation::Column::RemindAt,
+                Expr::value(Option::<i64>::None),
+            )
             .filter(within(
                 txn.get_database_backend(),
                 invitation::Column::Id,
@@ -167,6 +177,10 @@ pub async fn claim(
     for &(invitation_id, nonce) in claims {
         let claimed = invitation::Entity::update_many()
             .col_expr(invitation::Column::AcceptedAt, Expr::value(now))
+            .col_expr(
+                invitation::Column::RemindAt,
+                Expr::value(Option::<i64>::None),
+            )
             .filter(invitation::Column::Id.eq(invitation_id))
             .filter(invitation::Column::Nonce.eq(nonce))
             .filter(invitation::Column::AcceptedAt.is_null())

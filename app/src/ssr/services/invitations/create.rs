@@ -3,13 +3,14 @@
 //! is a few statements per table: look up who is known, insert the new
 //! invitations, their groups, their mail, their audit entries, then recompute
 //! their Users-table rows.
-use super::{changes, index, mail, Actor};
-use crate::domain::{DeliveryState, DisplayName, Email, Metadata, Role};
+use super::{changes, index, mail, reminders, Actor};
+use crate::domain::{DeliveryState, DisplayName, Email, ExpiryDays, Metadata, Role};
 use crate::error::AppError;
-use crate::ssr::db::entities::{invitation, invitation_group, membership, user};
+use crate::ssr::db::entities::{invitation, invitation_group, membership, user, workspace};
 use crate::ssr::db::{insert_batched, insert_returning, within};
 use crate::ssr::services::audit::{self, AuditAction};
 use crate::ssr::services::link_signer::LinkSigner;
+use crate::ssr::services::workspace_settings;
 use crate::ssr::time::HOUR_MILLIS;
 use crate::ssr::AppState;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -22,6 +23,22 @@ pub struct NewInvitation {
     pub role: Role,
     pub group_ids: Vec<i32>,
     pub metadata: Metadata,
+}
+
+/// How one request's invitations go out.
+#[derive(Debug, Clone, Copy)]
+pub struct Sending {
+    pub send_email: bool,
+    /// How long the links live; None: the workspace's default.
+    pub expiry: Option<ExpiryDays>,
+}
+
+/// When a new link stops working, and when its reminder is due.
+#[derive(Debug, Clone, Copy)]
+struct Lifetime {
+    hours: i32,
+    expires_at: i64,
+    remind_at: Option<i64>,
 }
 
 /// What to do for people who already have an invitation.
@@ -64,13 +81,24 @@ pub async fn create(
     txn: &impl ConnectionTrait,
     by: Actor,
     people: &[NewInvitation],
-    send_email: bool,
+    sending: Sending,
     conflicts: Conflicts,
     now: i64,
 ) -> Result<Vec<Created>, AppError> {
     let keys: Vec<&str> = people.iter().map(|p| p.email.key()).collect();
     let known = known(txn, by.workspace_id, &keys).await?;
-    let expires_at = now + i64::from(state.settings.invite_expiry_hours) * HOUR_MILLIS;
+    let workspace = workspace::Entity::find_by_id(by.workspace_id)
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let hours = workspace_settings::lifetime_hours(&state.settings, &workspace, sending.expiry);
+    let expires_at = now + i64::from(hours) * HOUR_MILLIS;
+    let send_email = sending.send_email;
+    let lifetime = Lifetime {
+        hours: i32::try_from(hours).unwrap_or(i32::MAX),
+        expires_at,
+        remind_at: reminders::due(expires_at, hours, send_email),
+    };
     let delivery = if send_email {
         DeliveryState::Queued
     } else {
@@ -111,13 +139,16 @@ pub async fn create(
         }
     }
 
-    let created = insert_new(txn, by, people, &fresh, delivery, now, expires_at).await?;
+    let created = insert_new(txn, by, people, &fresh, delivery, now, lifetime).await?;
     let mut written: Vec<(usize, i32)> = created.iter().map(|(i, row)| (*i, row.id)).collect();
     for (i, expired) in renew {
         let person = &people[i];
         let mut renewed: invitation::ActiveModel = expired.into();
         renewed.nonce = Set(LinkSigner::new_nonce());
-        renewed.expires_at = Set(expires_at);
+        renewed.expires_at = Set(lifetime.expires_at);
+        renewed.lifetime_hours = Set(lifetime.hours);
+        renewed.remind_at = Set(lifetime.remind_at);
+        renewed.reminded_at = Set(None);
         renewed.role = Set(person.role);
         renewed.metadata = Set(person.metadata.to_json());
         renewed.invited_by = Set(by.user_id);
@@ -172,7 +203,7 @@ pub async fn create(
     }
 
     let resend_ids: Vec<i32> = resend.iter().map(|&(_, id)| id).collect();
-    let resent = changes::resend(state, txn, by, &resend_ids, now).await?;
+    let resent = changes::resend(txn, by, &resend_ids, sending.expiry, now).await?;
     for ((i, id), change) in resend.into_iter().zip(resent) {
         outcomes[i] = Some(match change {
             changes::Change::Done => Created::Resent { invitation_id: id },
@@ -209,7 +240,7 @@ async fn insert_new(
     fresh: &[usize],
     delivery: DeliveryState,
     now: i64,
-    expires_at: i64,
+    lifetime: Lifetime,
 ) -> Result<Vec<(usize, invitation::Model)>, AppError> {
     if fresh.is_empty() {
         return Ok(Vec::new());
@@ -226,7 +257,9 @@ async fn insert_new(
             invited_by: Set(by.user_id),
             nonce: Set(LinkSigner::new_nonce()),
             created_at: Set(now),
-            expires_at: Set(expires_at),
+            expires_at: Set(lifetime.expires_at),
+            lifetime_hours: Set(lifetime.hours),
+            remind_at: Set(lifetime.remind_at),
             send_count: Set(0),
             delivery: Set(delivery),
             ..Default::default()

@@ -73,6 +73,21 @@ pub async fn put_created(
     insert(db, rows(workspace_id, Vec::new(), created)).await
 }
 
+/// Fills the index of a database that has people but no index yet (one made
+/// before the index existed).
+pub async fn fill_if_empty(db: &impl ConnectionTrait) -> Result<(), AppError> {
+    let indexed = person_index::Entity::find().one(db).await?.is_some();
+    if indexed {
+        return Ok(());
+    }
+    let has_people = membership::Entity::find().one(db).await?.is_some()
+        || invitation::Entity::find().one(db).await?.is_some();
+    if has_people {
+        rebuild_all(db).await?;
+    }
+    Ok(())
+}
+
 /// Rebuilds every workspace's rows from scratch (first fill, and repairs).
 pub async fn rebuild_all(db: &impl ConnectionTrait) -> Result<(), AppError> {
     for ws in workspace::Entity::find().all(db).await? {

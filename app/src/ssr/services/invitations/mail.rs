@@ -1,6 +1,8 @@
 //! An invitation's mail, queued in the outbox in the transaction that created
-//! or resent it, and cancelled when it is revoked or accepted. The outbox
+//! or resent it (a reminder when the sweep finds it due), and cancelled when
+//! it is revoked or accepted. The outbox
 //! worker (`services::outbox`) delivers the rows and records its attempts.
+use crate::domain::MailKind;
 use crate::error::AppError;
 use crate::ssr::db::entities::outbox;
 use crate::ssr::db::{insert_batched, within};
@@ -20,6 +22,15 @@ pub(super) async fn enqueue(
     queue(db, invitation_ids, now).await
 }
 
+/// One reminder per invitation, due now (the sweep found it due).
+pub(super) async fn queue_reminders(
+    db: &impl ConnectionTrait,
+    invitation_ids: &[i32],
+    now: i64,
+) -> Result<(), AppError> {
+    insert(db, invitation_ids, MailKind::Reminder, now).await
+}
+
 /// One mail per invitation, due now, for invitations that have none waiting
 /// (new ones).
 pub(super) async fn queue(
@@ -27,10 +38,20 @@ pub(super) async fn queue(
     invitation_ids: &[i32],
     now: i64,
 ) -> Result<(), AppError> {
+    insert(db, invitation_ids, MailKind::Invitation, now).await
+}
+
+async fn insert(
+    db: &impl ConnectionTrait,
+    invitation_ids: &[i32],
+    kind: MailKind,
+    now: i64,
+) -> Result<(), AppError> {
     let rows = invitation_ids
         .iter()
         .map(|&invitation_id| outbox::ActiveModel {
             invitation_id: Set(invitation_id),
+            kind: Set(kind),
             created_at: Set(now),
             attempts: Set(0),
             next_attempt_at: Set(now),

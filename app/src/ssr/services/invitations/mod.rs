@@ -7,12 +7,13 @@ mod changes;
 mod create;
 pub mod index;
 mod mail;
+pub mod reminders;
 
 pub use changes::{accepted, claim, mark_failed, mark_sent, resend, revoke, set_groups, Change};
-pub use create::{create, Conflicts, Created, NewInvitation};
+pub use create::{create, Conflicts, Created, NewInvitation, Sending};
 
 use super::{groups, Actor};
-use crate::domain::{DisplayName, Email, GroupName, Metadata, Role};
+use crate::domain::{DisplayName, Email, ExpiryDays, GroupName, Metadata, Role};
 use crate::error::AppError;
 use crate::model::invitations::{InviteOutcome, InviteOutcomeKind};
 use crate::ssr::db::begin_write;
@@ -29,6 +30,8 @@ pub struct InviteRequest {
     pub groups: Vec<GroupName>,
     pub metadata: Metadata,
     pub send_email: bool,
+    /// None: the workspace's default.
+    pub expiry: Option<ExpiryDays>,
 }
 
 /// Invites everyone in the request, in one transaction. People who are
@@ -62,7 +65,10 @@ pub async fn invite(
         &txn,
         by,
         &people,
-        request.send_email,
+        Sending {
+            send_email: request.send_email,
+            expiry: request.expiry,
+        },
         conflicts,
         state.clock.now_millis(),
     )
@@ -98,7 +104,7 @@ pub async fn invite(
 /// Resends one invitation (a row's action).
 pub async fn resend_one(state: &AppState, by: Actor, invitation_id: i32) -> Result<(), AppError> {
     let txn = begin_write(&state.db).await?;
-    let [change] = resend(state, &txn, by, &[invitation_id], state.clock.now_millis()).await?[..]
+    let [change] = resend(&txn, by, &[invitation_id], None, state.clock.now_millis()).await?[..]
     else {
         return Err(AppError::unexpected("one change per invitation asked"));
     };
