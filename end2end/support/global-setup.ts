@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { startRefusingRelay } from './refusing-relay';
 
 const repo = resolve(__dirname, '..', '..');
 
@@ -55,7 +56,10 @@ export default async function globalSetup() {
   };
   // The e2e server always gets its own SQLite database, and mails through maildev.
   delete env.DATABASE_URL;
-  env.SMTP_URL = maildev.smtpUrl;
+  // Through a relay that refuses "bounce…" addresses for good (550), as a
+  // real server refuses a mailbox that does not exist.
+  const relay = await startRefusingRelay(Number(new URL(maildev.smtpUrl).port));
+  env.SMTP_URL = relay.url;
 
   const server = spawn(bin, [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -88,7 +92,7 @@ export default async function globalSetup() {
     MUSTER_CONFIG: env.MUSTER_CONFIG,
     MUSTER_DATA_DIR: dataDir,
     MUSTER_PUBLIC_URL: baseURL,
-    SMTP_URL: maildev.smtpUrl,
+    SMTP_URL: relay.url,
   });
   process.env.MUSTER_BIN = bin;
   process.env.MAILDEV_API = maildev.apiUrl;
@@ -98,6 +102,7 @@ export default async function globalSetup() {
     server.kill('SIGINT');
     await exited;
     maildev.process.kill();
+    relay.server.close();
     rmSync(dataDir, { recursive: true, force: true });
   };
 }

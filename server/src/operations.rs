@@ -160,10 +160,11 @@ fn write_totals(out: &mut String, t: &metrics::Totals, now_millis: i64) {
     family(
         "muster_mails_total",
         "counter",
-        "Invitation mails by outcome: sent, failed (gave up after retries), cancelled (invitation revoked first).",
+        "Invitation mails by outcome: sent, failed (gave up after retries), bounced (refused for good by the receiving server), cancelled (invitation revoked first).",
         &[
             ("{outcome=\"sent\"}", t.mails_sent),
             ("{outcome=\"failed\"}", t.mails_failed),
+            ("{outcome=\"bounced\"}", t.mails_bounced),
             ("{outcome=\"cancelled\"}", t.mails_cancelled),
         ],
     );

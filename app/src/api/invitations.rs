@@ -101,3 +101,29 @@ pub async fn invite_link(slug: String, invitation_id: i32) -> Result<String, App
         .await,
     )
 }
+
+/// Corrects the address of an invitation not yet accepted: a new link goes to
+/// the new address and the old one stops working.
+#[server(prefix = "/api", endpoint = "change_invite_email")]
+pub async fn change_invite_email(
+    slug: String,
+    invitation_id: i32,
+    email: String,
+) -> Result<(), AppError> {
+    use crate::domain::Email;
+    use crate::ssr::services::{invitations, rate_limits::Action};
+    use crate::ssr::{request, respond, AppState};
+    respond(
+        async {
+            let state = AppState::current()?;
+            let (admin, access) = request::require_admin(&state, &slug).await?;
+            let admin_key = admin.user_id.to_string();
+            request::rate_limit(&state, Action::CreateInvitations, &admin_key).await?;
+            let email =
+                Email::parse(&email).map_err(|e| AppError::invalid("New email address", e))?;
+            invitations::change_email(&state, access.actor(admin.user_id), invitation_id, email)
+                .await
+        }
+        .await,
+    )
+}

@@ -1,4 +1,5 @@
 mod add_users_dialog;
+mod change_address;
 mod expiry_select;
 mod field;
 mod file_check;

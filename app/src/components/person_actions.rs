@@ -1,3 +1,4 @@
+use super::change_address::ChangeAddress;
 use super::GroupsEditor;
 use crate::api::invitations::{invite_link, resend_invite, revoke_invite};
 use crate::api::members::{change_member, MemberAction};
@@ -99,6 +100,7 @@ pub fn PersonActions(slug: String, row: PersonRow) -> impl IntoView {
                 </button>
             })}
             {open.then(|| view! { <GroupsEditor slug=slug.clone() person=row.id email=email.clone() groups=row.groups.clone()/> })}
+            {open.then(|| view! { <ChangeAddress slug=slug.clone() invitation_id=id email=email.clone()/> })}
         </div>
         {move || link.get().map(|url| {
             let id = format!("invite-link-{id}");

@@ -15,14 +15,19 @@ pub enum DeliveryState {
     /// Every attempt failed; resending tries again.
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "failed"))]
     Failed,
+    /// The receiving server refused it for good (a 5xx reply): the address
+    /// needs correcting.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "bounced"))]
+    Bounced,
 }
 
 impl DeliveryState {
-    pub const ALL: [DeliveryState; 4] = [
+    pub const ALL: [DeliveryState; 5] = [
         DeliveryState::NotSent,
         DeliveryState::Queued,
         DeliveryState::Sent,
         DeliveryState::Failed,
+        DeliveryState::Bounced,
     ];
 
     /// The stable name stored in the database and used by the JSON API.
@@ -32,6 +37,7 @@ impl DeliveryState {
             DeliveryState::Queued => "queued",
             DeliveryState::Sent => "sent",
             DeliveryState::Failed => "failed",
+            DeliveryState::Bounced => "bounced",
         }
     }
 
@@ -42,7 +48,13 @@ impl DeliveryState {
             DeliveryState::Queued => "Queued",
             DeliveryState::Sent => "Sent",
             DeliveryState::Failed => "Failed",
+            DeliveryState::Bounced => "Bounced",
         }
+    }
+
+    /// Mail that did not arrive: the "Mail problems" filter.
+    pub fn is_problem(self) -> bool {
+        matches!(self, DeliveryState::Failed | DeliveryState::Bounced)
     }
 }
 

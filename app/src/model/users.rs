@@ -21,6 +21,9 @@ pub struct PersonRow {
     pub delivery: Option<DeliveryState>,
     /// For invitations: when their reminder went out.
     pub reminded_at: Option<i64>,
+    /// For invitations whose mail bounced or failed: the server's last reply
+    /// (one line, at most 200 characters).
+    pub mail_problem: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -93,18 +96,21 @@ pub enum StatusFilter {
     Active,
     Archived,
     Revoked,
+    /// Open invitations whose mail bounced or failed for good.
+    MailProblems,
 }
 
 impl StatusFilter {
-    pub const ALL: [StatusFilter; 5] = [
+    pub const ALL: [StatusFilter; 6] = [
         StatusFilter::Invited,
         StatusFilter::Expired,
         StatusFilter::Active,
         StatusFilter::Archived,
         StatusFilter::Revoked,
+        StatusFilter::MailProblems,
     ];
 
-    /// The same key as `PersonStatus::key`.
+    /// The same key as `PersonStatus::key`, and `mail_problems`.
     pub fn key(self) -> &'static str {
         match self {
             StatusFilter::Invited => "invited",
@@ -112,6 +118,7 @@ impl StatusFilter {
             StatusFilter::Active => "active",
             StatusFilter::Archived => "archived",
             StatusFilter::Revoked => "revoked",
+            StatusFilter::MailProblems => "mail_problems",
         }
     }
 
@@ -126,7 +133,7 @@ impl StatusFilter {
             .map(Some)
             .ok_or_else(|| {
                 crate::domain::Invalid::new(format!(
-                    "{key:?} is not a status. Use invited, expired, active, archived or revoked."
+                    "{key:?} is not a status. Use invited, expired, active, archived, revoked or mail_problems."
                 ))
             })
     }

@@ -1,5 +1,5 @@
 use crate::api::groups::{list_groups, GroupSummary};
-use crate::api::users::{list_people, PeoplePage, PeopleSort, PersonRow};
+use crate::api::users::{list_people, PeoplePage, PeopleSort, PersonRow, StatusFilter};
 use crate::components::{
     AddUsersDialog, ErrorPage, FrameResource, Pager, PersonActions, RecentImports, UsersPageEvents,
     GROUP_CHOICES,
@@ -131,6 +131,7 @@ fn UsersAdmin(
                         .into_iter()
                         .map(|s| view! { <option value=s.key()>{s.label()}</option> })
                         .collect_view()}
+                    <option value=StatusFilter::MailProblems.key()>"Mail problems"</option>
                 </select>
             </div>
             <div class="field inline">
@@ -140,6 +141,7 @@ fn UsersAdmin(
                         .into_iter()
                         .map(|s| view! { <option value=s.key()>{s.label()}</option> })
                         .collect_view()}
+                    <option value=StatusFilter::MailProblems.key()>"Mail problems"</option>
                 </select>
             </div>
         </div>
@@ -220,6 +222,14 @@ fn PersonRowView(slug: String, row: PersonRow) -> impl IntoView {
         (Some(label), None) => label.to_owned(),
         (None, _) => String::new(),
     };
+    // A bounce is the invitation's news: its status says so, with the reply.
+    let bounced = row.delivery == Some(DeliveryState::Bounced) && row.status.is_invitation();
+    let (status_key, status_label) = if bounced {
+        ("bounced", "Bounced")
+    } else {
+        (row.status.key(), row.status.label())
+    };
+    let mail_problem = row.mail_problem.clone();
     let name = if row.name.is_empty() {
         "—".to_owned()
     } else {
@@ -241,8 +251,9 @@ fn PersonRowView(slug: String, row: PersonRow) -> impl IntoView {
             <td>{row.role.label()}</td>
             <td>{row.groups.join(", ")}</td>
             <td>
-                <span class=format!("status status-{}", row.status.key())>{row.status.label()}</span>
+                <span class=format!("status status-{status_key}")>{status_label}</span>
                 {row.status.detail().map(|d| view! { <span class="status-detail">{format!(" ({d})")}</span> })}
+                {mail_problem.map(|reply| view! { <span class="status-detail mail-problem">{format!(" {reply}")}</span> })}
             </td>
             <td>{invited}</td>
             <td>{expires}</td>

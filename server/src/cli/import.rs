@@ -250,12 +250,13 @@ async fn deliver(state: &AppState) -> anyhow::Result<()> {
         let pass = outbox::deliver_due(state, &mailer, &worker, 200)
             .await
             .map_err(|e| anyhow::anyhow!("sending mail: {e}"))?;
-        if pass.sent + pass.retried + pass.failed == 0 {
+        if pass.handled() == 0 {
             break;
         }
         total.sent += pass.sent;
         total.retried += pass.retried;
         total.failed += pass.failed;
+        total.bounced += pass.bounced;
     }
     let place = if mailer.writes_files() {
         format!(
@@ -266,8 +267,8 @@ async fn deliver(state: &AppState) -> anyhow::Result<()> {
         String::new()
     };
     eprintln!(
-        "mail: {} sent{place}, {} to retry, {} failed",
-        total.sent, total.retried, total.failed
+        "mail: {} sent{place}, {} to retry, {} failed, {} bounced",
+        total.sent, total.retried, total.failed, total.bounced
     );
     Ok(())
 }

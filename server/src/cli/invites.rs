@@ -14,8 +14,9 @@ pub enum InvitesCommand {
     List {
         #[arg(long)]
         workspace: String,
-        /// Only these: invited (still open), expired or revoked.
-        #[arg(long, value_parser = ["invited", "expired", "revoked"])]
+        /// Only these: invited (still open), expired, revoked, or mail_problems
+        /// (bounced, or failed after every retry).
+        #[arg(long, value_parser = ["invited", "expired", "revoked", "mail_problems"])]
         status: Option<String>,
         /// Only addresses or names containing this text.
         #[arg(long, default_value = "")]

@@ -10,6 +10,7 @@ mod authorization;
 mod avatars;
 mod cli;
 mod cli_import;
+mod delivery;
 mod faults;
 mod groups;
 mod health;

@@ -10,8 +10,27 @@ pub struct SmtpSink {
     messages: Arc<Mutex<Vec<String>>>,
 }
 
+/// How the sink answers RCPT TO for one address.
+#[derive(Clone, Copy)]
+pub enum Refusal {
+    /// 550: no such mailbox, for good.
+    Permanent,
+    /// 451: try again later.
+    Transient,
+}
+
 impl SmtpSink {
     pub async fn start() -> Self {
+        Self::start_refusing(&[]).await
+    }
+
+    /// A sink that refuses mail to these addresses at RCPT TO, as a real
+    /// server does (the reply names the mailbox, so it can be shown).
+    pub async fn start_refusing(refusals: &[(&str, Refusal)]) -> Self {
+        let refusals: Vec<(String, Refusal)> = refusals
+            .iter()
+            .map(|(address, how)| (address.to_ascii_uppercase(), *how))
+            .collect();
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("smtp://{}", listener.local_addr().unwrap());
         let messages = Arc::new(Mutex::new(Vec::new()));
@@ -19,13 +38,27 @@ impl SmtpSink {
         tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
                 let store = store.clone();
+                let refusals = refusals.clone();
                 tokio::spawn(async move {
                     let (read, mut write) = socket.into_split();
                     let mut lines = BufReader::new(read).lines();
                     let _ = write.write_all(b"220 sink ESMTP\r\n").await;
                     while let Ok(Some(line)) = lines.next_line().await {
                         let command = line.to_ascii_uppercase();
-                        let reply: &[u8] = if command.starts_with("DATA") {
+                        let refused = command
+                            .starts_with("RCPT")
+                            .then(|| {
+                                refusals
+                                    .iter()
+                                    .find(|(address, _)| command.contains(address.as_str()))
+                            })
+                            .flatten();
+                        let reply: &[u8] = if let Some((_, how)) = refused {
+                            match how {
+                                Refusal::Permanent => b"550 5.1.1 <mailbox>: Recipient address rejected: User unknown in virtual mailbox table\r\n",
+                                Refusal::Transient => b"451 4.3.0 Mailbox temporarily unavailable, try again later\r\n",
+                            }
+                        } else if command.starts_with("DATA") {
                             let _ = write.write_all(b"354 go ahead\r\n").await;
                             let mut message = String::new();
                             while let Ok(Some(data)) = lines.next_line().await {

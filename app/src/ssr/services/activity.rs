@@ -97,6 +97,11 @@ pub fn describe(action: AuditAction, detail: &Value) -> String {
         AuditAction::InvitationRevoked => {
             format!("Revoked the invitation of {}", text("email"))
         }
+        AuditAction::InvitationEmailChanged => format!(
+            "Changed the address of an invitation from {} to {} and sent a new link",
+            text("from"),
+            text("to")
+        ),
         AuditAction::InvitationAccepted => {
             format!("{} accepted the invitation and joined", text("email"))
         }

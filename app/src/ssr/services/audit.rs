@@ -33,6 +33,8 @@ pub enum AuditAction {
     InvitationRevoked,
     #[sea_orm(string_value = "invitation.accepted")]
     InvitationAccepted,
+    #[sea_orm(string_value = "invitation.email_changed")]
+    InvitationEmailChanged,
     #[sea_orm(string_value = "api_token.created")]
     ApiTokenCreated,
     #[sea_orm(string_value = "api_token.revoked")]

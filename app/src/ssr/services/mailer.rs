@@ -17,6 +17,47 @@ pub enum Mailer {
     Files(AsyncFileTransport<Tokio1Executor>),
 }
 
+/// Why a mail did not go: a permanent refusal (a 5xx reply: the address or
+/// the mail will never be taken) stops retrying; anything else is tried again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendFailure {
+    pub permanent: bool,
+    pub reason: String,
+}
+
+impl SendFailure {
+    pub fn transient(reason: impl Into<String>) -> Self {
+        Self {
+            permanent: false,
+            reason: reason.into(),
+        }
+    }
+
+    /// lettre's own reading of the server's reply code; the reason reads as
+    /// the server wrote it ("550 5.1.1 … User unknown").
+    pub fn from_smtp(error: &lettre::transport::smtp::Error) -> Self {
+        let text = error.to_string();
+        let reason = match error.status() {
+            // lettre writes "permanent error (550): {the server's text}".
+            Some(code) => {
+                let reply = text.split_once("): ").map_or(text.as_str(), |(_, r)| r);
+                format!("{code} {reply}")
+            }
+            None => text,
+        };
+        Self {
+            permanent: error.is_permanent(),
+            reason,
+        }
+    }
+}
+
+impl std::fmt::Display for SendFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
 /// A rendered mail.
 pub struct OutgoingMail {
     pub from: String,
@@ -63,20 +104,25 @@ impl Mailer {
         matches!(self, Mailer::Files(_))
     }
 
-    pub async fn send(&self, mail: &OutgoingMail) -> Result<(), String> {
-        let message = build(mail)?;
+    pub async fn send(&self, mail: &OutgoingMail) -> Result<(), SendFailure> {
+        // A mail that cannot be built (a sender or address lettre refuses)
+        // never will be: permanent.
+        let message = build(mail).map_err(|reason| SendFailure {
+            permanent: true,
+            reason,
+        })?;
         match self {
             Mailer::Smtp(pool) => pool.send(message.envelope(), &message.formatted()).await,
             Mailer::SmtpTls(transport) => transport
                 .send(message)
                 .await
                 .map(|_| ())
-                .map_err(|e| e.to_string()),
+                .map_err(|e| SendFailure::from_smtp(&e)),
             Mailer::Files(transport) => transport
                 .send(message)
                 .await
                 .map(|_| ())
-                .map_err(|e| e.to_string()),
+                .map_err(|e| SendFailure::transient(e.to_string())),
         }
     }
 }

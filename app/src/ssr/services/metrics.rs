@@ -11,6 +11,7 @@ pub struct Totals {
     /// Of those, reminders.
     pub reminders_sent: i64,
     pub mails_failed: i64,
+    pub mails_bounced: i64,
     pub mails_cancelled: i64,
     /// Mails neither sent nor given up on.
     pub outbox_depth: i64,
@@ -28,7 +29,8 @@ const TOTALS: &str = "SELECT
     (SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL) AS mails_sent,
     (SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL AND kind = 'reminder') AS reminders_sent,
     (SELECT COUNT(*) FROM outbox WHERE failed_at IS NOT NULL
-        AND (last_error IS NULL OR last_error NOT LIKE 'cancelled:%')) AS mails_failed,
+        AND (last_error IS NULL OR (last_error NOT LIKE 'cancelled:%' AND last_error NOT LIKE 'bounced:%'))) AS mails_failed,
+    (SELECT COUNT(*) FROM outbox WHERE failed_at IS NOT NULL AND last_error LIKE 'bounced:%') AS mails_bounced,
     (SELECT COUNT(*) FROM outbox WHERE failed_at IS NOT NULL
         AND last_error LIKE 'cancelled:%') AS mails_cancelled,
     (SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL) AS outbox_depth,

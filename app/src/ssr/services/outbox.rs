@@ -32,7 +32,28 @@ pub fn backoff_millis(attempts: i32) -> i64 {
 pub struct PassReport {
     pub sent: usize,
     pub retried: usize,
+    /// Gave up after the last attempt.
     pub failed: usize,
+    /// Refused for good by the receiving server (a 5xx reply): not retried.
+    pub bounced: usize,
+}
+
+impl PassReport {
+    /// Mails this pass settled or rescheduled.
+    pub fn handled(&self) -> usize {
+        self.sent + self.retried + self.failed + self.bounced
+    }
+}
+
+/// The server's reply as kept and shown: one line, at most 200 characters.
+fn reply_text(reason: &str) -> String {
+    reason
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(200)
+        .collect::<String>()
+        .trim()
+        .to_owned()
 }
 
 /// Claims up to `limit` due mails and delivers them, `SEND_CONCURRENCY` at a
@@ -62,9 +83,12 @@ pub async fn deliver_due(
         sending.spawn(async move {
             let outcome = match mailer.send(&mail).await {
                 Ok(()) => Outcome::Sent,
-                Err(error) => {
-                    tracing::warn!(outbox = row.id, attempt = row.attempts + 1, %error, "mail delivery failed");
-                    if row.attempts + 1 >= MAX_ATTEMPTS {
+                Err(failure) => {
+                    let error = reply_text(&failure.reason);
+                    tracing::warn!(outbox = row.id, attempt = row.attempts + 1, permanent = failure.permanent, %error, "mail delivery failed");
+                    if failure.permanent {
+                        Outcome::Bounced(error)
+                    } else if row.attempts + 1 >= MAX_ATTEMPTS {
                         Outcome::Failed(error)
                     } else {
                         Outcome::Retry(error)
@@ -153,7 +177,12 @@ enum Outcome {
     Cancelled,
     Retry(String),
     Failed(String),
+    Bounced(String),
 }
+
+/// Kept in `last_error` before a bounce's reply, so it is told from the
+/// other failures (`/metrics`, the Users table).
+pub const BOUNCED: &str = "bounced: ";
 
 /// Writes what happened to a batch of mails: one statement per kind for the
 /// common outcomes, one per mail for failures (each keeps its own error).
@@ -181,18 +210,20 @@ async fn record(
         return Ok(());
     }
     let now = state.clock.now_millis();
-    let (mut sent, mut cancelled, mut retries, mut failures) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut sent, mut cancelled, mut retries, mut failures, mut bounces) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (row, outcome) in done {
         match outcome {
             Outcome::Sent => sent.push(row),
             Outcome::Cancelled => cancelled.push(row.id),
             Outcome::Retry(error) => retries.push((row, error)),
             Outcome::Failed(error) => failures.push((row, error)),
+            Outcome::Bounced(error) => bounces.push((row, format!("{BOUNCED}{error}"))),
         }
     }
     report.retried += retries.len();
     report.failed += failures.len();
+    report.bounced += bounces.len();
     report.sent += sent.len();
     let txn = state.db.begin().await?;
     // Invitations before their outbox rows: the order in which resend and
@@ -205,6 +236,9 @@ async fn record(
         .map(|(r, _)| r.invitation_id)
         .collect();
     invitations::mark_failed(&txn, &failed_invitations).await?;
+    // A bounce is news about the address, whichever mail met it.
+    let bounced: Vec<i32> = bounces.iter().map(|(r, _)| r.invitation_id).collect();
+    invitations::mark_bounced(&txn, &bounced).await?;
     if !sent.is_empty() {
         let (reminded, mailed): (Vec<&outbox::Model>, Vec<&outbox::Model>) =
             sent.iter().partition(|r| r.kind == MailKind::Reminder);
@@ -221,7 +255,7 @@ async fn record(
         .update(&txn)
         .await?;
     }
-    for (row, error) in failures {
+    for (row, error) in failures.into_iter().chain(bounces) {
         record_attempt(&row, error, |update| update.failed_at = Set(Some(now)))
             .update(&txn)
             .await?;
@@ -329,11 +363,12 @@ pub async fn run_worker(
     // Stopping: the pass in hand finishes (its claims are settled), no new one starts.
     while !*shutdown.borrow() {
         match deliver_due(&state, &mailer, &worker, 200).await {
-            Ok(report) if report.sent + report.retried + report.failed > 0 => {
+            Ok(report) if report.handled() > 0 => {
                 tracing::info!(
                     sent = report.sent,
                     retried = report.retried,
                     failed = report.failed,
+                    bounced = report.bounced,
                     "outbox pass"
                 );
                 continue;

@@ -6,6 +6,7 @@ use crate::domain::{DeliveryState, MembershipStatus, PersonStatus, Role};
 use crate::error::AppError;
 use crate::model::users::{PeoplePage, PeopleSort, PersonId, PersonRow, StatusFilter, PAGE_SIZE};
 use crate::ssr::db::placeholders;
+use crate::ssr::services::outbox::BOUNCED;
 use sea_orm::{ConnectionTrait, FromQueryResult, Statement, Value};
 use std::collections::HashMap;
 
@@ -29,14 +30,16 @@ pub enum PersonKind {
 const DETAILS: &str = "
     SELECT 'member' AS kind, u.id AS id, u.display_name AS name, u.email AS email, m.role AS role,
            m.status AS member_status, NULL AS revoked_at, NULL AS invited_by, m.created_at AS since,
-           NULL AS expires_at, NULL AS delivery, NULL AS reminded_at, 1 AS has_account,
-           av.updated_at AS avatar_version
+           NULL AS expires_at, NULL AS delivery, NULL AS reminded_at, NULL AS mail_error,
+           1 AS has_account, av.updated_at AS avatar_version
       FROM memberships m JOIN users u ON u.id = m.user_id
       LEFT JOIN avatars av ON av.user_id = u.id
      WHERE m.workspace_id = {workspace} AND u.id IN ({members})
     UNION ALL
     SELECT 'invitation', i.id, COALESCE(i.display_name, ''), i.email, i.role,
            NULL, i.revoked_at, inviter.display_name, i.created_at, i.expires_at, i.delivery, i.reminded_at,
+           (SELECT o.last_error FROM outbox o WHERE o.invitation_id = i.id AND o.failed_at IS NOT NULL
+             ORDER BY o.id DESC LIMIT 1),
            CASE WHEN EXISTS (SELECT 1 FROM users a WHERE a.email_key = i.email_key) THEN 1 ELSE 0 END,
            NULL
       FROM invitations i LEFT JOIN users inviter ON inviter.id = i.invited_by
@@ -56,6 +59,7 @@ struct Row {
     expires_at: Option<i64>,
     delivery: Option<DeliveryState>,
     reminded_at: Option<i64>,
+    mail_error: Option<String>,
     has_account: i32,
     avatar_version: Option<i64>,
 }
@@ -97,6 +101,13 @@ pub async fn list(
         Some(StatusFilter::Expired) => {
             conditions.push_str(" AND state = 'open' AND expires_at <= {p}");
             values.push(now.into());
+        }
+        Some(StatusFilter::MailProblems) => {
+            conditions.push_str(
+                " AND state = 'open' AND kind = 'invitation' AND ref_id IN \
+                 (SELECT id FROM invitations WHERE workspace_id = {p} AND delivery IN ('bounced', 'failed'))",
+            );
+            values.push(workspace_id.into());
         }
         Some(status @ (StatusFilter::Active | StatusFilter::Archived | StatusFilter::Revoked)) => {
             // The index stores these three under the same names.
@@ -241,6 +252,10 @@ fn to_person(row: Row, now: i64) -> PersonRow {
         expires_at: row.expires_at,
         delivery: row.delivery,
         reminded_at: row.reminded_at,
+        mail_problem: row
+            .mail_error
+            .filter(|_| row.delivery.is_some_and(DeliveryState::is_problem))
+            .map(|error| error.trim_start_matches(BOUNCED).to_owned()),
     }
 }
 

@@ -7,6 +7,7 @@
 //! connection is opened by us with Nagle off and handed to lettre's
 //! `AsyncSmtpConnection`, which still speaks the protocol (EHLO, STARTTLS,
 //! AUTH, SMTPUTF8, dot-stuffing).
+use super::mailer::SendFailure;
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
@@ -107,9 +108,11 @@ impl SmtpPool {
         }
     }
 
-    pub async fn send(&self, envelope: &Envelope, message: &[u8]) -> Result<(), String> {
+    /// Connecting fails transiently; the server's reply to the mail itself
+    /// says whether it is worth trying again.
+    pub async fn send(&self, envelope: &Envelope, message: &[u8]) -> Result<(), SendFailure> {
         let attempt = async {
-            let mut connection = self.checkout().await?;
+            let mut connection = self.checkout().await.map_err(SendFailure::transient)?;
             match connection.send(envelope, message).await {
                 Ok(_) => {
                     self.checkin(connection);
@@ -117,13 +120,17 @@ impl SmtpPool {
                 }
                 Err(error) => {
                     connection.abort().await;
-                    Err(error.to_string())
+                    Err(SendFailure::from_smtp(&error))
                 }
             }
         };
         tokio::time::timeout(SEND_TIMEOUT, attempt)
             .await
-            .unwrap_or_else(|_| Err("the SMTP server did not answer in time".into()))
+            .unwrap_or_else(|_| {
+                Err(SendFailure::transient(
+                    "the SMTP server did not answer in time",
+                ))
+            })
     }
 
     async fn checkout(&self) -> Result<AsyncSmtpConnection, String> {

@@ -286,13 +286,13 @@ async fn insert_new(
 }
 
 /// Where the workspace stands on these people.
-struct Known {
-    members: HashSet<String>,
+pub(super) struct Known {
+    pub(super) members: HashSet<String>,
     /// Neither accepted nor revoked (perhaps expired), by email key.
-    open: HashMap<String, invitation::Model>,
+    pub(super) open: HashMap<String, invitation::Model>,
 }
 
-async fn known(
+pub(super) async fn known(
     db: &impl ConnectionTrait,
     workspace_id: i32,
     keys: &[&str],

@@ -3,13 +3,17 @@
 //! Creating takes N people at once (`create`); every later change takes a
 //! set of invitations (`changes`). The single-row actions below are those
 //! same functions called with one id, in their own transaction.
+mod address;
 mod changes;
 mod create;
 pub mod index;
 mod mail;
 pub mod reminders;
 
-pub use changes::{accepted, claim, mark_failed, mark_sent, resend, revoke, set_groups, Change};
+pub use address::change_email;
+pub use changes::{
+    accepted, claim, mark_bounced, mark_failed, mark_sent, resend, revoke, set_groups, Change,
+};
 pub use create::{create, Conflicts, Created, NewInvitation, Sending};
 
 use super::{groups, Actor};
