@@ -38,6 +38,7 @@ test('an admin sets how invitations start out, and the Invite tab follows', asyn
     await expect(expiry.locator('option[value=""]')).toHaveText('Workspace default (14 days)');
     await dialog.getByLabel('Email address').fill('short.lived@example.com');
     await expiry.selectOption({ label: '1 day' });
+    await dialog.getByRole('textbox', { name: 'Personal message' }).fill('Welcome to the team!\nSee you on Monday.');
     await dialog.getByRole('button', { name: 'Invite users' }).click();
     await expect(dialog.getByRole('status').filter({ hasText: 'Invited short.lived@example.com.' })).toBeVisible();
     await expect.poll(async () => (await mailsTo('short.lived@example.com')).length).toBe(1);
@@ -45,6 +46,7 @@ test('an admin sets how invitations start out, and the Invite tab follows', asyn
     const tomorrow = new Date(Date.now() + 24 * 3600 * 1000);
     const day = tomorrow.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
     expect(mail.text).toContain(`expires on ${day}`);
+    expect(mail.text).toContain('Ada Admin wrote:\nWelcome to the team!\nSee you on Monday.');
   } finally {
     await open(page, `/w/${workspace.slug}/settings/workspace`);
     await page.getByLabel('Default role').selectOption({ label: 'Member' });

@@ -193,7 +193,7 @@ async fn commit_direct(state: &AppState, rows: Vec<ImportRow>) -> f64 {
             refused_rows: 0,
             sending: imports::Sending {
                 send_email: true,
-                expiry: None,
+                ..Default::default()
             },
         },
         state.clock.now_millis(),

@@ -78,7 +78,7 @@ async fn main() {
             refused_rows: 0,
             sending: imports::Sending {
                 send_email: true,
-                expiry: None,
+                ..Default::default()
             },
         },
         state.clock.now_millis(),

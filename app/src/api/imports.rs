@@ -31,8 +31,11 @@ pub async fn start_import(
     /// Days the links live; empty: the workspace's default.
     #[server(default)]
     expiry_days: String,
+    /// The admin's own words in every mail; empty: none.
+    #[server(default)]
+    message: String,
 ) -> Result<i32, AppError> {
-    use crate::domain::ExpiryDays;
+    use crate::domain::{ExpiryDays, PersonalMessage};
     use crate::ssr::services::imports;
     use crate::ssr::{request, respond, AppState};
     respond(
@@ -41,6 +44,8 @@ pub async fn start_import(
             let (admin, access) = request::require_admin(&state, &slug).await?;
             let expiry = ExpiryDays::parse_choice(&expiry_days)
                 .map_err(|e| AppError::invalid("Invitations expire after", e))?;
+            let message = PersonalMessage::parse(&message)
+                .map_err(|e| AppError::invalid("Personal message", e))?;
             imports::start(
                 &state.db,
                 state.import_settings().limits,
@@ -49,7 +54,11 @@ pub async fn start_import(
                     file_name: &file_name,
                     total_rows,
                     refused_rows,
-                    sending: imports::Sending { send_email, expiry },
+                    sending: imports::Sending {
+                        send_email,
+                        expiry,
+                        message,
+                    },
                 },
                 state.clock.now_millis(),
             )

@@ -4,6 +4,8 @@ pub use crate::model::invitations::*;
 use leptos::prelude::*;
 
 /// "Invite users": one address or several (comma or line separated).
+// A server function's arguments are its form's fields.
+#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "invite_users")]
 pub async fn invite_users(
     slug: String,
@@ -15,8 +17,13 @@ pub async fn invite_users(
     /// Days the links live; empty: the workspace's default.
     #[server(default)]
     expiry_days: String,
+    /// The admin's own words in the mail; empty: none.
+    #[server(default)]
+    message: String,
 ) -> Result<Vec<InviteOutcome>, AppError> {
-    use crate::domain::{DisplayName, Email, ExpiryDays, GroupName, Metadata, Role};
+    use crate::domain::{
+        DisplayName, Email, ExpiryDays, GroupName, Metadata, PersonalMessage, Role,
+    };
     use crate::ssr::services::invitations::{self, InviteRequest};
     use crate::ssr::services::rate_limits::Action;
     use crate::ssr::{request, respond, AppState};
@@ -49,6 +56,8 @@ pub async fn invite_users(
                 send_email: true,
                 expiry: ExpiryDays::parse_choice(&expiry_days)
                     .map_err(|e| AppError::invalid("Invitations expire after", e))?,
+                message: PersonalMessage::parse(&message)
+                    .map_err(|e| AppError::invalid("Personal message", e))?,
             };
             let by = access.actor(admin.user_id);
             invitations::invite(&state, by, request).await

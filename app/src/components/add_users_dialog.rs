@@ -1,5 +1,6 @@
 use super::{
     ExpirySelect, Field, FormAlert, FrameResource, UploadTab, UsersPageEvents, GROUP_CHOICES,
+    MESSAGE_HINT,
 };
 use crate::api::invitations::{resend_invite, InviteOutcome, InviteOutcomeKind, InviteUsers};
 use crate::domain::{Metadata, Role};
@@ -145,6 +146,7 @@ pub fn AddUsersDialog(slug: String) -> impl IntoView {
                     </div>
                     <ExpirySelect id="field-expiry" name="expiry_days" value=expiry
                         default_hours=Signal::derive(move || defaults.get().map(|d| d.lifetime_hours))/>
+                    <Field label="Personal message" name="message" multiline=true optional=true hint=MESSAGE_HINT error/>
                     <Field
                         label="Groups"
                         name="groups"

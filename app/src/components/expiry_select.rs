@@ -3,6 +3,10 @@
 use crate::domain::{lifetime_label, ExpiryDays};
 use leptos::prelude::*;
 
+/// Shown under "Personal message", beside the expiry choice.
+pub const MESSAGE_HINT: &str =
+    "Optional, up to 500 characters. Shown in the invitation email, and in its reminder.";
+
 #[component]
 pub fn ExpirySelect(
     id: &'static str,

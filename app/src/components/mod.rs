@@ -17,7 +17,7 @@ mod upload_tab;
 mod workspace_frame;
 
 pub use add_users_dialog::AddUsersDialog;
-pub use expiry_select::ExpirySelect;
+pub use expiry_select::{ExpirySelect, MESSAGE_HINT};
 pub use field::Field;
 pub use form_alert::FormAlert;
 pub use groups_editor::{GroupsEditor, GROUP_CHOICES};

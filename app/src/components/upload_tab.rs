@@ -4,11 +4,12 @@ use super::file_check::{CheckedFile, CheckedSignal, Checker};
 use super::file_settings::FileSettings;
 use super::import_choices::{PermissionsChoice, UploadChoices, WorkspaceCheck};
 use super::import_preview::ImportPreview;
-use super::{ExpirySelect, FrameResource, UsersPageEvents};
+use super::{ExpirySelect, FrameResource, UsersPageEvents, MESSAGE_HINT};
 use crate::api::imports::{
     import_chunk, import_settings, start_import, ImportRow, OutcomeCounts, RowOutcomeKind,
     UploadSettings,
 };
+use crate::domain::PersonalMessage;
 use crate::import::export::{
     rejected_rows_csv, RejectedRow, TEMPLATE_CSV_NAME, TEMPLATE_XLSX_NAME,
 };
@@ -25,6 +26,8 @@ struct UploadSignals {
     send_email: RwSignal<bool>,
     /// Days the links live; empty: the workspace's default.
     expiry: RwSignal<String>,
+    /// The admin's own words in every mail.
+    message: RwSignal<String>,
     progress: RwSignal<Option<(usize, usize)>>,
     cancelled: RwSignal<bool>,
     result: RwSignal<Option<String>>,
@@ -41,6 +44,7 @@ async fn run_upload(slug: String, ui: UploadSignals) {
         checked,
         send_email,
         expiry,
+        message,
         progress,
         cancelled,
         result,
@@ -99,6 +103,7 @@ async fn run_upload(slug: String, ui: UploadSignals) {
         u32::try_from(refused.len()).unwrap_or(u32::MAX),
         send_email.get_untracked(),
         expiry.get_untracked(),
+        message.get_untracked(),
     )
     .await
     {
@@ -168,6 +173,7 @@ pub fn UploadTab(slug: String) -> impl IntoView {
     let problems_only = RwSignal::new(false);
     let send_email = RwSignal::new(true);
     let expiry = RwSignal::new(String::new());
+    let message = RwSignal::new(String::new());
     let frame = expect_context::<FrameResource>();
     let defaults = Signal::derive(move || {
         frame
@@ -274,6 +280,7 @@ pub fn UploadTab(slug: String) -> impl IntoView {
         checked,
         send_email,
         expiry,
+        message,
         progress,
         cancelled,
         result,
@@ -344,6 +351,12 @@ pub fn UploadTab(slug: String) -> impl IntoView {
         </div>
         <ExpirySelect id="upload-expiry" value=expiry
             default_hours=Signal::derive(move || defaults.get().map(|d| d.lifetime_hours))/>
+        <div class="field">
+            <label for="upload-message">"Personal message"</label>
+            <p class="hint" id="upload-message-hint">{MESSAGE_HINT}</p>
+            <textarea id="upload-message" rows="3" maxlength=PersonalMessage::MAX_CHARS aria-describedby="upload-message-hint"
+                prop:value=move || message.get() on:input=move |ev| message.set(event_target_value(&ev))></textarea>
+        </div>
         {move || (settings.get().is_some_and(|s| !s.smtp_configured)).then(|| view! {
             <p class="hint" id="send-emails-hint">
                 "No mail server is set up (SMTP_URL), so invitation emails would only be written to files on the server. "

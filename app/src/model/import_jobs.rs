@@ -43,6 +43,9 @@ pub struct JobOptions {
     /// How long the links live; the workspace's default when absent.
     #[serde(default)]
     pub expiry: Option<crate::domain::ExpiryDays>,
+    /// The admin's own words in every mail.
+    #[serde(default)]
+    pub message: Option<crate::domain::PersonalMessage>,
     /// For every row, over the file's Role column.
     pub role: Option<crate::domain::Role>,
     /// For every row, over the file's Groups column.

@@ -14,6 +14,9 @@ pub struct ImportOptions {
     /// Days the links live, 1 to 30 (default: the workspace's setting).
     #[param(minimum = 1, maximum = 30)]
     pub expires_in_days: Option<i64>,
+    /// Your own words in each mail, up to 500 characters.
+    #[param(max_length = 500)]
+    pub message: Option<String>,
     /// One role for every row (the file's Role column is then not read).
     pub role: Option<String>,
     /// Groups for every row, separated by `|` (the file's Groups column is then not read).

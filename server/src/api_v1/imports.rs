@@ -4,7 +4,7 @@
 use super::auth::Caller;
 use super::error::ApiError;
 use super::import_types::*;
-use super::invitations::{expiry, for_everyone};
+use super::invitations::{expiry, for_everyone, message};
 use super::types::{ErrorBody, RowResult};
 use app::error::AppError;
 use app::model::import_jobs::JobOptions;
@@ -52,6 +52,7 @@ pub async fn create(
     let job_options = JobOptions {
         send_email: options.send_email.unwrap_or(true),
         expiry: expiry(options.expires_in_days)?,
+        message: message(options.message.as_deref())?,
         role: everyone.role,
         groups: everyone.groups,
         sheet: match options.sheet {

@@ -2,7 +2,7 @@
 use super::auth::Caller;
 use super::error::ApiError;
 use super::types::*;
-use app::domain::{ExpiryDays, GroupName, PersonStatus, Role};
+use app::domain::{ExpiryDays, GroupName, PersonStatus, PersonalMessage, Role};
 use app::error::AppError;
 use app::import::{self, Candidate, ForEveryone, ReadOptions, RowDefaults, SourceRow};
 use app::model::imports::{ConflictChoices, OutcomeCounts, RowOutcome};
@@ -82,6 +82,7 @@ pub async fn create(
     let sending = Sending {
         send_email: body.send_email,
         expiry: expiry(body.expires_in_days)?,
+        message: message(body.message.as_deref())?,
     };
     commit(
         &state,
@@ -140,6 +141,7 @@ pub async fn create_from_csv(
     let sending = Sending {
         send_email: options.send_email.unwrap_or(true),
         expiry: expiry(options.expires_in_days)?,
+        message: message(options.message.as_deref())?,
     };
     commit(
         &state,
@@ -177,6 +179,11 @@ pub(super) fn expiry(days: Option<i64>) -> Result<Option<ExpiryDays>, AppError> 
     days.map(ExpiryDays::parse)
         .transpose()
         .map_err(|e| AppError::invalid("expires_in_days", e))
+}
+
+/// The `message` option: up to 500 characters, line breaks kept.
+pub(super) fn message(text: Option<&str>) -> Result<Option<PersonalMessage>, AppError> {
+    PersonalMessage::parse(text.unwrap_or_default()).map_err(|e| AppError::invalid("message", e))
 }
 
 async fn commit(

@@ -3,7 +3,7 @@
 //! chunks (one batch, shown under Recent imports like any other).
 use super::{operator_in, workspace_error};
 use anyhow::{bail, Context};
-use app::domain::{ExpiryDays, GroupName, Role};
+use app::domain::{ExpiryDays, GroupName, PersonalMessage, Role};
 use app::import::{self, Candidate, ForEveryone, ReadOptions};
 use app::model::imports::{
     ConflictChoices, OutcomeCounts, RowOutcome, RowOutcomeKind, WorkspaceMatch,
@@ -51,6 +51,9 @@ pub struct ImportArgs {
     /// Days the links live, 1 to 30 (otherwise the workspace's setting).
     #[arg(long, value_parser = expiry_days)]
     pub expires_in_days: Option<ExpiryDays>,
+    /// Your own words in each mail (up to 500 characters).
+    #[arg(long, value_parser = personal_message)]
+    pub message: Option<PersonalMessage>,
     /// The workbook sheet to read, by name or number (the best guess otherwise).
     #[arg(long)]
     pub sheet: Option<String>,
@@ -125,6 +128,7 @@ pub async fn run(state: &AppState, args: ImportArgs) -> anyhow::Result<bool> {
             import_service::Sending {
                 send_email: args.send_emails,
                 expiry: args.expires_in_days,
+                message: args.message.clone(),
             },
             choices,
             |done, total| eprintln!("committed {done} of {total} rows"),
@@ -146,6 +150,13 @@ fn expiry_days(text: &str) -> Result<ExpiryDays, String> {
         .parse()
         .map_err(|_| format!("{text:?} is not a number of days"))?;
     ExpiryDays::parse(days).map_err(|e| e.to_string())
+}
+
+/// `--message`: checked as the API checks `message`; empty is none.
+fn personal_message(text: &str) -> Result<PersonalMessage, String> {
+    PersonalMessage::parse(text)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| "the message is empty".to_owned())
 }
 
 /// The file's own name, as the batch shows it.

@@ -33,6 +33,9 @@ pub async fn run(args: &ImportArgs, server: &url::Url) -> anyhow::Result<bool> {
     if let Some(expiry) = args.expires_in_days {
         query.push(("expires_in_days", expiry.days().to_string()));
     }
+    if let Some(message) = &args.message {
+        query.push(("message", message.as_str().to_owned()));
+    }
     if let Some(role) = &args.role {
         query.push(("role", role.clone()));
     }

@@ -120,6 +120,7 @@ impl World {
                     metadata: Metadata::parse("").unwrap(),
                     send_email: true,
                     expiry: None,
+                    message: None,
                 };
                 invitations::invite(state, self.by, request).await.unwrap();
             }
@@ -152,7 +153,7 @@ impl World {
                         refused_rows: 0,
                         sending: imports::Sending {
                             send_email: true,
-                            expiry: None,
+                            ..Default::default()
                         },
                     },
                     state.clock.now_millis(),

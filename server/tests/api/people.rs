@@ -15,6 +15,7 @@ async fn invite_many(app: &TestApp, count: usize) {
         metadata: Metadata::default(),
         send_email: false,
         expiry: None,
+        message: None,
     };
     invitations::invite(
         &app.state,

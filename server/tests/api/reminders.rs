@@ -116,6 +116,7 @@ on_every_database! {
                 metadata: Metadata::default(),
                 send_email: false,
                 expiry: None,
+                message: None,
             },
         )
         .await
@@ -183,5 +184,38 @@ on_every_database! {
         let reminders = reminders_in(&sink);
         assert_eq!(reminders.len(), 1);
         assert!(reminders[0].contains("To: ron@example.com"), "{}", reminders[0]);
+    }
+
+    async fn the_admins_message_goes_in_the_mail_its_resend_and_its_reminder(app) {
+        app.with_workspace().await;
+        let sink = SmtpSink::start().await;
+        let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let form = [
+            ("slug", "acme-corp"), ("emails", "eve@example.com"), ("name", ""), ("role", "member"),
+            ("metadata", ""), ("message", "Welcome <b>aboard</b>!\r\nSee you on Monday."),
+        ];
+        assert_eq!(app.call(&admin, "invite_users", &form).await.status(), 200);
+        assert_eq!(deliver(&app, &sink).await, 1);
+        // The HTML part is quoted-printable: its soft line breaks undone.
+        let quoted = |mail: &str| {
+            let mail = mail.replace("=\n", "").replace("=3D", "=");
+            mail.contains("Ada Admin wrote:") && mail.contains("Welcome <b>aboard</b>!") && mail.contains("See you on Monday.") && mail.contains("Welcome &lt;b&gt;aboard&lt;/b&gt;!<br>See you on Monday.")
+        };
+        assert!(quoted(&sink.messages()[0]), "{}", sink.messages()[0]);
+
+        let eve = stored(&app, "eve@example.com").await;
+        app.call(&admin, "resend_invite", &[("slug", "acme-corp"), ("invitation_id", &eve.id.to_string())]).await;
+        assert_eq!(deliver(&app, &sink).await, 1);
+        assert!(quoted(&sink.messages()[1]), "the resend keeps it");
+        app.state.clock.advance(5 * DAY + MINUTE);
+        assert_eq!(deliver(&app, &sink).await, 1);
+        assert!(quoted(&reminders_in(&sink)[0]), "so does the reminder");
+
+        let long = "x".repeat(501);
+        let refused = app
+            .call(&admin, "invite_users", &[("slug", "acme-corp"), ("emails", "fay@example.com"), ("name", ""), ("role", "member"), ("metadata", ""), ("message", long.as_str())])
+            .await;
+        assert_eq!(refused.status(), 422);
+        assert!(app_error(refused).await.for_field("Personal message").is_some());
     }
 }

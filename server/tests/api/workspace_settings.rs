@@ -187,6 +187,14 @@ on_every_database! {
             assert_eq!(stored.role.as_str(), role, "{email}: the row's own role, else the workspace's default");
         }
 
+        let with_words = post(json!({"invitations": [{"email": "words@example.com"}], "message": "Hello from HR"})).await.unwrap();
+        assert_eq!(with_words.status(), 200);
+        let words = invitation::Entity::find().filter(invitation::Column::EmailKey.eq("words@example.com")).one(&app.state.db).await.unwrap().unwrap();
+        assert_eq!(words.message.as_deref(), Some("Hello from HR"));
+        let too_long = post(json!({"invitations": [{"email": "y@example.com"}], "message": "x".repeat(501)})).await.unwrap();
+        assert_eq!(too_long.status(), 422);
+        assert!(too_long.text().await.unwrap().contains("message"));
+
         let refused = post(json!({"invitations": [{"email": "x@example.com"}], "expires_in_days": 45})).await.unwrap();
         assert_eq!(refused.status(), 422);
         let body: serde_json::Value = refused.json().await.unwrap();

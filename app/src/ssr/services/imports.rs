@@ -3,7 +3,7 @@
 //! `validate_row`; a row already recorded for the batch is answered from the
 //! record, so a chunk retried after a timeout never invites anyone twice.
 use super::{audit, import_commit, Actor};
-use crate::domain::{Email, ExpiryDays, MembershipStatus};
+use crate::domain::{Email, ExpiryDays, MembershipStatus, PersonalMessage};
 use crate::error::AppError;
 use crate::import;
 use crate::model::imports::{
@@ -62,7 +62,7 @@ pub async fn start_in(
         file_name,
         total_rows,
         refused_rows,
-        sending,
+        ref sending,
     } = *file;
     if usize::try_from(total_rows).map_or(true, |rows| rows > limits.max_rows) {
         return Err(AppError::Invalid {
@@ -86,6 +86,7 @@ pub async fn start_in(
         failed: Set(i32::try_from(refused_rows).unwrap_or(i32::MAX)),
         send_email: Set(sending.send_email),
         expiry_days: Set(sending.expiry.map(|e| i32::from(e.days()))),
+        message: Set(sending.message.as_ref().map(|m| m.as_str().to_owned())),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -200,6 +201,11 @@ pub async fn commit_chunk(
         expiry: batch
             .expiry_days
             .and_then(|days| ExpiryDays::parse(i64::from(days)).ok()),
+        // Checked when the batch was opened; stored as checked.
+        message: batch
+            .message
+            .as_deref()
+            .and_then(|m| PersonalMessage::parse(m).ok().flatten()),
     };
     let committed = import_commit::commit_rows(state, &txn, by, &fresh, sending, choices).await?;
     let mut counts = OutcomeCounts::default();

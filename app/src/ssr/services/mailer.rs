@@ -199,6 +199,18 @@ pub fn invitation_mail(
         .as_deref()
         .map(|n| format!("Hello {},", one_line(n)))
         .unwrap_or_else(|| "Hello,".into());
+    // The admin's own words, quoted as written (escaped in the HTML part).
+    let (quoted_text, quoted_html) = match invitation.message.as_deref() {
+        Some(message) => (
+            format!("{inviter} wrote:\n{message}\n\n"),
+            format!(
+                "<p>{} wrote:</p><blockquote style=\"margin:0 0 1em;padding-left:12px;border-left:3px solid #ccd\">{}</blockquote>",
+                escape_html(inviter),
+                escape_html(message).replace('\n', "<br>")
+            ),
+        ),
+        None => (String::new(), String::new()),
+    };
     let (subject_prefix, reminder_line) = match kind {
         MailKind::Invitation => ("", String::new()),
         MailKind::Reminder => (
@@ -211,7 +223,7 @@ pub fn invitation_mail(
     ));
     let text = format!(
         "{greeting}\n\n{reminder_line}{inviter} invited you to join {workspace_name} on Muster.\n\n\
-         Accept the invitation:\n{link}\n\n\
+         {quoted_text}Accept the invitation:\n{link}\n\n\
          This link works once and expires on {expires}.\n\
          If you weren't expecting this, you can ignore this mail.\n"
     );
@@ -219,7 +231,7 @@ pub fn invitation_mail(
         "<!DOCTYPE html><html><body style=\"font-family:system-ui,sans-serif;line-height:1.5\">\
          <p>{greeting}</p>{reminder}\
          <p><strong>{inviter}</strong> invited you to join <strong>{workspace}</strong> on Muster.</p>\
-         <p><a href=\"{link}\" style=\"display:inline-block;padding:10px 16px;background:#3355cc;color:#fff;border-radius:8px;text-decoration:none\">Accept the invitation</a></p>\
+         {quoted_html}<p><a href=\"{link}\" style=\"display:inline-block;padding:10px 16px;background:#3355cc;color:#fff;border-radius:8px;text-decoration:none\">Accept the invitation</a></p>\
          <p>Or open this link: <a href=\"{link}\">{link}</a></p>\
          <p>This link works once and expires on {expires}.<br>If you weren't expecting this, you can ignore this mail.</p>\
          </body></html>",
@@ -268,6 +280,7 @@ mod tests {
             lifetime_hours: 168,
             remind_at: None,
             reminded_at: None,
+            message: None,
         }
     }
 
@@ -309,6 +322,33 @@ mod tests {
             assert!(part
                 .contains("A reminder: your invitation expires on 23 November 2026, 00:00 UTC."));
         }
+    }
+
+    #[test]
+    fn the_admins_message_is_quoted_in_both_parts_and_escaped() {
+        let mut invitation = sample(None);
+        invitation.message = Some("Welcome <b>aboard</b>!\nSee you Monday.".into());
+        let mail = invitation_mail(
+            "Muster <m@localhost>",
+            &invitation,
+            "Acme",
+            Some("Ada"),
+            "http://x/invite/1.abc",
+            MailKind::Invitation,
+        );
+        assert!(
+            mail.text
+                .contains("Ada wrote:\nWelcome <b>aboard</b>!\nSee you Monday.\n"),
+            "{}",
+            mail.text
+        );
+        assert!(
+            mail.html
+                .contains("Welcome &lt;b&gt;aboard&lt;/b&gt;!<br>See you Monday."),
+            "{}",
+            mail.html
+        );
+        assert!(!mail.html.contains("<b>aboard"));
     }
 
     #[test]

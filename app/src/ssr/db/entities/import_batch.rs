@@ -17,6 +17,8 @@ pub struct Model {
     pub send_email: bool,
     /// The link lifetime chosen for the file; None: the workspace's default.
     pub expiry_days: Option<i32>,
+    /// The admin's own words for every mail of the file.
+    pub message: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }

@@ -25,6 +25,8 @@ pub struct Model {
     /// When its reminder is due; None: none is (sent, cancelled, or never).
     pub remind_at: Option<i64>,
     pub reminded_at: Option<i64>,
+    /// The admin's own words, shown in its mail.
+    pub message: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,6 +12,7 @@ mod m20261201_000009_api_tokens;
 mod m20261202_000010_outbox_by_invitation;
 mod m20261204_000011_import_jobs;
 mod m20261204_000012_workspace_settings;
+mod m20261204_000013_personal_message;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_outbox_by_invitation::Migration),
             Box::new(m20261204_000011_import_jobs::Migration),
             Box::new(m20261204_000012_workspace_settings::Migration),
+            Box::new(m20261204_000013_personal_message::Migration),
         ]
     }
 }

@@ -227,6 +227,7 @@ async fn open_batch(
             sending: imports::Sending {
                 send_email: options.send_email,
                 expiry: options.expiry,
+                message: options.message.clone(),
             },
         },
         state.clock.now_millis(),

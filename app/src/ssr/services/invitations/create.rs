@@ -4,7 +4,9 @@
 //! invitations, their groups, their mail, their audit entries, then recompute
 //! their Users-table rows.
 use super::{changes, index, mail, reminders, Actor};
-use crate::domain::{DeliveryState, DisplayName, Email, ExpiryDays, Metadata, Role};
+use crate::domain::{
+    DeliveryState, DisplayName, Email, ExpiryDays, Metadata, PersonalMessage, Role,
+};
 use crate::error::AppError;
 use crate::ssr::db::entities::{invitation, invitation_group, membership, user, workspace};
 use crate::ssr::db::{insert_batched, insert_returning, within};
@@ -26,19 +28,23 @@ pub struct NewInvitation {
 }
 
 /// How one request's invitations go out.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Default)]
 pub struct Sending {
     pub send_email: bool,
     /// How long the links live; None: the workspace's default.
     pub expiry: Option<ExpiryDays>,
+    /// The admin's own words in the mail.
+    pub message: Option<PersonalMessage>,
 }
 
-/// When a new link stops working, and when its reminder is due.
-#[derive(Debug, Clone, Copy)]
-struct Lifetime {
+/// What each new link comes with: when it stops working, when its reminder
+/// is due, the admin's words.
+#[derive(Debug, Clone)]
+struct LinkTerms {
     hours: i32,
     expires_at: i64,
     remind_at: Option<i64>,
+    message: Option<String>,
 }
 
 /// What to do for people who already have an invitation.
@@ -94,10 +100,11 @@ pub async fn create(
     let hours = workspace_settings::lifetime_hours(&state.settings, &workspace, sending.expiry);
     let expires_at = now + i64::from(hours) * HOUR_MILLIS;
     let send_email = sending.send_email;
-    let lifetime = Lifetime {
+    let terms = LinkTerms {
         hours: i32::try_from(hours).unwrap_or(i32::MAX),
         expires_at,
         remind_at: reminders::due(expires_at, hours, send_email),
+        message: sending.message.as_ref().map(|m| m.as_str().to_owned()),
     };
     let delivery = if send_email {
         DeliveryState::Queued
@@ -139,16 +146,17 @@ pub async fn create(
         }
     }
 
-    let created = insert_new(txn, by, people, &fresh, delivery, now, lifetime).await?;
+    let created = insert_new(txn, by, people, &fresh, delivery, now, &terms).await?;
     let mut written: Vec<(usize, i32)> = created.iter().map(|(i, row)| (*i, row.id)).collect();
     for (i, expired) in renew {
         let person = &people[i];
         let mut renewed: invitation::ActiveModel = expired.into();
         renewed.nonce = Set(LinkSigner::new_nonce());
-        renewed.expires_at = Set(lifetime.expires_at);
-        renewed.lifetime_hours = Set(lifetime.hours);
-        renewed.remind_at = Set(lifetime.remind_at);
+        renewed.expires_at = Set(terms.expires_at);
+        renewed.lifetime_hours = Set(terms.hours);
+        renewed.remind_at = Set(terms.remind_at);
         renewed.reminded_at = Set(None);
+        renewed.message = Set(terms.message.clone());
         renewed.role = Set(person.role);
         renewed.metadata = Set(person.metadata.to_json());
         renewed.invited_by = Set(by.user_id);
@@ -240,7 +248,7 @@ async fn insert_new(
     fresh: &[usize],
     delivery: DeliveryState,
     now: i64,
-    lifetime: Lifetime,
+    terms: &LinkTerms,
 ) -> Result<Vec<(usize, invitation::Model)>, AppError> {
     if fresh.is_empty() {
         return Ok(Vec::new());
@@ -257,9 +265,10 @@ async fn insert_new(
             invited_by: Set(by.user_id),
             nonce: Set(LinkSigner::new_nonce()),
             created_at: Set(now),
-            expires_at: Set(lifetime.expires_at),
-            lifetime_hours: Set(lifetime.hours),
-            remind_at: Set(lifetime.remind_at),
+            expires_at: Set(terms.expires_at),
+            lifetime_hours: Set(terms.hours),
+            remind_at: Set(terms.remind_at),
+            message: Set(terms.message.clone()),
             send_count: Set(0),
             delivery: Set(delivery),
             ..Default::default()

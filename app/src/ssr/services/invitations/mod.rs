@@ -17,7 +17,7 @@ pub use changes::{
 pub use create::{create, Conflicts, Created, NewInvitation, Sending};
 
 use super::{groups, Actor};
-use crate::domain::{DisplayName, Email, ExpiryDays, GroupName, Metadata, Role};
+use crate::domain::{DisplayName, Email, ExpiryDays, GroupName, Metadata, PersonalMessage, Role};
 use crate::error::AppError;
 use crate::model::invitations::{InviteOutcome, InviteOutcomeKind};
 use crate::ssr::db::begin_write;
@@ -36,6 +36,7 @@ pub struct InviteRequest {
     pub send_email: bool,
     /// None: the workspace's default.
     pub expiry: Option<ExpiryDays>,
+    pub message: Option<PersonalMessage>,
 }
 
 /// Invites everyone in the request, in one transaction. People who are
@@ -72,6 +73,7 @@ pub async fn invite(
         Sending {
             send_email: request.send_email,
             expiry: request.expiry,
+            message: request.message.clone(),
         },
         conflicts,
         state.clock.now_millis(),
