@@ -1,5 +1,5 @@
 use super::{
-    ExpirySelect, Field, FormAlert, FrameResource, UploadTab, UsersPageEvents, GROUP_CHOICES,
+    invite_defaults, ExpirySelect, Field, FormAlert, UploadTab, UsersPageEvents, GROUP_CHOICES,
     MESSAGE_HINT,
 };
 use crate::api::invitations::{resend_invite, InviteOutcome, InviteOutcomeKind, InviteUsers};
@@ -15,13 +15,7 @@ pub fn AddUsersDialog(slug: String) -> impl IntoView {
     let form = NodeRef::<html::Form>::new();
     let events = expect_context::<UsersPageEvents>();
     let invite = ServerAction::<InviteUsers>::new();
-    let frame = expect_context::<FrameResource>();
-    let defaults = Signal::derive(move || {
-        frame
-            .get()
-            .and_then(Result::ok)
-            .map(|frame| frame.invite_defaults)
-    });
+    let defaults = invite_defaults();
     let expiry = RwSignal::new(String::new());
     let live_metadata_error = RwSignal::new(None::<AppError>);
     let error = Signal::derive(move || {

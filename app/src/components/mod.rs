@@ -26,4 +26,4 @@ pub use pager::Pager;
 pub use person_actions::{confirm, copy_to_clipboard, PersonActions, UsersPageEvents};
 pub use recent_imports::RecentImports;
 pub use upload_tab::UploadTab;
-pub use workspace_frame::{FrameResource, WorkspaceLayout};
+pub use workspace_frame::{invite_defaults, FrameResource, WorkspaceLayout};

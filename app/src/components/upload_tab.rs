@@ -4,7 +4,7 @@ use super::file_check::{CheckedFile, CheckedSignal, Checker};
 use super::file_settings::FileSettings;
 use super::import_choices::{PermissionsChoice, UploadChoices, WorkspaceCheck};
 use super::import_preview::ImportPreview;
-use super::{ExpirySelect, FrameResource, UsersPageEvents, MESSAGE_HINT};
+use super::{invite_defaults, ExpirySelect, UsersPageEvents, MESSAGE_HINT};
 use crate::api::imports::{
     import_chunk, import_settings, start_import, ImportRow, OutcomeCounts, RowOutcomeKind,
     UploadSettings,
@@ -174,13 +174,7 @@ pub fn UploadTab(slug: String) -> impl IntoView {
     let send_email = RwSignal::new(true);
     let expiry = RwSignal::new(String::new());
     let message = RwSignal::new(String::new());
-    let frame = expect_context::<FrameResource>();
-    let defaults = Signal::derive(move || {
-        frame
-            .get()
-            .and_then(Result::ok)
-            .map(|frame| frame.invite_defaults)
-    });
+    let defaults = invite_defaults();
     // Until the server answers (settings None): the defaults, and mail on.
     let switch_touched = RwSignal::new(false);
     let progress = RwSignal::new(None::<(usize, usize)>);

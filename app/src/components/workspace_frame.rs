@@ -8,6 +8,17 @@ use leptos_router::hooks::use_params_map;
 /// The workspace frame's data, shared with the pages inside it.
 pub type FrameResource = Resource<Result<WorkspaceFrame, AppError>>;
 
+/// How new invitations start out here, once the frame is loaded.
+pub fn invite_defaults() -> Signal<Option<crate::api::workspace::InviteDefaults>> {
+    let frame = expect_context::<FrameResource>();
+    Signal::derive(move || {
+        frame
+            .get()
+            .and_then(Result::ok)
+            .map(|frame| frame.invite_defaults)
+    })
+}
+
 /// Top bar (workspace name, account menu), left navigation, and the page.
 #[component]
 pub fn WorkspaceLayout() -> impl IntoView {

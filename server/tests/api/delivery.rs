@@ -4,6 +4,7 @@
 //! the "Mail problems" filter. Against a real socket that refuses one address.
 use crate::invitations::invite;
 use crate::operations::scrape;
+use crate::reminders::stored;
 use crate::smtp_sink::{Refusal, SmtpSink};
 use crate::support::*;
 use app::ssr::db::entities::{invitation, outbox};
@@ -15,15 +16,6 @@ use serde_json::Value;
 async fn pass(app: &TestApp, sink: &SmtpSink) -> PassReport {
     let mailer = Mailer::from_settings(Some(&sink.url), &app.state.settings.data_dir).unwrap();
     deliver_due(&app.state, &mailer, "test", 100).await.unwrap()
-}
-
-async fn stored(app: &TestApp, email: &str) -> invitation::Model {
-    invitation::Entity::find()
-        .filter(invitation::Column::EmailKey.eq(email))
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap()
 }
 
 async fn people(app: &TestApp, admin: &reqwest::Client, search: &str, status: &str) -> Value {

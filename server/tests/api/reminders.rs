@@ -27,7 +27,7 @@ async fn invite_with_expiry(app: &TestApp, admin: &reqwest::Client, email: &str,
     assert_eq!(app.call(admin, "invite_users", &form).await.status(), 200);
 }
 
-async fn stored(app: &TestApp, email: &str) -> invitation::Model {
+pub(crate) async fn stored(app: &TestApp, email: &str) -> invitation::Model {
     invitation::Entity::find()
         .filter(invitation::Column::EmailKey.eq(email))
         .one(&app.state.db)

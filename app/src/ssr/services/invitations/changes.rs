@@ -268,21 +268,7 @@ pub async fn mark_failed(txn: &impl ConnectionTrait, ids: &[i32]) -> Result<(), 
 /// invitations' mail for good. No reminder follows a bounce.
 pub async fn mark_bounced(txn: &impl ConnectionTrait, ids: &[i32]) -> Result<(), AppError> {
     set_delivery(txn, ids, DeliveryState::Bounced).await?;
-    if !ids.is_empty() {
-        invitation::Entity::update_many()
-            .col_expr(
-                invitation::Column::RemindAt,
-                Expr::value(Option::<i64>::None),
-            )
-            .filter(within(
-                txn.get_database_backend(),
-                invitation::Column::Id,
-                ids,
-            ))
-            .exec(txn)
-            .await?;
-    }
-    Ok(())
+    reminders::drop_due(txn, ids).await
 }
 
 /// A mail sent counts towards `send_count`; a failure does not.

@@ -102,11 +102,25 @@ pub async fn mark_reminded(
     ids: &[i32],
     now: i64,
 ) -> Result<(), AppError> {
+    set(txn, ids, invitation::Column::RemindedAt, Some(now)).await
+}
+
+/// These invitations get no reminder (their mail bounced).
+pub(super) async fn drop_due(txn: &impl ConnectionTrait, ids: &[i32]) -> Result<(), AppError> {
+    set(txn, ids, invitation::Column::RemindAt, None).await
+}
+
+async fn set(
+    txn: &impl ConnectionTrait,
+    ids: &[i32],
+    column: invitation::Column,
+    value: Option<i64>,
+) -> Result<(), AppError> {
     if ids.is_empty() {
         return Ok(());
     }
     invitation::Entity::update_many()
-        .col_expr(invitation::Column::RemindedAt, Expr::value(now))
+        .col_expr(column, Expr::value(value))
         .filter(within(
             txn.get_database_backend(),
             invitation::Column::Id,
