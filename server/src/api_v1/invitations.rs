@@ -246,9 +246,10 @@ pub async fn list(
 ) -> Result<Json<InvitationPage>, ApiError> {
     let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let status = query.status.map(|s| match s {
-        InvitationStatus::Invited => StatusFilter::Invited,
-        InvitationStatus::Expired => StatusFilter::Expired,
-        InvitationStatus::Revoked => StatusFilter::Revoked,
+        InvitationFilter::Invited => StatusFilter::Invited,
+        InvitationFilter::Expired => StatusFilter::Expired,
+        InvitationFilter::Revoked => StatusFilter::Revoked,
+        InvitationFilter::MailProblems => StatusFilter::MailProblems,
     });
     let page = people_page(
         &state,

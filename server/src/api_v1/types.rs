@@ -137,6 +137,17 @@ pub enum InvitationStatus {
     Revoked,
 }
 
+/// Which invitations to list: by status, or those whose mail bounced or
+/// failed after every retry (`mail_problems`).
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InvitationFilter {
+    Invited,
+    Expired,
+    Revoked,
+    MailProblems,
+}
+
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum MemberStatus {
@@ -147,7 +158,7 @@ pub enum MemberStatus {
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct InvitationQuery {
-    pub status: Option<InvitationStatus>,
+    pub status: Option<InvitationFilter>,
     /// Only addresses or names containing this text.
     pub search: Option<String>,
     /// From 1; 50 per page.
@@ -174,7 +185,7 @@ pub struct Invitation {
     pub role: String,
     pub groups: Vec<String>,
     pub status: InvitationStatus,
-    /// `not_sent`, `queued`, `sent` or `failed`.
+    /// `not_sent`, `queued`, `sent`, `failed` or `bounced`.
     pub delivery: Option<String>,
     /// Unix time in milliseconds.
     pub invited_at: Option<i64>,

@@ -67,6 +67,25 @@ on_every_database! {
         assert_eq!(problems["rows"][0]["email"], "nobody@example.com");
         let html = app.page(&admin, "/w/acme-corp/settings/users?search=nobody").await.text().await.unwrap();
         assert!(html.contains("Bounced") && html.contains("User unknown"), "the Users page shows the bounce");
+        // The JSON API lists them too.
+        let created: app::model::api_tokens::CreatedApiToken = app
+            .call(&admin, "create_api_token", &[("slug", "acme-corp"), ("name", "HR")])
+            .await
+            .json()
+            .await
+            .unwrap();
+        let listed: Value = reqwest::Client::new()
+            .get(app.url("/api/v1/invitations?status=mail_problems"))
+            .bearer_auth(&created.secret)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let items = listed["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1, "{listed}");
+        assert_eq!((items[0]["email"].as_str(), items[0]["delivery"].as_str()), (Some("nobody@example.com"), Some("bounced")));
         let metrics = scrape(&app).await;
         assert_eq!(metrics["muster_mails_total{outcome=\"bounced\"}"], 1.0);
         assert_eq!(metrics["muster_mails_total{outcome=\"failed\"}"], 0.0);
