@@ -158,6 +158,8 @@ pub enum MemberStatus {
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct InvitationQuery {
+    /// Inlined: a query-only type has no entry among the schemas.
+    #[param(inline)]
     pub status: Option<InvitationFilter>,
     /// Only addresses or names containing this text.
     pub search: Option<String>,
