@@ -72,6 +72,13 @@ impl Cause {
     }
 }
 
+impl Cause {
+    /// The error behind this one, if any (to tell a database's kinds apart).
+    pub fn source(&self) -> Option<&(dyn std::error::Error + Send + Sync + 'static)> {
+        self.0.as_ref()?.source.as_deref()
+    }
+}
+
 impl PartialEq for Cause {
     fn eq(&self, _: &Self) -> bool {
         true

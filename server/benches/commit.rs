@@ -1,5 +1,5 @@
 //! Committing invitations, measured: the real server path (server functions
-//! over HTTP, chunks of 1,000 as the browser sends them) on SQLite and on
+//! over HTTP, chunks of 1,000, two in flight, as the browser sends them) on SQLite and on
 //! PostgreSQL, the database step alone (the import service called directly),
 //! and baselines that only insert the same invitation rows: a raw rusqlite
 //! prepared-statement loop in one transaction, and PostgreSQL `COPY`; then
@@ -7,15 +7,17 @@
 //!
 //! `cargo bench -p muster --bench commit` (release). Rows: MUSTER_BENCH_ROWS
 //! (default 100,000). PostgreSQL parts run when MUSTER_TEST_POSTGRES_URL is set.
+//! MUSTER_BENCH_PARTS=sqlite, =sqlite_step (the database step alone) or
+//! =postgres runs that part only (for profiling).
 //! Prints one `name=value` line per figure.
 use app::domain::Role;
-use app::model::imports::{ConflictChoices, ImportRow};
+use app::model::imports::{ConflictChoices, ImportRow, CHUNKS_IN_FLIGHT, CHUNK_ROWS};
 use app::ssr::services::{imports, setup};
 use app::ssr::{AppState, Settings};
+use futures_util::StreamExt;
 use std::net::SocketAddr;
 use std::time::Instant;
 
-const CHUNK: usize = 1_000;
 const ADMIN_EMAIL: &str = "ada@example.com";
 const ADMIN_PASSWORD: &str = "correct horse battery staple";
 
@@ -95,7 +97,7 @@ async fn signed_in(server: &Server) -> reqwest::Client {
     client
 }
 
-/// As the browser does it: log in, open a batch, send the chunks in turn.
+/// As the browser does it: log in, open a batch, send the chunks, two in flight.
 async fn commit_over_http(server: &Server, rows: &[ImportRow]) -> f64 {
     let client = signed_in(server).await;
     let started = Instant::now();
@@ -114,19 +116,27 @@ async fn commit_over_http(server: &Server, rows: &[ImportRow]) -> f64 {
         .json()
         .await
         .expect("batch id");
-    for chunk in rows.chunks(CHUNK) {
-        let response = client
-            .post(format!("{}/api/import_chunk", server.address))
-            .json(&serde_json::json!({ "slug": "bench", "batch_id": batch, "rows": chunk, "choices": ConflictChoices::default() }))
-            .send()
-            .await
-            .expect("chunk");
-        assert!(
-            response.status().is_success(),
-            "chunk: {}",
-            response.status()
-        );
-    }
+    futures_util::stream::iter(rows.chunks(CHUNK_ROWS))
+        .map(|chunk| {
+            let client = client.clone();
+            async move {
+                let response = client
+                    .post(format!("{}/api/import_chunk", server.address))
+                    .json(&serde_json::json!({ "slug": "bench", "batch_id": batch, "rows": chunk, "choices": ConflictChoices::default() }))
+                    .send()
+                    .await
+                    .expect("chunk");
+                assert!(
+                    response.status().is_success(),
+                    "chunk: {}",
+                    response.status()
+                );
+                response.bytes().await.expect("answer");
+            }
+        })
+        .buffered(CHUNKS_IN_FLIGHT)
+        .collect::<Vec<()>>()
+        .await;
     started.elapsed().as_secs_f64()
 }
 
@@ -202,7 +212,7 @@ async fn commit_direct(state: &AppState, rows: Vec<ImportRow>) -> f64 {
     .expect("start");
     let mut rows = rows;
     while !rows.is_empty() {
-        let rest = rows.split_off(rows.len().min(CHUNK));
+        let rest = rows.split_off(rows.len().min(CHUNK_ROWS));
         imports::commit_chunk(state, by, batch, rows, ConflictChoices::default())
             .await
             .expect("chunk");
@@ -356,9 +366,26 @@ async fn main() {
         .unwrap_or(100_000);
     let all = rows(n);
     let k = n / 1000;
+    let parts = std::env::var("MUSTER_BENCH_PARTS").unwrap_or_default();
+    let runs = |part: &str| parts.is_empty() || parts.split(',').any(|p| p == part);
 
+    if runs("sqlite") {
+        sqlite_figures(&all, k).await;
+    } else if runs("sqlite_step") {
+        let direct = start(None).await;
+        figure(
+            &format!("db_step_{k}k_sqlite_s"),
+            commit_direct(&direct.state, all.clone()).await,
+        );
+    }
+    if runs("postgres") {
+        postgres_figures(&all, k).await;
+    }
+}
+
+async fn sqlite_figures(all: &[ImportRow], k: usize) {
     let sqlite = start(None).await;
-    let http_sqlite = commit_over_http(&sqlite, &all).await;
+    let http_sqlite = commit_over_http(&sqlite, all).await;
     figure(&format!("commit_{k}k_sqlite_s"), http_sqlite);
     latency_figures(
         &format!("one_invite_after_{k}k_sqlite"),
@@ -366,36 +393,38 @@ async fn main() {
     );
 
     let direct = start(None).await;
-    let db_step = commit_direct(&direct.state, all.clone()).await;
+    let db_step = commit_direct(&direct.state, all.to_vec()).await;
     figure(&format!("db_step_{k}k_sqlite_s"), db_step);
 
     let raw = start(None).await;
     let path = raw._dir.path().join("muster.db");
     let _ = raw.state.db.clone().close().await;
-    let raw_loop = rusqlite_loop(&path, &all);
+    let raw_loop = rusqlite_loop(&path, all);
     figure(&format!("rusqlite_loop_{k}k_s"), raw_loop);
     figure("db_step_vs_rusqlite", raw_loop / db_step);
 
     let same = start(None).await;
     let path = same._dir.path().join("muster.db");
     let _ = same.state.db.clone().close().await;
-    let same_rows = rusqlite_same_rows(&path, &all);
+    let same_rows = rusqlite_same_rows(&path, all);
     figure(&format!("rusqlite_same_rows_{k}k_s"), same_rows);
     figure("db_step_vs_rusqlite_same_rows", same_rows / db_step);
+}
 
+async fn postgres_figures(all: &[ImportRow], k: usize) {
     match std::env::var("MUSTER_TEST_POSTGRES_URL") {
         Ok(base) => {
             let url = fresh_postgres(&base).await;
             let pg = start(Some(url.clone())).await;
             figure(
                 &format!("commit_{k}k_postgres_s"),
-                commit_over_http(&pg, &all).await,
+                commit_over_http(&pg, all).await,
             );
             latency_figures(
                 &format!("one_invite_after_{k}k_postgres"),
                 one_invite_latency(&pg).await,
             );
-            let copy = postgres_copy(&pg.state, &all).await;
+            let copy = postgres_copy(&pg.state, all).await;
             figure(&format!("postgres_copy_{k}k_s"), copy);
             let _ = pg.state.db.clone().close().await;
             drop_postgres(&base, &url).await;

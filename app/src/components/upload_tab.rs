@@ -7,17 +7,15 @@ use super::import_preview::ImportPreview;
 use super::{invite_defaults, ExpirySelect, UsersPageEvents, MESSAGE_HINT};
 use crate::api::imports::{
     import_chunk, import_settings, start_import, ImportRow, OutcomeCounts, RowOutcomeKind,
-    UploadSettings,
+    UploadSettings, CHUNKS_IN_FLIGHT, CHUNK_ROWS,
 };
 use crate::domain::PersonalMessage;
 use crate::import::export::{
     rejected_rows_csv, RejectedRow, TEMPLATE_CSV_NAME, TEMPLATE_XLSX_NAME,
 };
 use crate::import::Candidate;
+use futures_util::{stream, StreamExt};
 use leptos::prelude::*;
-
-/// Rows sent per server call.
-pub const CHUNK_ROWS: usize = 1_000;
 
 /// What an upload shows while it runs and when it ends.
 #[derive(Clone, Copy)]
@@ -114,18 +112,34 @@ async fn run_upload(slug: String, ui: UploadSignals) {
             return;
         }
     };
+    // Chunks go out two at a time (`CHUNKS_IN_FLIGHT`). After a cancel or a
+    // chunk that failed, no new chunk starts, and the answers of those already
+    // sent are still counted: their rows are committed.
+    let conflicts = choices.conflicts();
+    let stopping = std::cell::Cell::new(false);
+    let mut answers = stream::iter(ready.chunks(CHUNK_ROWS))
+        .map(|chunk| {
+            let (slug, stopping) = (slug.clone(), &stopping);
+            async move {
+                if stopping.get() || cancelled.get_untracked() {
+                    return None;
+                }
+                // A chunk that fails in transit is sent again: the server
+                // answers rows it already committed from its record.
+                let mut outcome =
+                    import_chunk(slug.clone(), batch, chunk.to_vec(), conflicts).await;
+                if outcome.is_err() {
+                    outcome = import_chunk(slug, batch, chunk.to_vec(), conflicts).await;
+                }
+                Some((chunk.len(), outcome))
+            }
+        })
+        .buffered(CHUNKS_IN_FLIGHT);
     let mut sent = 0;
-    for chunk in ready.chunks(CHUNK_ROWS) {
-        if cancelled.get_untracked() {
-            break;
-        }
-        // A chunk that fails in transit is sent again: the server answers
-        // rows it already committed from its record.
-        let mut outcome =
-            import_chunk(slug.clone(), batch, chunk.to_vec(), choices.conflicts()).await;
-        if outcome.is_err() {
-            outcome = import_chunk(slug.clone(), batch, chunk.to_vec(), choices.conflicts()).await;
-        }
+    while let Some(answer) = answers.next().await {
+        let Some((rows, outcome)) = answer else {
+            continue;
+        };
         match outcome {
             Ok(outcomes) => {
                 for o in outcomes {
@@ -139,15 +153,16 @@ async fn run_upload(slug: String, ui: UploadSignals) {
                         }
                     }
                 }
+                sent += rows;
+                progress.set(Some((sent, ready.len())));
             }
             Err(error) => {
+                stopping.set(true);
                 result.set(Some(format!("Stopped: {error}")));
-                break;
             }
         }
-        sent += chunk.len();
-        progress.set(Some((sent, ready.len())));
     }
+    drop(answers);
     progress.set(None);
     rejected.set(refused);
     let line = format!(

@@ -3,6 +3,15 @@ use crate::domain::Role;
 use serde::{Deserialize, Serialize};
 
 /// One row as the browser sends it, after its own checks.
+/// Rows per chunk: the browser sends a file's ready rows this many at a
+/// time, and the server commits a whole file (command line, JSON API, import
+/// jobs) in chunks of the same size, each in its own transaction.
+pub const CHUNK_ROWS: usize = 1_000;
+/// Chunks the browser keeps in flight: while the database writes one, the
+/// server reads and checks the next (measured: 100,000 rows on PostgreSQL
+/// 10.9 s with one, 7.4 s with two, 6.7 s with three).
+pub const CHUNKS_IN_FLIGHT: usize = 2;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportRow {
     /// The row number in the file (for the report and for idempotency).

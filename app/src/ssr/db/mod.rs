@@ -3,15 +3,14 @@ mod bulk;
 pub mod entities;
 pub mod migrations;
 pub mod statistics;
+mod write;
 
-pub use bulk::{insert_batched, insert_returning, within, SetMember};
+pub use bulk::{insert_batched, insert_returning_ids, within, SetMember};
+pub use write::{begin_write, WriteTxn};
 
 use crate::error::AppError;
 use sea_orm::sqlx::sqlite::SqliteJournalMode;
-use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
-};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
 use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
 
@@ -31,7 +30,8 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         // runs and keeps it. Tables here grow from empty during an import, and
         // the generic plan of `… IN ($2 … $501)` chosen on a small table
         // filtered 100,000 rows per call (2.8 s a statement, measured); a plan
-        // made for the actual values takes milliseconds.
+        // made for the actual values takes milliseconds. Writes plan as
+        // PostgreSQL does by default (see `begin_write`).
         .map_sqlx_postgres_opts(|opts| opts.options([("plan_cache_mode", "force_custom_plan")]));
     if url.starts_with("sqlite:") {
         // One writer at a time is SQLite's rule anyway; a small pool avoids busy waits.
@@ -61,15 +61,17 @@ pub async fn readiness(db: &DatabaseConnection) -> Result<(), String> {
     }
 }
 
-/// Begins a transaction that will write. On SQLite it takes the write lock up
-/// front (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes
-/// fails at once if another connection wrote in between, instead of waiting.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..Default::default()
-    })
-    .await
+/// Whether this error is a write refused by a unique index (a row another
+/// transaction wrote first).
+pub fn is_unique_violation(error: &AppError) -> bool {
+    let AppError::Internal { cause } = error else {
+        return false;
+    };
+    cause
+        .source()
+        .and_then(|source| source.downcast_ref::<DbErr>())
+        .and_then(DbErr::sql_err)
+        .is_some_and(|e| matches!(e, sea_orm::SqlErr::UniqueConstraintViolation(_)))
 }
 
 impl From<DbErr> for AppError {

@@ -13,6 +13,7 @@ use sea_orm::ConnectionTrait;
 use std::collections::HashMap;
 
 /// A row that passed the server's checks.
+#[derive(Clone)]
 pub struct Valid {
     pub email: Email,
     pub name: Option<DisplayName>,
@@ -112,12 +113,28 @@ pub const SKIP_MEMBER: &str = "Already in this workspace.";
 pub const SKIP_PENDING: &str = "Already invited; that invitation is still open.";
 pub const SKIP_EXPIRED: &str = "Invitation expired; skipped as chosen.";
 
+/// A chunk's row and the server's own check of it, made before the chunk's
+/// transaction begins so that no check runs while the write lock is held.
+pub struct Rechecked {
+    pub row: ImportRow,
+    pub valid: Result<Valid, String>,
+}
+
+pub fn recheck(rows: Vec<ImportRow>) -> Vec<Rechecked> {
+    rows.into_iter()
+        .map(|row| Rechecked {
+            valid: revalidate(&row),
+            row,
+        })
+        .collect()
+}
+
 /// Commits rows not yet recorded for the batch; one outcome per row, in order.
 pub async fn commit_rows(
     state: &AppState,
     txn: &impl ConnectionTrait,
     by: Actor,
-    rows: &[ImportRow],
+    rows: &[&Rechecked],
     sending: Sending,
     choices: ConflictChoices,
 ) -> Result<Vec<Committed>, AppError> {
@@ -127,24 +144,28 @@ pub async fn commit_rows(
         invitation_id: None,
     };
 
-    // Checked again; a second row for the same person in one chunk fails.
+    // A second row for the same person in one chunk fails.
     let mut valid: Vec<(usize, Valid)> = Vec::with_capacity(rows.len());
     let mut first_row: HashMap<String, usize> = HashMap::new();
-    for (i, row) in rows.iter().enumerate() {
-        match revalidate(row) {
+    for (
+        i,
+        &Rechecked {
+            row,
+            valid: checked,
+        },
+    ) in rows.iter().enumerate()
+    {
+        match checked {
             Ok(v) => match first_row.get(v.email.key()) {
                 Some(&first) => {
-                    outcomes[i] = Some(fail(format!(
-                        "Email: the same address as row {}.",
-                        rows[first].row
-                    )))
+                    outcomes[i] = Some(fail(format!("Email: the same address as row {first}.")))
                 }
                 None => {
-                    first_row.insert(v.email.key().to_owned(), i);
-                    valid.push((i, v));
+                    first_row.insert(v.email.key().to_owned(), row.row);
+                    valid.push((i, v.clone()));
                 }
             },
-            Err(why) => outcomes[i] = Some(fail(why)),
+            Err(why) => outcomes[i] = Some(fail(why.clone())),
         }
     }
 

@@ -8,18 +8,19 @@ use crate::error::AppError;
 use crate::import;
 use crate::model::imports::{
     ConflictChoices, ImportBatchSummary, ImportRow, OutcomeCounts, RowOutcome, RowOutcomeKind,
-    WorkspaceMatch,
+    WorkspaceMatch, CHUNK_ROWS,
 };
 use crate::ssr::db::entities::{import_batch, import_row, invitation, membership, user};
-use crate::ssr::db::{begin_write, insert_batched, statistics, within};
+use crate::ssr::db::{begin_write, insert_batched, is_unique_violation, statistics, within};
 use crate::ssr::services::audit::AuditAction;
 pub use crate::ssr::services::invitations::Sending;
 use crate::ssr::AppState;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, Set,
 };
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The most rows one chunk may carry (the browser sends about 1,000).
 pub const MAX_CHUNK_ROWS: usize = 2_000;
@@ -155,6 +156,14 @@ pub async fn recorded_rows(
     Ok((rows.iter().map(from_record).collect(), total))
 }
 
+/// Commits one chunk of a batch's rows, in one transaction; one outcome per
+/// row, in the order given.
+///
+/// Two chunks of one file may be committed at once (the browser keeps two in
+/// flight). Should both hold a row for one person, or a chunk be sent again
+/// while its first attempt still runs, the second to write meets the first's
+/// unique index; it is then run once more, and finds that person invited or
+/// that row recorded.
 pub async fn commit_chunk(
     state: &AppState,
     by: Actor,
@@ -167,19 +176,35 @@ pub async fn commit_chunk(
             "Send at most {MAX_CHUNK_ROWS} rows at a time."
         )));
     }
+    let mut numbers = HashSet::with_capacity(rows.len());
+    if !rows.iter().all(|r| numbers.insert(r.row)) {
+        return Err(AppError::Conflict(
+            "Each row number may appear only once in a chunk.".into(),
+        ));
+    }
+    let rows = import_commit::recheck(rows);
+    match commit_rechecked(state, by, batch_id, &rows, choices).await {
+        Err(error) if is_unique_violation(&error) => {
+            commit_rechecked(state, by, batch_id, &rows, choices).await
+        }
+        done => done,
+    }
+}
+
+async fn commit_rechecked(
+    state: &AppState,
+    by: Actor,
+    batch_id: i32,
+    rows: &[import_commit::Rechecked],
+    choices: ConflictChoices,
+) -> Result<Vec<RowOutcome>, AppError> {
     let txn = begin_write(&state.db).await?;
     let batch = import_batch::Entity::find_by_id(batch_id)
         .filter(import_batch::Column::WorkspaceId.eq(by.workspace_id))
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
-    let order: Vec<usize> = rows.iter().map(|r| r.row).collect();
-    if order.iter().collect::<std::collections::HashSet<_>>().len() != order.len() {
-        return Err(AppError::Conflict(
-            "Each row number may appear only once in a chunk.".into(),
-        ));
-    }
-    let numbers: Vec<i32> = rows.iter().map(|r| row_number(r.row)).collect();
+    let numbers: Vec<i32> = rows.iter().map(|r| row_number(r.row.row)).collect();
     let recorded: HashMap<i32, import_row::Model> = import_row::Entity::find()
         .filter(import_row::Column::BatchId.eq(batch.id))
         .filter(within(
@@ -193,9 +218,12 @@ pub async fn commit_chunk(
         .map(|done| (done.row_number, done))
         .collect();
 
-    let (done, fresh): (Vec<ImportRow>, Vec<ImportRow>) = rows
-        .into_iter()
-        .partition(|r| recorded.contains_key(&row_number(r.row)));
+    let (done, fresh): (
+        Vec<&import_commit::Rechecked>,
+        Vec<&import_commit::Rechecked>,
+    ) = rows
+        .iter()
+        .partition(|r| recorded.contains_key(&row_number(r.row.row)));
     let sending = Sending {
         send_email: batch.send_email,
         expiry: batch
@@ -210,8 +238,9 @@ pub async fn commit_chunk(
     let committed = import_commit::commit_rows(state, &txn, by, &fresh, sending, choices).await?;
     let mut counts = OutcomeCounts::default();
     let mut records = Vec::with_capacity(fresh.len());
-    let mut answers: HashMap<usize, RowOutcome> = HashMap::with_capacity(fresh.len() + done.len());
-    for (row, c) in fresh.into_iter().zip(committed) {
+    let mut answers: HashMap<usize, RowOutcome> = HashMap::with_capacity(rows.len());
+    for (rechecked, c) in fresh.into_iter().zip(committed) {
+        let row = &rechecked.row;
         counts.add(c.kind.outcome());
         records.push(import_row::ActiveModel {
             batch_id: Set(batch.id),
@@ -225,47 +254,64 @@ pub async fn commit_chunk(
             row.row,
             RowOutcome {
                 row: row.row,
-                email: row.email,
+                email: row.email.clone(),
                 kind: c.kind,
             },
         );
     }
     insert_batched(&txn, records, None).await?;
-    for row in &done {
-        if let Some(record) = recorded.get(&row_number(row.row)) {
-            answers.insert(row.row, from_record(record));
+    for rechecked in &done {
+        if let Some(record) = recorded.get(&row_number(rechecked.row.row)) {
+            answers.insert(rechecked.row.row, from_record(record));
         }
     }
-    let send = batch.send_email && counts.invited + counts.resent > 0;
-    let add = |stored: i32, n: u32| stored.saturating_add(i32::try_from(n).unwrap_or(i32::MAX));
-    let mut totals: import_batch::ActiveModel = batch.clone().into();
-    totals.invited = Set(add(batch.invited, counts.invited));
-    totals.resent = Set(add(batch.resent, counts.resent));
-    totals.skipped = Set(add(batch.skipped, counts.skipped));
-    totals.failed = Set(add(batch.failed, counts.failed));
-    totals.updated_at = Set(state.clock.now_millis());
-    totals.update(&txn).await?;
+    // Added to what is stored, not written over it: another chunk of the
+    // batch may be committing beside this one.
+    let add = |column: import_batch::Column, n: u32| {
+        sea_orm::ExprTrait::add(Expr::col(column), i32::try_from(n).unwrap_or(i32::MAX))
+    };
+    import_batch::Entity::update_many()
+        .col_expr(
+            import_batch::Column::Invited,
+            add(import_batch::Column::Invited, counts.invited),
+        )
+        .col_expr(
+            import_batch::Column::Resent,
+            add(import_batch::Column::Resent, counts.resent),
+        )
+        .col_expr(
+            import_batch::Column::Skipped,
+            add(import_batch::Column::Skipped, counts.skipped),
+        )
+        .col_expr(
+            import_batch::Column::Failed,
+            add(import_batch::Column::Failed, counts.failed),
+        )
+        .col_expr(
+            import_batch::Column::UpdatedAt,
+            Expr::value(state.clock.now_millis()),
+        )
+        .filter(import_batch::Column::Id.eq(batch.id))
+        .exec(&txn)
+        .await?;
     txn.commit().await?;
-    if send {
+    if batch.send_email && counts.invited + counts.resent > 0 {
         state.outbox_wakeup.notify_one();
     }
-    let rows = |b: &import_batch::Model| {
-        [b.invited, b.resent, b.skipped, b.failed]
-            .iter()
-            .map(|&n| u64::try_from(n).unwrap_or_default())
-            .sum::<u64>()
-    };
-    let before = rows(&batch);
+    let stored = [batch.invited, batch.resent, batch.skipped, batch.failed]
+        .iter()
+        .map(|&n| u64::try_from(n).unwrap_or_default())
+        .sum::<u64>();
     let written = u64::from(counts.invited + counts.resent + counts.skipped + counts.failed);
-    statistics::after_growth(&state.db, before, before + written);
-    Ok(order
-        .into_iter()
-        .filter_map(|row| answers.remove(&row))
+    statistics::after_growth(&state.db, stored, stored + written);
+    Ok(rows
+        .iter()
+        .filter_map(|r| answers.remove(&r.row.row))
         .collect())
 }
 
 /// A whole checked file committed in one go (the command line, the JSON API):
-/// one batch, then chunks of `FILE_CHUNK_ROWS`, each in its own transaction.
+/// one batch, then chunks of `CHUNK_ROWS`, each in its own transaction.
 /// Rows the pipeline refused count as failed. `progress` hears how many
 /// ready rows are committed after each chunk; when a chunk fails, the rows
 /// before it stay committed and the error says so.
@@ -302,7 +348,7 @@ pub async fn commit_file(
     )
     .await?;
     let mut committed = 0;
-    for chunk in ready.chunks(FILE_CHUNK_ROWS) {
+    for chunk in ready.chunks(CHUNK_ROWS) {
         let done = commit_chunk(state, by, batch, chunk.to_vec(), choices)
             .await
             .map_err(|error| match error {
@@ -319,9 +365,6 @@ pub async fn commit_file(
     outcomes.sort_by_key(|o| o.row);
     Ok((batch, outcomes))
 }
-
-/// Rows per transaction when a whole file is committed at once (the browser's chunk size).
-pub const FILE_CHUNK_ROWS: usize = 1_000;
 
 fn row_number(row: usize) -> i32 {
     i32::try_from(row).unwrap_or(i32::MAX)

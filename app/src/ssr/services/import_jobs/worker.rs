@@ -168,7 +168,7 @@ async fn run(state: &AppState, job: import_job::Model, worker: &str) -> Result<(
         .unwrap_or_default()
         .min(ready.len());
     let mut committed = done;
-    for chunk in ready[done..].chunks(imports::FILE_CHUNK_ROWS) {
+    for chunk in ready[done..].chunks(crate::model::imports::CHUNK_ROWS) {
         imports::commit_chunk(state, by, batch, chunk.to_vec(), options.choices)
             .await
             .map_err(|error| match Stop::from(error) {

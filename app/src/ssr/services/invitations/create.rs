@@ -9,13 +9,16 @@ use crate::domain::{
 };
 use crate::error::AppError;
 use crate::ssr::db::entities::{invitation, invitation_group, membership, user, workspace};
-use crate::ssr::db::{insert_batched, insert_returning, within};
+use crate::ssr::db::{insert_batched, insert_returning_ids, within};
 use crate::ssr::services::audit::{self, AuditAction};
 use crate::ssr::services::link_signer::LinkSigner;
 use crate::ssr::services::workspace_settings;
 use crate::ssr::time::HOUR_MILLIS;
 use crate::ssr::AppState;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet,
+    QueryFilter, Set,
+};
 use std::collections::{HashMap, HashSet};
 
 /// One person to invite. Groups are ids of this workspace's groups.
@@ -253,45 +256,60 @@ async fn insert_new(
     if fresh.is_empty() {
         return Ok(Vec::new());
     }
-    let rows = fresh.iter().map(|&i| {
-        let person = &people[i];
-        invitation::ActiveModel {
-            workspace_id: Set(by.workspace_id),
-            email: Set(person.email.as_str().to_owned()),
-            email_key: Set(person.email.key().to_owned()),
-            display_name: Set(person.name.as_ref().map(|n| n.as_str().to_owned())),
-            role: Set(person.role),
-            metadata: Set(person.metadata.to_json()),
-            invited_by: Set(by.user_id),
-            nonce: Set(LinkSigner::new_nonce()),
-            created_at: Set(now),
-            expires_at: Set(terms.expires_at),
-            lifetime_hours: Set(terms.hours),
-            remind_at: Set(terms.remind_at),
-            message: Set(terms.message.clone()),
-            send_count: Set(0),
-            delivery: Set(delivery),
-            ..Default::default()
-        }
-    });
-    // Collected, not streamed: a borrowing iterator held across `.await`
-    // would make the server function's future not `Send`.
-    let stored = insert_returning(txn, rows.collect::<Vec<_>>()).await?;
-    // Matched by address, not by position: each person here has exactly one
-    // open invitation, the one just written (a partial unique index holds it).
-    let mut by_key: HashMap<String, invitation::Model> = stored
-        .into_iter()
-        .map(|row| (row.email_key.clone(), row))
-        .collect();
-    fresh
+    // Made here in full (the id aside), so that only the ids need to come back.
+    let mut made: Vec<(usize, invitation::Model)> = fresh
         .iter()
         .map(|&i| {
-            by_key
-                .remove(people[i].email.key())
-                .map(|row| (i, row))
-                .ok_or_else(|| AppError::unexpected("a new invitation not returned"))
+            let person = &people[i];
+            let model = invitation::Model {
+                id: 0,
+                workspace_id: by.workspace_id,
+                email: person.email.as_str().to_owned(),
+                email_key: person.email.key().to_owned(),
+                display_name: person.name.as_ref().map(|n| n.as_str().to_owned()),
+                role: person.role,
+                metadata: person.metadata.to_json(),
+                invited_by: by.user_id,
+                nonce: LinkSigner::new_nonce(),
+                created_at: now,
+                expires_at: terms.expires_at,
+                accepted_at: None,
+                accepted_user_id: None,
+                revoked_at: None,
+                send_count: 0,
+                delivery,
+                lifetime_hours: terms.hours,
+                remind_at: terms.remind_at,
+                reminded_at: None,
+                message: terms.message.clone(),
+            };
+            (i, model)
         })
-        .collect()
+        .collect();
+    let rows: Vec<invitation::ActiveModel> = made
+        .iter()
+        .map(|(_, model)| {
+            let mut row = model.clone().into_active_model();
+            row.id = NotSet;
+            row
+        })
+        .collect();
+    let ids = insert_returning_ids(
+        txn,
+        rows,
+        invitation::Column::Id,
+        invitation::Column::EmailKey,
+    )
+    .await?;
+    // Matched by address, not by position: each person here has exactly one
+    // open invitation, the one just written (a partial unique index holds it).
+    let by_key: HashMap<String, i32> = ids.into_iter().map(|(id, key)| (key, id)).collect();
+    for (_, model) in &mut made {
+        model.id = *by_key
+            .get(&model.email_key)
+            .ok_or_else(|| AppError::unexpected("a new invitation not returned"))?;
+    }
+    Ok(made)
 }
 
 /// Where the workspace stands on these people.
