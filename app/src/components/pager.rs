@@ -7,9 +7,9 @@ pub fn Pager(page: RwSignal<usize>, shown: usize, pages: usize) -> impl IntoView
     (pages > 1).then(|| {
         view! {
             <nav class="pager" aria-label="Pages">
-                <button type="button" disabled=shown == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Previous page"</button>
+                <button type="button" disabled={shown == 0} on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Previous page"</button>
                 <span>{format!("Page {} of {pages}", shown + 1)}</span>
-                <button type="button" disabled=shown + 1 >= pages on:click=move |_| page.update(|p| *p += 1)>"Next page"</button>
+                <button type="button" disabled={shown + 1 >= pages} on:click=move |_| page.update(|p| *p += 1)>"Next page"</button>
             </nav>
         }
     })
