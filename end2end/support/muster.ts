@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test as base, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test as base, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,6 +46,17 @@ export async function expectAccessible(page: Page) {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
   expect(serious, 'serious accessibility violations').toEqual([]);
+}
+
+/** The Users table's row of the person with this address. */
+export function personRow(page: Page, email: string): Locator {
+  return page.getByRole('row', { name: new RegExp(email.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) });
+}
+
+/** Opens a row's "Actions for …" menu and chooses one of its items. */
+export async function chooseAction(page: Page, email: string, action: string) {
+  await personRow(page, email).getByRole('button', { name: /^Actions for / }).click();
+  await page.getByRole('menu').getByRole('menuitem', { name: action, exact: true }).click();
 }
 
 export async function logIn(page: Page, who: { email: string; password: string }) {

@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import { admin, ensureWorkspace, expectAccessible, logIn, mailsTo, open, waitForInviteLink, watchPolicy, withSecondInstance, workspace, test } from '../support/muster';
+import { admin, chooseAction, ensureWorkspace, expectAccessible, logIn, mailsTo, open, personRow, waitForInviteLink, watchPolicy, withSecondInstance, workspace, test } from '../support/muster';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -26,17 +26,15 @@ async function inviteFromDialog(page: Page, person: { name: string; email: strin
   await dialog.getByRole('button', { name: 'Close' }).click();
 }
 
-function row(page: Page, email: string) {
-  return page.getByRole('row', { name: new RegExp(email.replace('.', '\\.')) });
-}
+const row = personRow;
 
 test('an admin invites someone; the mail arrives; they sign up with an avatar; the admin sees them Active', async ({ page, browser }) => {
   await logIn(page, admin);
   await expect(page.getByRole('heading', { name: 'Users', level: 1 })).toBeVisible();
   await inviteFromDialog(page, { name: 'Eve Example', email: 'eve@example.com', role: 'Builder', groups: 'Design, Berlin' });
   await expect(row(page, 'eve@example.com')).toContainText('Invited');
-  await expect(row(page, 'eve@example.com')).toContainText('Berlin, Design');
-  await expect(row(page, 'eve@example.com')).toContainText('no account yet');
+  await expect(row(page, 'eve@example.com').locator('.chip')).toHaveText(['Berlin', 'Design']);
+  await expect(row(page, 'eve@example.com')).toContainText('no account yet · expires in 7 days');
   await expectAccessible(page);
 
   const { link, mail } = await waitForInviteLink('eve@example.com');
@@ -71,7 +69,7 @@ test('an admin invites someone; the mail arrives; they sign up with an avatar; t
   await page.reload();
   await expect(row(page, 'eve@example.com')).toContainText('Active');
   await expect(row(page, 'eve@example.com')).toContainText('Builder');
-  await expect(row(page, 'eve@example.com')).toContainText('Berlin, Design');
+  await expect(row(page, 'eve@example.com').locator('.chip')).toHaveText(['Berlin', 'Design']);
   const avatar = row(page, 'eve@example.com').locator('img.avatar');
   await expect(avatar).toHaveAttribute('src', /^\/avatars\/\d+\?v=\d+$/);
   await expect.poll(() => avatar.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(256);
@@ -82,7 +80,7 @@ test('resend sends a new link and the old one stops working', async ({ page, bro
   await inviteFromDialog(page, { name: 'Finn', email: 'finn@example.com' });
   const first = await waitForInviteLink('finn@example.com', 1);
 
-  await row(page, 'finn@example.com').getByRole('button', { name: 'Resend invite' }).click();
+  await chooseAction(page, 'finn@example.com', 'Resend invite');
   await expect(page.getByRole('status').first()).toContainText('Sent a new invitation to finn@example.com');
   const second = await waitForInviteLink('finn@example.com', 2);
   expect(second.link).not.toBe(first.link);
@@ -96,14 +94,16 @@ test('resend sends a new link and the old one stops working', async ({ page, bro
   await expect(visitor.getByRole('button', { name: 'Join workspace' })).toBeVisible();
 
   // Copy invite link shows the same working link the newest mail carried.
-  await row(page, 'finn@example.com').getByRole('button', { name: 'Copy invite link' }).click();
+  await chooseAction(page, 'finn@example.com', 'Copy invite link');
   await expect(page.getByLabel('Invite link for finn@example.com')).toHaveValue(second.link);
+  await page.getByRole('dialog', { name: 'Invite link for Finn' }).getByRole('button', { name: 'Close' }).click();
+  await expect(row(page, 'finn@example.com').getByRole('button', { name: 'Actions for Finn' })).toBeFocused();
 });
 
 test('revoking an invitation stops its link at once', async ({ page, browser }) => {
   await logIn(page, admin);
   const { link } = await waitForInviteLink('finn@example.com', 2);
-  await row(page, 'finn@example.com').getByRole('button', { name: 'Revoke invite' }).click();
+  await chooseAction(page, 'finn@example.com', 'Revoke invite');
   await expect(row(page, 'finn@example.com')).toContainText('Revoked');
   const visitor = await (await browser.newContext()).newPage();
   await open(visitor, link);
@@ -136,19 +136,25 @@ test('an expired link gets its own clear page', async ({ page, playwright }) => 
 test('admins change roles, archive and unarchive from the table; the last admin is protected', async ({ page }) => {
   await logIn(page, admin);
   const eve = row(page, 'eve@example.com');
-  await eve.getByLabel('Role for eve@example.com').selectOption({ label: 'Member' });
-  await eve.getByRole('button', { name: 'Change role' }).click();
+  await chooseAction(page, 'eve@example.com', 'Change role');
+  const dialog = page.getByRole('dialog', { name: 'Change the role of Eve Example' });
+  await dialog.getByLabel('Role for eve@example.com').selectOption({ label: 'Member' });
+  await dialog.getByRole('button', { name: 'Save role' }).click();
   await expect(page.getByRole('status').first()).toHaveText('eve@example.com is now Member.');
   await expect(eve).toContainText('Member');
+  await expect(dialog).toBeHidden();
 
-  await eve.getByRole('button', { name: 'Archive' }).click();
+  await chooseAction(page, 'eve@example.com', 'Archive');
   await expect(eve).toContainText('Archived');
-  await eve.getByRole('button', { name: 'Unarchive' }).click();
+  await chooseAction(page, 'eve@example.com', 'Unarchive');
   await expect(eve).toContainText('Active');
 
-  const me = row(page, admin.email);
-  await me.getByLabel(`Role for ${admin.email}`).selectOption({ label: 'Member' });
-  await me.getByRole('button', { name: 'Change role' }).click();
-  await expect(page.getByRole('status').first()).toContainText('at least one admin');
+  await chooseAction(page, admin.email, 'Change role');
+  const mine = page.getByRole('dialog', { name: `Change the role of ${admin.name}` });
+  await mine.getByLabel(`Role for ${admin.email}`).selectOption({ label: 'Member' });
+  await mine.getByRole('button', { name: 'Save role' }).click();
+  await expect(mine.getByRole('alert')).toContainText('at least one admin');
   await expectAccessible(page);
+  await mine.getByRole('button', { name: 'Close' }).click();
+  await expect(row(page, admin.email)).toContainText('Admin');
 });

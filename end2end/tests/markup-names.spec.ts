@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import { admin, ensureWorkspace, logIn, open, watchPolicy, workspace, test } from '../support/muster';
+import { admin, chooseAction, ensureWorkspace, logIn, open, watchPolicy, workspace, test } from '../support/muster';
 
 // Names an attacker would type, so that a page building markup from them runs script.
 const IMG = '"><img src=x onerror=window.__pwned=1>';
@@ -81,10 +81,11 @@ test('names that are markup show as text in the Users table and on the sign-up p
   await expectServedAsText(page, `/w/${workspace.slug}/settings/users`);
 
   for (const person of invited) {
-    await row(page, person.email).getByRole('button', { name: 'Copy invite link' }).click();
+    await chooseAction(page, person.email, 'Copy invite link');
     const field = page.getByLabel(`Invite link for ${person.email}`);
     await expect(field).toHaveValue(/\/invite\//);
     const link = await field.inputValue();
+    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
     links.set(person.email, link);
 
     const invitee = await browser.newContext({ baseURL });

@@ -1,6 +1,7 @@
 //! `muster` and its subcommands.
 mod import;
 mod invites;
+mod people;
 mod remote;
 
 use crate::config::SettingsArgs;
@@ -53,6 +54,9 @@ pub enum Command {
     /// List, resend or revoke invitations.
     #[command(subcommand)]
     Invites(invites::InvitesCommand),
+    /// Act on many people at once, as the Users page's bulk actions do:
+    /// everyone matching --status/--search, or the addresses given.
+    People(people::PeopleArgs),
     /// Create an API token for a workspace (printed once; admins see it on the API tokens page).
     #[command(subcommand)]
     ApiTokens(ApiTokensCommand),
@@ -172,6 +176,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         // Answered above, before any setting is read.
         Command::SettingsReference => Ok(()),
+        Command::People(args) => {
+            let state = crate::startup::connect(config.settings).await?;
+            people::run(&state, args).await
+        }
         Command::Invites(command) => {
             let state = crate::startup::connect(config.settings).await?;
             if !invites::run(&state, command).await? {

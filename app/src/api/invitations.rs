@@ -136,3 +136,25 @@ pub async fn change_invite_email(
         .await,
     )
 }
+
+/// The role an invitation not yet accepted gives on joining.
+#[server(prefix = "/api", endpoint = "change_invite_role")]
+pub async fn change_invite_role(
+    slug: String,
+    invitation_id: i32,
+    role: String,
+) -> Result<(), AppError> {
+    use crate::domain::Role;
+    use crate::ssr::services::invitations;
+    use crate::ssr::{request, respond, AppState};
+    respond(
+        async {
+            let state = AppState::current()?;
+            let (admin, access) = request::require_admin(&state, &slug).await?;
+            let role = Role::parse(&role).map_err(|e| AppError::invalid("Role", e))?;
+            invitations::change_role_one(&state, access.actor(admin.user_id), invitation_id, role)
+                .await
+        }
+        .await,
+    )
+}

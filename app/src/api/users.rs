@@ -38,3 +38,26 @@ pub async fn list_people(
         .await,
     )
 }
+
+/// How many people a search and status filter match (every page).
+#[server(prefix = "/api", endpoint = "count_people")]
+pub async fn count_people(slug: String, search: String, status: String) -> Result<u64, AppError> {
+    use crate::ssr::{request, respond, services::people, AppState};
+    respond(
+        async {
+            let state = AppState::current()?;
+            let (_admin, access) = request::require_admin(&state, &slug).await?;
+            let status =
+                StatusFilter::parse(&status).map_err(|e| AppError::invalid("Status", e))?;
+            let (conditions, values) = people::matching(
+                access.workspace.id,
+                &search,
+                status,
+                None,
+                state.clock.now_millis(),
+            );
+            people::count(&state.db, &conditions, values).await
+        }
+        .await,
+    )
+}

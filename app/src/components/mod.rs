@@ -1,29 +1,39 @@
 mod add_users_dialog;
-mod change_address;
+mod announcement;
+mod bulk_actions;
+mod bulk_dialog;
 mod expiry_select;
 mod field;
 mod file_check;
 mod file_settings;
 mod form_alert;
-mod groups_editor;
 mod import_choices;
 mod import_preview;
 mod outcome_pages;
+mod page_events;
 mod pager;
-mod person_actions;
+mod person_dialog;
+mod person_menu;
 mod recent_imports;
 mod save_file;
 mod upload_tab;
 mod workspace_frame;
 
 pub use add_users_dialog::AddUsersDialog;
+pub use announcement::Announcement;
+pub use bulk_actions::{BulkBar, Filters, SelectAllMatching, Selection};
+pub use bulk_dialog::{BulkDialog, BulkDialogs};
 pub use expiry_select::{ExpirySelect, MESSAGE_HINT};
 pub use field::Field;
 pub use form_alert::FormAlert;
-pub use groups_editor::{GroupsEditor, GROUP_CHOICES};
 pub use outcome_pages::{set_status, ErrorPage, NotAllowed, NotFound};
+pub use page_events::UsersPageEvents;
 pub use pager::Pager;
-pub use person_actions::{confirm, copy_to_clipboard, PersonActions, UsersPageEvents};
+pub use person_dialog::{PersonDialog, PersonDialogs};
+pub use person_menu::{confirm, copy_to_clipboard, PersonMenu};
 pub use recent_imports::RecentImports;
 pub use upload_tab::UploadTab;
 pub use workspace_frame::{invite_defaults, FrameResource, WorkspaceLayout};
+
+/// The id of the Users page's `<datalist>` of existing groups, offered as you type.
+pub const GROUP_CHOICES: &str = "group-choices";

@@ -41,6 +41,12 @@ pub fn format_short_date(unix_millis: i64) -> String {
     format!("{day} {} {year}", &MONTHS[(month - 1) as usize][..3])
 }
 
+/// "30 Nov", for one-line details.
+pub fn format_day_month(unix_millis: i64) -> String {
+    let (_, month, day) = civil_from_days(unix_millis.div_euclid(86_400_000));
+    format!("{day} {}", &MONTHS[(month - 1) as usize][..3])
+}
+
 /// "30 November 2026, 14:05 UTC"
 pub fn format_date_time(unix_millis: i64) -> String {
     let seconds_of_day = unix_millis.div_euclid(1000).rem_euclid(86_400);

@@ -12,7 +12,7 @@ mod person_status;
 mod role;
 mod slug;
 
-pub use dates::{format_date, format_date_time, format_short_date};
+pub use dates::{format_date, format_date_time, format_day_month, format_short_date};
 pub use delivery::{DeliveryState, MailKind};
 pub use email::Email;
 pub use expiry::{lifetime_label, ExpiryDays};

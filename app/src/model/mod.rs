@@ -2,6 +2,7 @@
 //! one module below both, so that services (`ssr`) never reach up into `api`.
 pub mod activity;
 pub mod api_tokens;
+pub mod bulk;
 pub mod groups;
 pub mod import_jobs;
 pub mod imports;

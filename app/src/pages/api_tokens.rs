@@ -1,5 +1,7 @@
 use crate::api::api_tokens::{list_api_tokens, revoke_api_token, ApiTokenSummary, CreateApiToken};
-use crate::components::{confirm, copy_to_clipboard, ErrorPage, Field, FormAlert, FrameResource};
+use crate::components::{
+    confirm, copy_to_clipboard, Announcement, ErrorPage, Field, FormAlert, FrameResource,
+};
 use crate::domain::format_date_time;
 use crate::error::AppError;
 use leptos::either::Either;
@@ -63,7 +65,7 @@ fn TokensAdmin(
             " (described at "<a href="/api/v1/openapi.json">"/api/v1/openapi.json"</a>"). "
             "It cannot sign in or change members. Send it as "<code>"Authorization: Bearer …"</code>"."
         </p>
-        <p class="sr-status" role="status">{move || announce.get()}</p>
+        <Announcement message=announce/>
         <section class="card" aria-labelledby="new-token-heading">
             <h2 id="new-token-heading">"New token"</h2>
             <ActionForm action=create attr:class="inline-form">

@@ -1,5 +1,5 @@
 use crate::api::groups::{delete_group, list_groups, rename_group, CreateGroup, GroupSummary};
-use crate::components::{confirm, ErrorPage, Field, FormAlert, FrameResource};
+use crate::components::{confirm, Announcement, ErrorPage, Field, FormAlert, FrameResource};
 use crate::error::AppError;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -66,7 +66,7 @@ fn GroupsAdmin(
     let form_slug = slug.clone();
     view! {
         <div class="page-header"><h1>"Groups"</h1></div>
-        <p class="sr-status" role="status">{move || page.announce.get()}</p>
+        <Announcement message=page.announce/>
         <section class="card" aria-labelledby="new-group-heading">
             <h2 id="new-group-heading">"New group"</h2>
             <ActionForm action=create attr:class="inline-form">

@@ -1,10 +1,12 @@
 use crate::api::groups::{list_groups, GroupSummary};
+use crate::api::users::PersonId;
 use crate::api::users::{list_people, PeoplePage, PeopleSort, PersonRow, StatusFilter};
 use crate::components::{
-    AddUsersDialog, ErrorPage, FrameResource, Pager, PersonActions, RecentImports, UsersPageEvents,
-    GROUP_CHOICES,
+    AddUsersDialog, Announcement, BulkBar, BulkDialog, BulkDialogs, ErrorPage, Filters,
+    FrameResource, Pager, PersonDialog, PersonDialogs, PersonMenu, RecentImports,
+    SelectAllMatching, Selection, UsersPageEvents, GROUP_CHOICES,
 };
-use crate::domain::{format_short_date, DeliveryState, PersonStatus};
+use crate::domain::PersonStatus;
 use crate::error::AppError;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -27,11 +29,19 @@ pub fn UsersPage() -> impl IntoView {
         sort: RwSignal::new(PeopleSort::Name.key().to_owned()),
         page: RwSignal::new(0usize),
     };
-    let events = UsersPageEvents {
-        reload: RwSignal::new(0),
-        announce: RwSignal::new(String::new()),
-    };
+    let events = UsersPageEvents::new();
     provide_context(events);
+    let dialogs = PersonDialogs::new();
+    provide_context(dialogs);
+    provide_context(BulkDialogs::new());
+    let selection = Selection::new();
+    provide_context(selection);
+    // Another search or status: another set of people to choose from.
+    Effect::new(move |_| {
+        filters.search.track();
+        filters.status.track();
+        selection.clear();
+    });
     let people = Resource::new(
         move || {
             let PeopleFilters {
@@ -94,13 +104,22 @@ fn UsersAdmin(
         page,
     } = filters;
     let events = expect_context::<UsersPageEvents>();
+    let dialogs = expect_context::<PersonDialogs>();
+    let bulk_dialogs = expect_context::<BulkDialogs>();
+    let selection = expect_context::<Selection>();
     let recent_slug = slug.clone();
+    let bulk_done = Callback::new(move |()| {
+        selection.clear();
+        events.reload.update(|n| *n += 1);
+    });
     view! {
         <div class="page-header">
             <h1>"Users"</h1>
             <AddUsersDialog slug=slug.clone()/>
         </div>
-        <p class="sr-status" role="status">{move || events.announce.get()}</p>
+        <Announcement message=events.announce/>
+        <PersonDialog slug=slug.clone() dialogs/>
+        <BulkDialog slug=slug.clone() dialogs=bulk_dialogs on_done=bulk_done/>
         <datalist id=GROUP_CHOICES>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -141,7 +160,6 @@ fn UsersAdmin(
                         .into_iter()
                         .map(|s| view! { <option value=s.key()>{s.label()}</option> })
                         .collect_view()}
-                    <option value=StatusFilter::MailProblems.key()>"Mail problems"</option>
                 </select>
             </div>
         </div>
@@ -150,7 +168,7 @@ fn UsersAdmin(
                 let slug = slug.clone();
                 Suspend::new(async move {
                     match people.await {
-                        Ok(result) => Either::Left(view! { <PeopleTable slug result page/> }),
+                        Ok(result) => Either::Left(view! { <PeopleTable slug result page filters=Filters { search, status }/> }),
                         Err(error) => Either::Right(view! { <ErrorPage error/> }),
                     }
                 })
@@ -161,104 +179,145 @@ fn UsersAdmin(
 }
 
 #[component]
-fn PeopleTable(slug: String, result: PeoplePage, page: RwSignal<usize>) -> impl IntoView {
+fn PeopleTable(
+    slug: String,
+    result: PeoplePage,
+    page: RwSignal<usize>,
+    filters: Filters,
+) -> impl IntoView {
+    let events = expect_context::<UsersPageEvents>();
+    let selection = expect_context::<Selection>();
     let PeoplePage {
         rows,
         total,
         page: shown,
         page_size,
         mail_to_files,
+        now,
     } = result;
     let first = if total == 0 { 0 } else { shown * page_size + 1 };
     let last = (shown * page_size + rows.len()).min(total);
     let pages = total.div_ceil(page_size).max(1);
+    // Drawn again after an action: focus goes back to the row's menu button.
+    Effect::new(move |_| events.restore_focus());
+    let on_page: Vec<PersonId> = rows.iter().map(|r| r.id).collect();
+    let whole_page = {
+        let on_page = on_page.clone();
+        move || {
+            !on_page.is_empty()
+                && (selection.all_matching.get()
+                    || selection
+                        .people
+                        .with(|p| on_page.iter().all(|id| p.contains(id))))
+        }
+    };
+    let some_of_page = {
+        let on_page = on_page.clone();
+        move || {
+            selection
+                .people
+                .with(|p| on_page.iter().any(|id| p.contains(id)))
+        }
+    };
+    let tick_page = {
+        let on_page = on_page.clone();
+        move |on: bool| {
+            for id in &on_page {
+                selection.toggle(*id, on);
+            }
+        }
+    };
+    let total_people = total as u64;
     view! {
+        <BulkBar selection filters matching=Signal::derive(move || total_people)/>
+        <SelectAllMatching selection on_page=on_page.clone() total=total_people/>
         {mail_to_files.then(|| view! {
             <p class="notice">
                 "No SMTP relay is configured: invitation mail is written to files on the server. Use "
                 <strong>"Copy invite link"</strong> " to share links yourself."
             </p>
         })}
-        <div class="table-wrap">
-        <table class="data-table">
+        <table class="data-table people-table">
             <caption>{format!("{first}–{last} of {total} {}", if total == 1 { "person" } else { "people" })}</caption>
             <thead>
                 <tr>
-                    <th scope="col">"Name"</th>
-                    <th scope="col">"Email"</th>
-                    <th scope="col">"Role"</th>
-                    <th scope="col">"Groups"</th>
+                    <th scope="col" class="select-cell">
+                        <input type="checkbox" aria-label="Select all on this page"
+                            prop:checked=whole_page.clone()
+                            prop:indeterminate=move || some_of_page() && !whole_page()
+                            on:change=move |ev| tick_page(event_target_checked(&ev))/>
+                    </th>
+                    <th scope="col">"Person"</th>
+                    <th scope="col" class="minor">"Role"</th>
+                    <th scope="col" class="minor">"Groups"</th>
                     <th scope="col">"Status"</th>
-                    <th scope="col">"Invited"</th>
-                    <th scope="col">"Expires"</th>
-                    <th scope="col">"Mail"</th>
-                    <th scope="col">"Actions"</th>
+                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                 </tr>
             </thead>
             <tbody>
-                {rows.is_empty().then(|| view! { <tr><td colspan="9" class="empty">"No one matches."</td></tr> })}
-                {rows.into_iter().map(|row| view! { <PersonRowView slug=slug.clone() row/> }).collect_view()}
+                {rows.is_empty().then(|| view! { <tr><td colspan="6" class="empty">"No one matches."</td></tr> })}
+                {rows.into_iter().map(|row| view! { <PersonRowView slug=slug.clone() row now/> }).collect_view()}
             </tbody>
         </table>
-        </div>
         <Pager page shown pages/>
     }
 }
 
+/// Groups shown by name before the rest are counted ("+3").
+const GROUP_CHIPS: usize = 3;
+
 #[component]
-fn PersonRowView(slug: String, row: PersonRow) -> impl IntoView {
-    let invited = match (&row.invited_by, row.invited_at) {
-        (Some(by), Some(at)) => format!("{} by {by}", format_short_date(at)),
-        (None, Some(at)) => format_short_date(at),
-        _ => String::new(),
-    };
-    let expires = row
-        .expires_at
-        .filter(|_| row.status.is_invitation())
-        .map(format_short_date)
-        .unwrap_or_default();
-    let delivery = match (row.delivery.map(DeliveryState::label), row.reminded_at) {
-        (Some(label), Some(at)) => format!("{label} · Reminded {}", format_short_date(at)),
-        (Some(label), None) => label.to_owned(),
-        (None, _) => String::new(),
-    };
-    // A bounce is the invitation's news: its status says so, with the reply.
-    let bounced = row.delivery == Some(DeliveryState::Bounced) && row.status.is_invitation();
-    let (status_key, status_label) = if bounced {
-        ("bounced", "Bounced")
-    } else {
-        (row.status.key(), row.status.label())
-    };
-    let mail_problem = row.mail_problem.clone();
-    let name = if row.name.is_empty() {
-        "—".to_owned()
-    } else {
-        row.name.clone()
-    };
+fn PersonRowView(slug: String, row: PersonRow, now: i64) -> impl IntoView {
+    let status = row.status_line(now);
+    let named = !row.name.trim().is_empty();
+    let shown_groups: Vec<String> = row.groups.iter().take(GROUP_CHIPS).cloned().collect();
+    let more = row.groups.len().saturating_sub(GROUP_CHIPS);
+    let all_groups = row.groups.join(", ");
+    let role = row.role.label();
+    let selection = expect_context::<Selection>();
+    let person = row.id;
+    let chosen =
+        move || selection.all_matching.get() || selection.people.with(|p| p.contains(&person));
     view! {
-        <tr>
-            <td>
-                <span class="person">
-                    {match row.avatar.clone() {
-                        // Decorative: the name beside it says who it is.
-                        Some(src) => Either::Left(view! { <img class="avatar" src=src alt="" width="32" height="32" loading="lazy"/> }),
-                        None => Either::Right(view! { <span class="avatar avatar-initials" aria-hidden="true">{initials(&row.name, &row.email)}</span> }),
-                    }}
-                    <span>{name}</span>
+        <tr class:selected=chosen>
+            <td class="select-cell">
+                <input type="checkbox" aria-label=format!("Select {}", row.display_name())
+                    prop:checked=chosen
+                    on:change=move |ev| selection.toggle(person, event_target_checked(&ev))/>
+            </td>
+            <td><div class="person-cell">
+                {match row.avatar.clone() {
+                    // Decorative: the name beside it says who it is.
+                    Some(src) => Either::Left(view! { <img class="avatar" src=src alt="" width="32" height="32" loading="lazy"/> }),
+                    None => Either::Right(view! { <span class="avatar avatar-initials" aria-hidden="true">{initials(&row.name, &row.email)}</span> }),
+                }}
+                <span class="person-text">
+                    <span class="person-name">{if named { row.name.clone() } else { row.email.clone() }}</span>
+                    {named.then(|| view! { <span class="person-email">{row.email.clone()}</span> })}
+                    // Narrow screens hide the role and groups columns; they show here.
+                    <span class="person-extra narrow-only">
+                        {role}
+                        {(!all_groups.is_empty()).then(|| format!(" · {all_groups}"))}
+                    </span>
+                </span>
+            </div></td>
+            <td class="minor">{role}</td>
+            <td class="minor">
+                <span class="chips" title=all_groups.clone()>
+                    {shown_groups.into_iter().map(|g| view! { <span class="chip">{g}</span> }).collect_view()}
+                    {(more > 0).then(|| view! {
+                        <span class="chip chip-more" aria-label=format!("and {more} more: {all_groups}")>{format!("+{more}")}</span>
+                    })}
                 </span>
             </td>
-            <td>{row.email.clone()}</td>
-            <td>{row.role.label()}</td>
-            <td>{row.groups.join(", ")}</td>
-            <td>
-                <span class=format!("status status-{status_key}")>{status_label}</span>
-                {row.status.detail().map(|d| view! { <span class="status-detail">{format!(" ({d})")}</span> })}
-                {mail_problem.map(|reply| view! { <span class="status-detail mail-problem">{format!(" {reply}")}</span> })}
+            <td class="status-cell">
+                <span class=format!("status status-{}", status.key)>{status.label}</span>
+                {status.detail.map(|detail| {
+                    let title = detail.clone();
+                    view! { <span class="status-detail" title=title>{detail}</span> }
+                })}
             </td>
-            <td>{invited}</td>
-            <td>{expires}</td>
-            <td>{delivery}</td>
-            <td><PersonActions slug row/></td>
+            <td class="menu-cell"><PersonMenu slug row/></td>
         </tr>
     }
 }

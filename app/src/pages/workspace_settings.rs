@@ -1,5 +1,5 @@
 use crate::api::workspace::{load_workspace_settings, SaveWorkspaceSettings, WorkspaceSettings};
-use crate::components::{ErrorPage, ExpirySelect, Field, FormAlert, FrameResource};
+use crate::components::{Announcement, ErrorPage, ExpirySelect, Field, FormAlert, FrameResource};
 use crate::domain::Role;
 use crate::error::AppError;
 use leptos::either::Either;
@@ -63,7 +63,7 @@ fn SettingsForm(
     );
     let server_hours = current.server_expiry_hours;
     view! {
-        <p class="sr-status" role="status">{saved}</p>
+        <Announcement message=Signal::derive(move || saved().unwrap_or_default().to_owned())/>
         <ActionForm action=save attr:class="settings-form">
             <input type="hidden" name="slug" value=slug/>
             <FormAlert error/>

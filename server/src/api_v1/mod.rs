@@ -3,6 +3,7 @@
 //! are thin: authenticate, one service call, map errors, as server
 //! functions are. `/api/v1/openapi.json` is generated from these handlers.
 mod auth;
+mod bulk;
 mod error;
 pub mod import_types;
 mod imports;
@@ -21,7 +22,8 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(
         title = "Muster API",
-        description = "Invite people into a workspace, list invitations and members, resend and revoke. \
+        description = "Invite people into a workspace, list invitations and members, resend and revoke, \
+                       change many people at once. \
                        A token acts in the workspace it was created in.",
     ),
     paths(
@@ -36,12 +38,14 @@ use utoipa::{Modify, OpenApi};
         imports::rows,
         imports::cancel,
         members::list,
+        bulk::change,
     ),
     modifiers(&TokenAuth),
     tags(
         (name = "invitations", description = "Invitations not yet accepted"),
         (name = "imports", description = "Whole files imported in the background"),
         (name = "members", description = "People in the workspace"),
+        (name = "people", description = "Many people at once: invitations and members alike"),
     )
 )]
 pub struct ApiDoc;
@@ -79,5 +83,6 @@ pub fn router(state: AppState) -> Router {
         .route("/imports/{id}", get(imports::show).delete(imports::cancel))
         .route("/imports/{id}/rows", get(imports::rows))
         .route("/members", get(members::list))
+        .route("/bulk", post(bulk::change))
         .with_state(state)
 }

@@ -1,7 +1,9 @@
 //! `muster invites list|resend|revoke`: what the Users page does to
 //! invitations, for scripts and operators.
+use super::people::{run_bulk, Whom};
 use super::{operator_in, workspace_error};
 use app::domain::{format_date_time, Email, PersonStatus};
+use app::model::bulk::BulkAction;
 use app::model::users::{PeopleSort, PersonId, StatusFilter};
 use app::ssr::services::people::PersonKind;
 use app::ssr::services::{invitations, people, Actor};
@@ -32,9 +34,28 @@ pub enum InvitesCommand {
 pub struct Targets {
     #[arg(long)]
     pub workspace: String,
+    /// Every invitation with this status (invited, expired, mail_problems…),
+    /// done as one bulk change; instead of naming people.
+    #[arg(long, conflicts_with = "people")]
+    pub status: Option<String>,
+    /// With --status: only addresses or names containing this text.
+    #[arg(long, requires = "status")]
+    pub search: Option<String>,
     /// Email addresses, or invitation ids as `invites list` prints them.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "status")]
     pub people: Vec<String>,
+}
+
+impl Targets {
+    /// The filter form (`--status`), as a bulk change's target.
+    fn matching(&self) -> Option<Whom> {
+        self.status.as_ref().map(|status| Whom {
+            workspace: self.workspace.clone(),
+            status: Some(status.clone()),
+            search: self.search.clone(),
+            emails: Vec::new(),
+        })
+    }
 }
 
 /// Runs the command; false when any person could not be acted on.
@@ -49,12 +70,20 @@ pub async fn run(state: &AppState, command: InvitesCommand) -> anyhow::Result<bo
             Ok(true)
         }
         InvitesCommand::Resend(targets) => {
+            if let Some(whom) = targets.matching() {
+                run_bulk(state, BulkAction::Resend, &whom, None, None).await?;
+                return Ok(true);
+            }
             each(state, targets, "resent", |state, by, id| async move {
                 invitations::resend_one(&state, by, id).await
             })
             .await
         }
         InvitesCommand::Revoke(targets) => {
+            if let Some(whom) = targets.matching() {
+                run_bulk(state, BulkAction::Revoke, &whom, None, None).await?;
+                return Ok(true);
+            }
             each(state, targets, "revoked", |state, by, id| async move {
                 invitations::revoke_one(&state, by, id).await
             })

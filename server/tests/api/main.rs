@@ -8,6 +8,7 @@ mod adversarial;
 mod api_v1;
 mod authorization;
 mod avatars;
+mod bulk;
 mod cli;
 mod cli_import;
 mod delivery;

@@ -327,6 +327,26 @@ where
     }
 }
 
+/// `{column} IN (values)` for hand-written SQL with `{p}` placeholders (see
+/// `placeholders`): the clause and its one bound value, as `within` makes.
+pub fn in_set<V: SetMember>(backend: DbBackend, column: &str, values: &[V]) -> (String, Value) {
+    match backend {
+        DbBackend::Postgres => (
+            format!("{column} = ANY({{p}})"),
+            Value::Array(
+                V::ARRAY,
+                Some(Box::new(values.iter().map(SetMember::value).collect())),
+            ),
+        ),
+        _ => (
+            format!("{column} IN (SELECT value FROM json_each({{p}}))"),
+            serde_json::Value::Array(values.iter().map(SetMember::json).collect())
+                .to_string()
+                .into(),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@ pub mod migrations;
 pub mod statistics;
 mod write;
 
-pub use bulk::{insert_batched, insert_returning_ids, within, SetMember};
+pub use bulk::{in_set, insert_batched, insert_returning_ids, within, SetMember};
 pub use write::{begin_write, WriteTxn};
 
 use crate::error::AppError;

@@ -2,6 +2,7 @@
 use super::audit::AuditAction;
 use crate::error::AppError;
 use crate::model::activity::{ActivityEntry, ActivityPage};
+use crate::model::bulk::{thousands, BulkAction};
 use crate::ssr::db::entities::{audit_log, user};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::Value;
@@ -102,6 +103,12 @@ pub fn describe(action: AuditAction, detail: &Value) -> String {
             text("from"),
             text("to")
         ),
+        AuditAction::InvitationRoleChanged => format!(
+            "Changed the invitation of {} from {} to {}",
+            text("email"),
+            role("from"),
+            role("to")
+        ),
         AuditAction::InvitationAccepted => {
             format!("{} accepted the invitation and joined", text("email"))
         }
@@ -132,20 +139,27 @@ pub fn describe(action: AuditAction, detail: &Value) -> String {
             };
             format!("Started importing {} ({rows})", text("file"))
         }
-    }
-}
-
-/// 2000 → "2,000".
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
+        AuditAction::BulkChanged => {
+            let count = |key: &str| detail.get(key).and_then(Value::as_u64).unwrap_or(0);
+            let Some(action) = BulkAction::from_key(&text("action")) else {
+                return format!("Changed many people at once ({})", text("action"));
+            };
+            let role = crate::domain::Role::parse(&text("role")).ok();
+            let done = action.done(count("applied"), role, &text("group"));
+            let skipped = match count("skipped") {
+                0 => String::new(),
+                n => format!(", {} skipped", thousands(n)),
+            };
+            if detail.get("finished").and_then(Value::as_bool) == Some(true) {
+                format!("{done} at once{skipped}")
+            } else {
+                format!(
+                    "{done} so far, of {} asked{skipped}",
+                    thousands(count("total"))
+                )
+            }
         }
-        out.push(digit);
     }
-    out
 }
 
 #[cfg(test)]
@@ -202,7 +216,8 @@ mod tests {
         let detail = json!({
             "name": "N", "email": "e@example.com", "role": "admin", "from": "a", "to": "b",
             "groups": ["G"], "file": "f.csv", "rows": 1234567,
-            "changes": ["Reminders: on → off"]
+            "changes": ["Reminders: on → off"],
+            "action": "add_to_group", "group": "G", "applied": 3, "total": 3, "finished": true
         });
         for action in AuditAction::iter() {
             let stored = sea_orm::ActiveEnum::to_value(&action);
@@ -219,10 +234,22 @@ mod tests {
     }
 
     #[test]
-    fn large_counts_are_grouped_in_thousands() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(1234567), "1,234,567");
+    fn a_bulk_change_reads_as_what_it_did_and_how_far_it_got() {
+        let detail = |finished: bool| json!({"action": "revoke", "applied": 1204, "skipped": 3, "total": 1207, "finished": finished});
+        assert_eq!(
+            describe(AuditAction::BulkChanged, &detail(true)),
+            "Revoked 1,204 invitations at once, 3 skipped"
+        );
+        assert_eq!(
+            describe(AuditAction::BulkChanged, &detail(false)),
+            "Revoked 1,204 invitations so far, of 1,207 asked, 3 skipped"
+        );
+        assert_eq!(
+            describe(
+                AuditAction::BulkChanged,
+                &json!({"action": "add_to_group", "group": "Sales", "applied": 2, "skipped": 0, "finished": true})
+            ),
+            "Added 2 people to Sales at once"
+        );
     }
 }

@@ -35,6 +35,8 @@ pub enum AuditAction {
     InvitationAccepted,
     #[sea_orm(string_value = "invitation.email_changed")]
     InvitationEmailChanged,
+    #[sea_orm(string_value = "invitation.role_changed")]
+    InvitationRoleChanged,
     #[sea_orm(string_value = "api_token.created")]
     ApiTokenCreated,
     #[sea_orm(string_value = "api_token.revoked")]
@@ -49,6 +51,18 @@ pub enum AuditAction {
     GroupsAssigned,
     #[sea_orm(string_value = "import.started")]
     ImportStarted,
+    /// One entry for a whole bulk change, brought up to date as it goes.
+    #[sea_orm(string_value = "people.bulk_changed")]
+    BulkChanged,
+}
+
+/// Who writes the audit entries of a change to many people: the change, one
+/// per person (a row's action, an import), or its caller, once for all (a
+/// bulk change: "Revoked 1,204 invitations").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audited {
+    EachPerson,
+    OnceByCaller,
 }
 
 /// One entry to record.

@@ -6,14 +6,14 @@ use crate::error::AppError;
 use crate::model::groups::GroupSummary;
 use crate::model::users::PersonId;
 use crate::ssr::db::entities::{group, invitation, membership, membership_group, user};
-use crate::ssr::db::{begin_write, placeholders};
+use crate::ssr::db::{begin_write, insert_batched, placeholders, within};
 use crate::ssr::services::audit::AuditAction;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     FromQueryResult, QueryFilter, Set, Statement,
 };
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, FromQueryResult)]
 struct SummaryRow {
@@ -252,6 +252,58 @@ pub async fn set_for_membership(
         .await?;
     }
     Ok(())
+}
+
+/// Puts these memberships in one more group, or takes them out of it (`add`
+/// false). Returns the memberships it changed; the others were already so.
+pub async fn regroup_members(
+    txn: &impl ConnectionTrait,
+    membership_ids: &[i32],
+    group_id: i32,
+    add: bool,
+) -> Result<HashSet<i32>, AppError> {
+    if membership_ids.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let backend = txn.get_database_backend();
+    let already_in: HashSet<i32> = membership_group::Entity::find()
+        .filter(membership_group::Column::GroupId.eq(group_id))
+        .filter(within(
+            backend,
+            membership_group::Column::MembershipId,
+            membership_ids,
+        ))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|row| row.membership_id)
+        .collect();
+    let targets: HashSet<i32> = membership_ids
+        .iter()
+        .copied()
+        .filter(|id| already_in.contains(id) != add)
+        .collect();
+    if add {
+        let rows = targets
+            .iter()
+            .map(|&membership_id| membership_group::ActiveModel {
+                membership_id: Set(membership_id),
+                group_id: Set(group_id),
+            });
+        insert_batched(txn, rows.collect::<Vec<_>>(), None).await?;
+    } else if !targets.is_empty() {
+        let ids: Vec<i32> = targets.iter().copied().collect();
+        membership_group::Entity::delete_many()
+            .filter(membership_group::Column::GroupId.eq(group_id))
+            .filter(within(
+                backend,
+                membership_group::Column::MembershipId,
+                &ids,
+            ))
+            .exec(txn)
+            .await?;
+    }
+    Ok(targets)
 }
 
 /// On acceptance: the new member is in the groups the invitation named.

@@ -1,12 +1,15 @@
 //! People in a workspace.
+use super::audit::Audited;
 use super::invitations::index as people_index;
-use super::{accounts, audit, workspaces};
+use super::{accounts, audit, workspaces, Actor};
 use crate::domain::{DisplayName, Email, MembershipStatus, Password, Role};
 use crate::error::AppError;
 use crate::ssr::db::entities::{membership, user};
+use crate::ssr::db::within;
 use crate::ssr::services::audit::AuditAction;
 use crate::ssr::AppState;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use std::collections::{HashMap, HashSet};
 
 /// An operator adds a person with a password directly (the `members add`
 /// command). Reuses the account when the email is already known.
@@ -76,10 +79,34 @@ pub enum MemberChange {
     Remove,
 }
 
-/// Applies a change to a member of the workspace. The workspace always keeps
-/// at least one active admin: the check and the change happen in one
-/// transaction that holds the admins' rows (SQLite: the write lock; PostgreSQL:
-/// `FOR UPDATE`), so two admins demoting each other cannot both succeed.
+/// What a change did to one member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberOutcome {
+    Done,
+    /// Already so (the role it has, archived already…).
+    Unchanged,
+    /// Not a member of this workspace.
+    NotFound,
+    /// The workspace's last active admin, who must stay one.
+    LastAdmin,
+}
+
+const LAST_ADMIN: &str = "A workspace needs at least one admin. Make someone else an admin first.";
+
+impl MemberOutcome {
+    /// Why a bulk change skipped this member.
+    pub fn reason(self) -> Option<&'static str> {
+        match self {
+            MemberOutcome::Done => None,
+            MemberOutcome::Unchanged => Some("already so"),
+            MemberOutcome::NotFound => Some("no longer in the workspace"),
+            MemberOutcome::LastAdmin => Some("the workspace's last admin"),
+        }
+    }
+}
+
+/// Applies a change to one member of the workspace (a row's action), in its
+/// own transaction.
 /// Access ends on the person's next request: every request checks the membership.
 pub async fn change(
     state: &AppState,
@@ -88,79 +115,168 @@ pub async fn change(
     member_user_id: i32,
     change: MemberChange,
 ) -> Result<(), AppError> {
-    use sea_orm::sea_query::LockType;
-    use sea_orm::{ConnectionTrait, DbBackend, QuerySelect};
-
     let txn = crate::ssr::db::begin_write(&state.db).await?;
-    let mut admins_query = membership::Entity::find()
-        .filter(membership::Column::WorkspaceId.eq(workspace_id))
-        .filter(membership::Column::Role.eq(Role::Admin))
-        .filter(membership::Column::Status.eq(MembershipStatus::Active));
-    if txn.get_database_backend() == DbBackend::Postgres {
-        admins_query = admins_query.lock(LockType::Update);
-    }
-    let active_admins = admins_query.all(&txn).await?;
-    let target = membership::Entity::find()
-        .filter(membership::Column::WorkspaceId.eq(workspace_id))
-        .filter(membership::Column::UserId.eq(member_user_id))
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-
-    let target_is_active_admin = active_admins.iter().any(|m| m.id == target.id);
-    let loses_admin = match change {
-        MemberChange::Role(role) => role != Role::Admin,
-        MemberChange::Archive | MemberChange::Remove => true,
-        MemberChange::Unarchive => false,
-    };
-    if target_is_active_admin && loses_admin && active_admins.len() == 1 {
-        return Err(AppError::Conflict(
-            "A workspace needs at least one admin. Make someone else an admin first.".into(),
-        ));
-    }
-
-    let (action, detail) = match change {
-        MemberChange::Role(role) => (
-            AuditAction::MemberRoleChanged,
-            serde_json::json!({ "from": target.role, "to": role.as_str() }),
-        ),
-        MemberChange::Archive => (AuditAction::MemberArchived, serde_json::json!({})),
-        MemberChange::Unarchive => (AuditAction::MemberUnarchived, serde_json::json!({})),
-        MemberChange::Remove => (AuditAction::MemberRemoved, serde_json::json!({})),
+    let by = Actor {
+        workspace_id,
+        user_id: Some(actor_user_id),
     };
     let now = state.clock.now_millis();
+    let [outcome] = change_many(
+        &txn,
+        by,
+        &[member_user_id],
+        change,
+        Audited::EachPerson,
+        now,
+    )
+    .await?[..] else {
+        return Err(AppError::unexpected("one outcome per member asked"));
+    };
+    match outcome {
+        MemberOutcome::Done | MemberOutcome::Unchanged => {}
+        MemberOutcome::NotFound => return Err(AppError::NotFound),
+        MemberOutcome::LastAdmin => return Err(AppError::Conflict(LAST_ADMIN.into())),
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Applies a change to these members (by user id), in the caller's
+/// transaction, in a few statements; one outcome per id. The workspace always
+/// keeps at least one active admin: the check and the change happen in one
+/// transaction that holds the admins' rows (SQLite: the write lock;
+/// PostgreSQL: `FOR UPDATE`), so two admins demoting each other cannot both
+/// succeed, and a change to many admins leaves the last one as they are.
+pub async fn change_many(
+    txn: &impl ConnectionTrait,
+    by: Actor,
+    user_ids: &[i32],
+    change: MemberChange,
+    audited: Audited,
+    now: i64,
+) -> Result<Vec<MemberOutcome>, AppError> {
+    use sea_orm::sea_query::{Expr, LockType};
+    use sea_orm::{DbBackend, QuerySelect};
+
+    let backend = txn.get_database_backend();
+    let mut admins_query = membership::Entity::find()
+        .filter(membership::Column::WorkspaceId.eq(by.workspace_id))
+        .filter(membership::Column::Role.eq(Role::Admin))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active));
+    if backend == DbBackend::Postgres {
+        admins_query = admins_query.lock(LockType::Update);
+    }
+    let mut active_admins = admins_query.all(txn).await?.len();
+    let found: HashMap<i32, membership::Model> = membership::Entity::find()
+        .filter(membership::Column::WorkspaceId.eq(by.workspace_id))
+        .filter(within(backend, membership::Column::UserId, user_ids))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|m| (m.user_id, m))
+        .collect();
+
+    let mut changed: Vec<&membership::Model> = Vec::new();
+    let mut seen = HashSet::new();
+    let outcomes: Vec<MemberOutcome> = user_ids
+        .iter()
+        .map(|user_id| {
+            let Some(member) = found.get(user_id) else {
+                return MemberOutcome::NotFound;
+            };
+            if !seen.insert(*user_id) {
+                return MemberOutcome::Unchanged;
+            }
+            let unchanged = match change {
+                MemberChange::Role(role) => member.role == role,
+                MemberChange::Archive => member.status == MembershipStatus::Archived,
+                MemberChange::Unarchive => member.status == MembershipStatus::Active,
+                MemberChange::Remove => false,
+            };
+            if unchanged {
+                return MemberOutcome::Unchanged;
+            }
+            let active_admin =
+                member.role == Role::Admin && member.status == MembershipStatus::Active;
+            let loses_admin = match change {
+                MemberChange::Role(role) => role != Role::Admin,
+                MemberChange::Archive | MemberChange::Remove => true,
+                MemberChange::Unarchive => false,
+            };
+            if active_admin && loses_admin {
+                if active_admins <= 1 {
+                    return MemberOutcome::LastAdmin;
+                }
+                active_admins -= 1;
+            }
+            changed.push(member);
+            MemberOutcome::Done
+        })
+        .collect();
+    if changed.is_empty() {
+        return Ok(outcomes);
+    }
+
+    let ids: Vec<i32> = changed.iter().map(|m| m.id).collect();
+    let rows = within(backend, membership::Column::Id, &ids);
     match change {
         MemberChange::Remove => {
-            membership::Entity::delete_by_id(target.id)
-                .exec(&txn)
+            membership::Entity::delete_many()
+                .filter(rows)
+                .exec(txn)
                 .await?;
         }
         other => {
-            let mut row: membership::ActiveModel = target.into();
-            match other {
-                MemberChange::Role(role) => row.role = Set(role),
-                MemberChange::Archive => row.status = Set(MembershipStatus::Archived),
-                _ => row.status = Set(MembershipStatus::Active),
-            }
-            row.updated_at = Set(now);
-            row.update(&txn).await?;
+            let (column, value) = match other {
+                MemberChange::Role(role) => (membership::Column::Role, Expr::value(role)),
+                MemberChange::Archive => (
+                    membership::Column::Status,
+                    Expr::value(MembershipStatus::Archived),
+                ),
+                _ => (
+                    membership::Column::Status,
+                    Expr::value(MembershipStatus::Active),
+                ),
+            };
+            membership::Entity::update_many()
+                .col_expr(column, value)
+                .col_expr(membership::Column::UpdatedAt, Expr::value(now))
+                .filter(rows)
+                .exec(txn)
+                .await?;
         }
     }
-    let mut detail = detail;
-    detail["user"] = serde_json::json!(member_user_id);
-    if let Some(person) = user::Entity::find_by_id(member_user_id).one(&txn).await? {
-        detail["email"] = serde_json::json!(person.email);
-        people_index::refresh(&txn, workspace_id, &[&person.email_key]).await?;
+    let user_ids: Vec<i32> = changed.iter().map(|m| m.user_id).collect();
+    let accounts: Vec<user::Model> = user::Entity::find()
+        .filter(within(backend, user::Column::Id, &user_ids))
+        .all(txn)
+        .await?;
+    let keys: Vec<&str> = accounts.iter().map(|a| a.email_key.as_str()).collect();
+    people_index::refresh(txn, by.workspace_id, &keys).await?;
+    if audited == Audited::EachPerson {
+        let emails: HashMap<i32, &str> =
+            accounts.iter().map(|a| (a.id, a.email.as_str())).collect();
+        let entries = changed.iter().map(|member| {
+            let (action, mut detail) = match change {
+                MemberChange::Role(role) => (
+                    AuditAction::MemberRoleChanged,
+                    serde_json::json!({ "from": member.role, "to": role.as_str() }),
+                ),
+                MemberChange::Archive => (AuditAction::MemberArchived, serde_json::json!({})),
+                MemberChange::Unarchive => (AuditAction::MemberUnarchived, serde_json::json!({})),
+                MemberChange::Remove => (AuditAction::MemberRemoved, serde_json::json!({})),
+            };
+            detail["user"] = serde_json::json!(member.user_id);
+            detail["email"] =
+                serde_json::json!(emails.get(&member.user_id).copied().unwrap_or("?"));
+            audit::Entry {
+                workspace_id: Some(by.workspace_id),
+                actor_user_id: by.user_id,
+                action,
+                detail,
+            }
+        });
+        audit::record_all(txn, entries.collect(), now).await?;
     }
-    audit::record(
-        &txn,
-        Some(workspace_id),
-        Some(actor_user_id),
-        action,
-        detail,
-        now,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    Ok(outcomes)
 }

@@ -6,6 +6,7 @@ pub mod activity;
 pub mod api_tokens;
 pub mod audit;
 pub mod avatars;
+pub mod bulk;
 pub mod common_passwords;
 pub mod groups;
 pub mod import_commit;

@@ -75,14 +75,16 @@ struct Key {
     ref_id: i32,
 }
 
-pub async fn list(
-    db: &impl ConnectionTrait,
+/// The `people` rows a filter picks: a WHERE clause with `{p}` for each of
+/// its values, in order.
+pub(crate) fn matching(
     workspace_id: i32,
-    filter: &Filter,
+    search: &str,
+    status: Option<StatusFilter>,
+    kind: Option<PersonKind>,
     now: i64,
-) -> Result<PeoplePage, AppError> {
-    let backend = db.get_database_backend();
-    let needle = format!("%{}%", escape_like(&filter.search.trim().to_lowercase()));
+) -> (String, Vec<Value>) {
+    let needle = format!("%{}%", escape_like(&search.trim().to_lowercase()));
     let mut values: Vec<Value> = vec![
         workspace_id.into(),
         needle.clone().into(),
@@ -92,7 +94,7 @@ pub async fn list(
     let mut conditions = String::from(
         "workspace_id = {p} AND ({p} = '%%' OR sort_name LIKE {p} ESCAPE '\\' OR sort_email LIKE {p} ESCAPE '\\')",
     );
-    match filter.status {
+    match status {
         None => {}
         Some(StatusFilter::Invited) => {
             conditions.push_str(" AND state = 'open' AND expires_at > {p}");
@@ -115,23 +117,49 @@ pub async fn list(
             values.push(status.key().into());
         }
     }
-    match filter.kind {
+    match kind {
         None => {}
         Some(PersonKind::Member) => conditions.push_str(" AND kind = 'member'"),
         Some(PersonKind::Invitation) => conditions.push_str(" AND kind = 'invitation'"),
     }
+    (conditions, values)
+}
+
+/// How many people a filter picks.
+pub(crate) async fn count(
+    db: &impl ConnectionTrait,
+    conditions: &str,
+    values: Vec<Value>,
+) -> Result<u64, AppError> {
+    let backend = db.get_database_backend();
     let count_sql = placeholders(
         &format!("SELECT COUNT(*) AS total FROM people WHERE {conditions}"),
         backend,
     );
-    let total = Count::find_by_statement(Statement::from_sql_and_values(
-        backend,
-        count_sql,
-        values.clone(),
-    ))
-    .one(db)
-    .await?
-    .map_or(0, |c| c.total.max(0) as usize);
+    Ok(
+        Count::find_by_statement(Statement::from_sql_and_values(backend, count_sql, values))
+            .one(db)
+            .await?
+            .map_or(0, |c| u64::try_from(c.total).unwrap_or(0)),
+    )
+}
+
+pub async fn list(
+    db: &impl ConnectionTrait,
+    workspace_id: i32,
+    filter: &Filter,
+    now: i64,
+) -> Result<PeoplePage, AppError> {
+    let backend = db.get_database_backend();
+    let (conditions, values) = matching(
+        workspace_id,
+        &filter.search,
+        filter.status,
+        filter.kind,
+        now,
+    );
+    let total =
+        usize::try_from(count(db, &conditions, values.clone()).await?).unwrap_or(usize::MAX);
 
     let last_page = total.saturating_sub(1) / PAGE_SIZE;
     let page = filter.page.min(last_page);
@@ -169,6 +197,7 @@ pub async fn list(
         page,
         page_size: PAGE_SIZE,
         mail_to_files: false,
+        now,
     })
 }
 

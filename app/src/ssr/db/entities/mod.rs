@@ -1,6 +1,7 @@
 pub mod api_token;
 pub mod audit_log;
 pub mod avatar;
+pub mod bulk_change;
 pub mod group;
 pub mod import_batch;
 pub mod import_job;

@@ -13,6 +13,7 @@ mod m20261202_000010_outbox_by_invitation;
 mod m20261204_000011_import_jobs;
 mod m20261204_000012_workspace_settings;
 mod m20261204_000013_personal_message;
+mod m20261206_000014_bulk_changes;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000011_import_jobs::Migration),
             Box::new(m20261204_000012_workspace_settings::Migration),
             Box::new(m20261204_000013_personal_message::Migration),
+            Box::new(m20261206_000014_bulk_changes::Migration),
         ]
     }
 }

@@ -3,11 +3,11 @@
 //! for a row's action, thousands for a bulk one) and does its work in a few
 //! statements, in the caller's transaction.
 use super::{create, index, mail, reminders, Actor};
-use crate::domain::{DeliveryState, ExpiryDays};
+use crate::domain::{DeliveryState, ExpiryDays, Role};
 use crate::error::AppError;
-use crate::ssr::db::entities::invitation;
+use crate::ssr::db::entities::{invitation, invitation_group};
 use crate::ssr::db::within;
-use crate::ssr::services::audit::{self, AuditAction};
+use crate::ssr::services::audit::{self, AuditAction, Audited};
 use crate::ssr::services::link_signer::LinkSigner;
 use crate::ssr::time::HOUR_MILLIS;
 use sea_orm::sea_query::Expr;
@@ -18,6 +18,8 @@ use std::collections::{HashMap, HashSet};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Change {
     Done,
+    /// Already so: nothing to do.
+    Unchanged,
     /// Not an invitation of this workspace.
     NotFound,
     /// Already accepted: the person is a member now.
@@ -29,7 +31,7 @@ impl Change {
     /// The error a single-row action answers with.
     pub fn into_result(self) -> Result<(), AppError> {
         match self {
-            Change::Done => Ok(()),
+            Change::Done | Change::Unchanged => Ok(()),
             Change::NotFound => Err(AppError::NotFound),
             Change::Accepted => Err(AppError::Conflict(
                 "This invitation has already been accepted.".into(),
@@ -98,6 +100,7 @@ pub async fn resend(
     by: Actor,
     ids: &[i32],
     expiry: Option<ExpiryDays>,
+    audited: Audited,
     now: i64,
 ) -> Result<Vec<Change>, AppError> {
     let (changes, open) = open_among(txn, by, ids).await?;
@@ -118,7 +121,9 @@ pub async fn resend(
     }
     let open_ids: Vec<i32> = open.iter().map(|row| row.id).collect();
     mail::enqueue(txn, &open_ids, now).await?;
-    record_audit(txn, by, AuditAction::InvitationResent, &open, now).await?;
+    if audited == Audited::EachPerson {
+        record_audit(txn, by, AuditAction::InvitationResent, &open, now).await?;
+    }
     refresh(txn, by.workspace_id, &open).await?;
     Ok(changes)
 }
@@ -128,6 +133,7 @@ pub async fn revoke(
     txn: &impl ConnectionTrait,
     by: Actor,
     ids: &[i32],
+    audited: Audited,
     now: i64,
 ) -> Result<Vec<Change>, AppError> {
     let (mut changes, open) = open_among(txn, by, ids).await?;
@@ -160,8 +166,118 @@ pub async fn revoke(
     }
     let ids: Vec<i32> = revoked_ids.into_iter().collect();
     mail::cancel(txn, &ids, "invitation revoked", now).await?;
-    record_audit(txn, by, AuditAction::InvitationRevoked, &revoked, now).await?;
+    if audited == Audited::EachPerson {
+        record_audit(txn, by, AuditAction::InvitationRevoked, &revoked, now).await?;
+    }
     refresh(txn, by.workspace_id, &revoked).await?;
+    Ok(changes)
+}
+
+/// The role each open invitation among these gives on joining.
+pub async fn set_role(
+    txn: &impl ConnectionTrait,
+    by: Actor,
+    ids: &[i32],
+    role: Role,
+    audited: Audited,
+    now: i64,
+) -> Result<Vec<Change>, AppError> {
+    let (mut changes, open) = open_among(txn, by, ids).await?;
+    let unchanged: HashSet<i32> = open
+        .iter()
+        .filter(|row| row.role == role)
+        .map(|row| row.id)
+        .collect();
+    for (change, id) in changes.iter_mut().zip(ids) {
+        if unchanged.contains(id) {
+            *change = Change::Unchanged;
+        }
+    }
+    let changed: Vec<&invitation::Model> = open.iter().filter(|row| row.role != role).collect();
+    if !changed.is_empty() {
+        let ids: Vec<i32> = changed.iter().map(|row| row.id).collect();
+        invitation::Entity::update_many()
+            .col_expr(invitation::Column::Role, Expr::value(role))
+            .filter(within(
+                txn.get_database_backend(),
+                invitation::Column::Id,
+                &ids,
+            ))
+            .exec(txn)
+            .await?;
+        if audited == Audited::EachPerson {
+            let entries = changed.iter().map(|row| audit::Entry {
+                workspace_id: Some(by.workspace_id),
+                actor_user_id: by.user_id,
+                action: AuditAction::InvitationRoleChanged,
+                detail: serde_json::json!({
+                    "invitation": row.id,
+                    "email": row.email,
+                    "from": row.role.as_str(),
+                    "to": role.as_str(),
+                }),
+            });
+            audit::record_all(txn, entries.collect(), now).await?;
+        }
+    }
+    Ok(changes)
+}
+
+/// Puts each open invitation among these in one more group, or takes it out
+/// of it (`add` false); those already so are `Unchanged`.
+pub async fn regroup(
+    txn: &impl ConnectionTrait,
+    by: Actor,
+    ids: &[i32],
+    group_id: i32,
+    add: bool,
+) -> Result<Vec<Change>, AppError> {
+    let (mut changes, open) = open_among(txn, by, ids).await?;
+    let open_ids: Vec<i32> = open.iter().map(|row| row.id).collect();
+    let backend = txn.get_database_backend();
+    let already_in: HashSet<i32> = if open_ids.is_empty() {
+        HashSet::new()
+    } else {
+        invitation_group::Entity::find()
+            .filter(invitation_group::Column::GroupId.eq(group_id))
+            .filter(within(
+                backend,
+                invitation_group::Column::InvitationId,
+                &open_ids,
+            ))
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|row| row.invitation_id)
+            .collect()
+    };
+    let targets: Vec<i32> = open_ids
+        .iter()
+        .copied()
+        .filter(|id| already_in.contains(id) != add)
+        .collect();
+    for (change, id) in changes.iter_mut().zip(ids) {
+        if *change == Change::Done && !targets.contains(id) {
+            *change = Change::Unchanged;
+        }
+    }
+    if add {
+        let groups: Vec<(i32, &[i32])> = targets
+            .iter()
+            .map(|&id| (id, std::slice::from_ref(&group_id)))
+            .collect();
+        create::add_groups(txn, &groups).await?;
+    } else if !targets.is_empty() {
+        invitation_group::Entity::delete_many()
+            .filter(invitation_group::Column::GroupId.eq(group_id))
+            .filter(within(
+                backend,
+                invitation_group::Column::InvitationId,
+                &targets,
+            ))
+            .exec(txn)
+            .await?;
+    }
     Ok(changes)
 }
 

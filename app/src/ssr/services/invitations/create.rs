@@ -10,7 +10,7 @@ use crate::domain::{
 use crate::error::AppError;
 use crate::ssr::db::entities::{invitation, invitation_group, membership, user, workspace};
 use crate::ssr::db::{insert_batched, insert_returning_ids, within};
-use crate::ssr::services::audit::{self, AuditAction};
+use crate::ssr::services::audit::{self, AuditAction, Audited};
 use crate::ssr::services::link_signer::LinkSigner;
 use crate::ssr::services::workspace_settings;
 use crate::ssr::time::HOUR_MILLIS;
@@ -214,7 +214,15 @@ pub async fn create(
     }
 
     let resend_ids: Vec<i32> = resend.iter().map(|&(_, id)| id).collect();
-    let resent = changes::resend(txn, by, &resend_ids, sending.expiry, now).await?;
+    let resent = changes::resend(
+        txn,
+        by,
+        &resend_ids,
+        sending.expiry,
+        Audited::EachPerson,
+        now,
+    )
+    .await?;
     for ((i, id), change) in resend.into_iter().zip(resent) {
         outcomes[i] = Some(match change {
             changes::Change::Done => Created::Resent { invitation_id: id },

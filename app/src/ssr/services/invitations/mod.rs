@@ -12,10 +12,12 @@ pub mod reminders;
 
 pub use address::change_email;
 pub use changes::{
-    accepted, claim, mark_bounced, mark_failed, mark_sent, resend, revoke, set_groups, Change,
+    accepted, claim, mark_bounced, mark_failed, mark_sent, regroup, resend, revoke, set_groups,
+    set_role, Change,
 };
 pub use create::{create, Conflicts, Created, NewInvitation, Sending};
 
+use super::audit::Audited;
 use super::{groups, Actor};
 use crate::domain::{DisplayName, Email, ExpiryDays, GroupName, Metadata, PersonalMessage, Role};
 use crate::error::AppError;
@@ -110,7 +112,8 @@ pub async fn invite(
 /// Resends one invitation (a row's action).
 pub async fn resend_one(state: &AppState, by: Actor, invitation_id: i32) -> Result<(), AppError> {
     let txn = begin_write(&state.db).await?;
-    let [change] = resend(&txn, by, &[invitation_id], None, state.clock.now_millis()).await?[..]
+    let now = state.clock.now_millis();
+    let [change] = resend(&txn, by, &[invitation_id], None, Audited::EachPerson, now).await?[..]
     else {
         return Err(AppError::unexpected("one change per invitation asked"));
     };
@@ -123,7 +126,26 @@ pub async fn resend_one(state: &AppState, by: Actor, invitation_id: i32) -> Resu
 /// Revokes one invitation (a row's action).
 pub async fn revoke_one(state: &AppState, by: Actor, invitation_id: i32) -> Result<(), AppError> {
     let txn = begin_write(&state.db).await?;
-    let [change] = revoke(&txn, by, &[invitation_id], state.clock.now_millis()).await?[..] else {
+    let now = state.clock.now_millis();
+    let [change] = revoke(&txn, by, &[invitation_id], Audited::EachPerson, now).await?[..] else {
+        return Err(AppError::unexpected("one change per invitation asked"));
+    };
+    change.into_result()?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Changes the role one invitation gives (a row's action).
+pub async fn change_role_one(
+    state: &AppState,
+    by: Actor,
+    invitation_id: i32,
+    role: Role,
+) -> Result<(), AppError> {
+    let txn = begin_write(&state.db).await?;
+    let now = state.clock.now_millis();
+    let [change] = set_role(&txn, by, &[invitation_id], role, Audited::EachPerson, now).await?[..]
+    else {
         return Err(AppError::unexpected("one change per invitation asked"));
     };
     change.into_result()?;
