@@ -37,16 +37,45 @@ rows = [
     ("One invite after the commit, SQLite p95", "one_invite_after_{k}k_sqlite_p95_ms", None, "ms", None, ""),
     ("One invite after the commit, PostgreSQL p50", "one_invite_after_{k}k_postgres_p50_ms", None, "ms", None, ""),
     ("One invite after the commit, PostgreSQL p95", "one_invite_after_{k}k_postgres_p95_ms", None, "ms", None, ""),
+    ("Bulk resend of every invitation, SQLite", "bulk_resend_{k}k_sqlite_s", None, "s", None, "<= 10 s at 100k"),
+    ("Bulk revoke of every invitation, SQLite", "bulk_revoke_{k}k_sqlite_s", None, "s", None, "<= 10 s at 100k"),
+    ("Users page, first page, SQLite p95", "users_page_{k}k_sqlite_first_page_p95_ms", None, "ms", None, "<= 150 ms"),
+    ("Users page, a deep page, SQLite p95", "users_page_{k}k_sqlite_deep_page_p95_ms", None, "ms", None, "<= 150 ms"),
+    ("Users page, a search, SQLite p95", "users_page_{k}k_sqlite_search_p95_ms", None, "ms", None, "<= 150 ms"),
+    ("Users page, a status filter, SQLite p95", "users_page_{k}k_sqlite_status_p95_ms", None, "ms", None, "<= 150 ms"),
+    ("list_people, 32 clients, first pages, SQLite", "list_people_{k}k_sqlite_first_pages_rps", None, "req/s", None, ">= 500 req/s"),
+    ("list_people, 32 clients, first pages, SQLite p99", "list_people_{k}k_sqlite_first_pages_p99_ms", None, "ms", None, "<= 250 ms"),
+    ("list_people, 32 clients, deep pages, SQLite", "list_people_{k}k_sqlite_deep_pages_rps", None, "req/s", None, ">= 200 req/s"),
+    ("list_people, 32 clients, deep pages, SQLite p99", "list_people_{k}k_sqlite_deep_pages_p99_ms", None, "ms", None, "<= 250 ms"),
+    ("GET /api/v1/members, 32 clients, first pages, SQLite", "members_api_{k}k_sqlite_first_pages_rps", None, "req/s", None, ">= 500 req/s"),
+    ("GET /api/v1/members, 32 clients, first pages, SQLite p99", "members_api_{k}k_sqlite_first_pages_p99_ms", None, "ms", None, "<= 250 ms"),
+    ("GET /api/v1/members, 32 clients, deep pages, SQLite", "members_api_{k}k_sqlite_deep_pages_rps", None, "req/s", None, ">= 200 req/s"),
+    ("GET /api/v1/members, 32 clients, deep pages, SQLite p99", "members_api_{k}k_sqlite_deep_pages_p99_ms", None, "ms", None, "<= 250 ms"),
+    ("Bulk resend of every invitation, PostgreSQL", "bulk_resend_{k}k_postgres_s", None, "s", None, "<= 10 s at 100k"),
+    ("Bulk revoke of every invitation, PostgreSQL", "bulk_revoke_{k}k_postgres_s", None, "s", None, "<= 10 s at 100k"),
+    ("Users page, first page, PostgreSQL p95", "users_page_{k}k_postgres_first_page_p95_ms", None, "ms", None, "<= 150 ms"),
+    ("Users page, a deep page, PostgreSQL p95", "users_page_{k}k_postgres_deep_page_p95_ms", None, "ms", None, "<= 150 ms"),
+    ("Users page, a search, PostgreSQL p95", "users_page_{k}k_postgres_search_p95_ms", None, "ms", None, "<= 150 ms"),
+    ("Users page, a status filter, PostgreSQL p95", "users_page_{k}k_postgres_status_p95_ms", None, "ms", None, "<= 150 ms"),
+    ("list_people, 32 clients, first pages, PostgreSQL", "list_people_{k}k_postgres_first_pages_rps", None, "req/s", None, ">= 500 req/s"),
+    ("list_people, 32 clients, first pages, PostgreSQL p99", "list_people_{k}k_postgres_first_pages_p99_ms", None, "ms", None, "<= 250 ms"),
+    ("list_people, 32 clients, deep pages, PostgreSQL", "list_people_{k}k_postgres_deep_pages_rps", None, "req/s", None, ">= 200 req/s"),
+    ("list_people, 32 clients, deep pages, PostgreSQL p99", "list_people_{k}k_postgres_deep_pages_p99_ms", None, "ms", None, "<= 250 ms"),
+    ("GET /api/v1/members, 32 clients, first pages, PostgreSQL", "members_api_{k}k_postgres_first_pages_rps", None, "req/s", None, ">= 500 req/s"),
+    ("GET /api/v1/members, 32 clients, first pages, PostgreSQL p99", "members_api_{k}k_postgres_first_pages_p99_ms", None, "ms", None, "<= 250 ms"),
+    ("GET /api/v1/members, 32 clients, deep pages, PostgreSQL", "members_api_{k}k_postgres_deep_pages_rps", None, "req/s", None, ">= 200 req/s"),
+    ("GET /api/v1/members, 32 clients, deep pages, PostgreSQL p99", "members_api_{k}k_postgres_deep_pages_p99_ms", None, "ms", None, "<= 250 ms"),
     ("Outbox to a local SMTP sink", "outbox_msgs_per_s", "plain_smtp_msgs_per_s", "msg/s", None, ">= 1,000 msg/s"),
     ("Initial WASM (brotli)", "wasm_brotli_kb", None, "KB", None, "<= 400 KB"),
     ("File readers, loaded on demand (brotli)", "wasm_lazy_brotli_kb", None, "KB", None, ""),
     ("Argon2id hash (m=19456, t=2, p=1)", "argon2_ms", None, "ms", None, ""),
 ]
-print(f"{'what':42} {'Muster':>12} {'peer':>12} {'ratio':>8}  target")
+W = max(len(r[0]) for r in rows)
+print(f"{'what':{W}} {'Muster':>12} {'peer':>12} {'ratio':>8}  target")
 for label, ours, peer, unit, ratio, target in rows:
     fmt = lambda name: "" if name is None or get(name) is None else f"{get(name):.1f} {unit}"
     r = "" if ratio is None or get(ratio) is None else f"{get(ratio):.2f}"
-    print(f"{label:42} {fmt(ours):>12} {fmt(peer):>12} {r:>8}  {target}")
+    print(f"{label:{W}} {fmt(ours):>12} {fmt(peer):>12} {r:>8}  {target}")
 print()
 for name, value in figures.items():
     print(f"{name}={value:g}")

@@ -23,7 +23,7 @@ step "bench: site (release)" cargo xtask site --release
 # build: cargo builds a package's binaries for its benchmarks, with the same
 # features, so nothing is compiled twice.
 BENCH=(cargo bench -p app -p muster --features app/ssr)
-step "bench: build" "${BENCH[@]}" --bench pipeline --bench commit --bench mail --bench login --no-run
+step "bench: build" "${BENCH[@]}" --bench pipeline --bench commit --bench mail --bench login --bench people --no-run
 record node bench/data.mjs "$OUT" "$ROWS"
 
 echo "## native pipeline (criterion)"
@@ -47,6 +47,9 @@ fi
 # A tenth of the rows first, then all of them (the ratios printed last are the full size's).
 MUSTER_BENCH_ROWS="$((ROWS / 10))" record "${BENCH[@]}" --bench commit
 MUSTER_BENCH_ROWS="$ROWS" record "${BENCH[@]}" --bench commit
+
+echo "## people (the Users page and its bulk changes at N people; 32 clients under load)"
+MUSTER_BENCH_ROWS="$ROWS" record "${BENCH[@]}" --bench people
 
 echo "## mail (outbox to a local SMTP sink, beside a plain lettre sender)"
 python3 -c "import aiosmtpd" 2>/dev/null || python3 -m pip install --quiet aiosmtpd

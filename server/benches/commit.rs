@@ -10,92 +10,13 @@
 //! MUSTER_BENCH_PARTS=sqlite, =sqlite_step (the database step alone) or
 //! =postgres runs that part only (for profiling).
 //! Prints one `name=value` line per figure.
-use app::domain::Role;
+mod support;
+
 use app::model::imports::{ConflictChoices, ImportRow, CHUNKS_IN_FLIGHT, CHUNK_ROWS};
-use app::ssr::services::{imports, setup};
-use app::ssr::{AppState, Settings};
+use app::ssr::AppState;
 use futures_util::StreamExt;
-use std::net::SocketAddr;
 use std::time::Instant;
-
-const ADMIN_EMAIL: &str = "ada@example.com";
-const ADMIN_PASSWORD: &str = "correct horse battery staple";
-
-fn rows(n: usize) -> Vec<ImportRow> {
-    (0..n)
-        .map(|i| ImportRow {
-            row: i + 2,
-            email: format!("bench{i}@example.com"),
-            name: Some(format!("Bench Person {i}")),
-            role: Role::Member,
-            groups: Vec::new(),
-            metadata: serde_json::json!({ "site": "HQ" })
-                .as_object()
-                .cloned()
-                .unwrap_or_default(),
-        })
-        .collect()
-}
-
-struct Server {
-    state: AppState,
-    address: String,
-    _dir: tempfile::TempDir,
-}
-
-async fn start(database_url: Option<String>) -> Server {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = database_url.unwrap_or_else(|| {
-        format!(
-            "sqlite://{}?mode=rwc",
-            dir.path().join("muster.db").display()
-        )
-    });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let mut settings = Settings::for_tests(dir.path().to_owned(), url);
-    settings.public_url = url::Url::parse(&format!("http://{addr}")).expect("url");
-    let state = muster::startup::connect(settings).await.expect("connect");
-    let form = setup::NewWorkspace::parse("Bench", "Ada Admin", ADMIN_EMAIL, ADMIN_PASSWORD)
-        .expect("workspace");
-    setup::create_first_workspace(&state, form, setup::SetupAuthority::Operator)
-        .await
-        .expect("setup");
-    let mut leptos = leptos::config::get_config_from_str(muster::config::BUILT_IN).expect("config");
-    leptos.site_addr = addr;
-    let router = muster::router::build(state.clone(), leptos);
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .expect("serve")
-    });
-    Server {
-        state,
-        address: format!("http://{addr}"),
-        _dir: dir,
-    }
-}
-
-/// A client signed in as the workspace's admin.
-async fn signed_in(server: &Server) -> reqwest::Client {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .expect("client");
-    let login = client
-        .post(format!("{}/api/login", server.address))
-        .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)])
-        .send()
-        .await
-        .expect("login");
-    assert!(login.status().is_success(), "login: {}", login.status());
-    client
-}
+use support::*;
 
 /// As the browser does it: log in, open a batch, send the chunks, two in flight.
 async fn commit_over_http(server: &Server, rows: &[ImportRow]) -> f64 {
@@ -179,46 +100,6 @@ async fn one_invite_latency(server: &Server) -> (f64, f64) {
 fn latency_figures(name: &str, (p50, p95): (f64, f64)) {
     figure(&format!("{name}_p50_ms"), p50);
     figure(&format!("{name}_p95_ms"), p95);
-}
-
-/// The import service alone, no HTTP: what the database work costs.
-async fn commit_direct(state: &AppState, rows: Vec<ImportRow>) -> f64 {
-    let workspace = app::ssr::services::workspaces::find_by_slug(&state.db, "bench")
-        .await
-        .expect("lookup")
-        .expect("workspace");
-    let by = app::ssr::services::Actor {
-        workspace_id: workspace.id,
-        user_id: None,
-    };
-    let limits = state.import_settings().limits;
-    let started = Instant::now();
-    let batch = imports::start(
-        &state.db,
-        limits,
-        by,
-        imports::NewBatch {
-            file_name: "bench.csv",
-            total_rows: rows.len() as u32,
-            refused_rows: 0,
-            sending: imports::Sending {
-                send_email: true,
-                ..Default::default()
-            },
-        },
-        state.clock.now_millis(),
-    )
-    .await
-    .expect("start");
-    let mut rows = rows;
-    while !rows.is_empty() {
-        let rest = rows.split_off(rows.len().min(CHUNK_ROWS));
-        imports::commit_chunk(state, by, batch, rows, ConflictChoices::default())
-            .await
-            .expect("chunk");
-        rows = rest;
-    }
-    started.elapsed().as_secs_f64()
 }
 
 const INSERT_COLUMNS: &str = "workspace_id, email, email_key, display_name, role, metadata, invited_by, nonce, created_at, expires_at, send_count, delivery";
@@ -326,36 +207,6 @@ async fn postgres_copy(state: &AppState, rows: &[ImportRow]) -> f64 {
     copy.send(data.as_bytes()).await.expect("send");
     copy.finish().await.expect("finish");
     started.elapsed().as_secs_f64()
-}
-
-async fn fresh_postgres(base: &str) -> String {
-    let name = format!("muster_bench_{}", std::process::id());
-    let admin = sea_orm::Database::connect(base).await.expect("connect");
-    use sea_orm::ConnectionTrait;
-    let _ = admin
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\""))
-        .await;
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-        .await
-        .expect("create database");
-    let mut url = url::Url::parse(base).expect("url");
-    url.set_path(&format!("/{name}"));
-    url.to_string()
-}
-
-async fn drop_postgres(base: &str, url: &str) {
-    use sea_orm::ConnectionTrait;
-    let name = url.rsplit('/').next().unwrap_or_default().to_owned();
-    if let Ok(admin) = sea_orm::Database::connect(base).await {
-        let _ = admin
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-            .await;
-    }
-}
-
-fn figure(name: &str, value: f64) {
-    println!("{name}={value:.3}");
 }
 
 #[tokio::main]
