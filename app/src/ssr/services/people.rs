@@ -84,16 +84,17 @@ pub(crate) fn matching(
     kind: Option<PersonKind>,
     now: i64,
 ) -> (String, Vec<Value>) {
-    let needle = format!("%{}%", escape_like(&search.trim().to_lowercase()));
-    let mut values: Vec<Value> = vec![
-        workspace_id.into(),
-        needle.clone().into(),
-        needle.clone().into(),
-        needle.into(),
-    ];
-    let mut conditions = String::from(
-        "workspace_id = {p} AND ({p} = '%%' OR sort_name LIKE {p} ESCAPE '\\' OR sort_email LIKE {p} ESCAPE '\\')",
-    );
+    let mut values: Vec<Value> = vec![workspace_id.into()];
+    let mut conditions = String::from("workspace_id = {p}");
+    let search = search.trim();
+    // Without a search the condition is left out, not made true per row:
+    // a count is then one pass over an index.
+    if !search.is_empty() {
+        let needle = format!("%{}%", escape_like(&search.to_lowercase()));
+        conditions
+            .push_str(" AND (sort_name LIKE {p} ESCAPE '\\' OR sort_email LIKE {p} ESCAPE '\\')");
+        values.extend([needle.clone().into(), needle.into()]);
+    }
     match status {
         None => {}
         Some(StatusFilter::Invited) => {
