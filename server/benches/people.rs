@@ -2,9 +2,10 @@
 //! - one admin's requests for the first page, a deep page, a search and a
 //!   status filter, one after another (p50, p95), in a workspace of N people
 //!   (half members, half invitations);
-//! - load: 32 clients at once for a few seconds on the first ten pages and on
-//!   deep pages, through the Users page's `list_people` and the JSON API's
-//!   `GET /api/v1/members` (requests per second, p50, p99);
+//! - load: 32 clients at once for a few seconds, each browsing ten pages at a
+//!   time (a page, then "Next page" from where it ended) from the first page
+//!   or from deep in the list, through the Users page's `list_people` and
+//!   the JSON API's `GET /api/v1/members` (requests per second, p50, p99);
 //! - bulk resend, then bulk revoke, of N invitations, as the Users page does
 //!   them: one request to open the change, then a chunk per request.
 //!
@@ -78,32 +79,43 @@ async fn figures(db: &str, postgres: Option<(String, String)>, n: usize) {
         ("status", "", "invited", 0),
     ] {
         let millis = sequential(SAMPLES, |_| {
-            list_people(&client, &server, search, status, page)
+            list_people(&client, &server, search, status, page, None)
         })
         .await;
         latency(&format!("users_page_{k}k_{db}_{name}"), millis);
     }
 
-    let first_ten = |i: usize| i % 10;
-    let deep_pages = move |i: usize| pages / 2 + (i * 7919) % (pages / 2).max(1);
-    load(&format!("list_people_{k}k_{db}_first_pages"), |i| {
-        list_people(&client, &server, "", "", first_ten(i))
-    })
+    // Each client browses as an admin does: a page, then "Next page" nine
+    // times (each from where the last ended), then another start.
+    let first = |_walk: usize| 0;
+    let deep_start = move |walk: usize| pages / 2 + (walk * 7919) % (pages / 2).max(1);
+    load(
+        &format!("list_people_{k}k_{db}_first_pages"),
+        first,
+        |page, after| list_people(&client, &server, "", "", page, after),
+    )
     .await;
-    load(&format!("list_people_{k}k_{db}_deep_pages"), |i| {
-        list_people(&client, &server, "", "", deep_pages(i))
-    })
+    load(
+        &format!("list_people_{k}k_{db}_deep_pages"),
+        deep_start,
+        |page, after| list_people(&client, &server, "", "", page, after),
+    )
     .await;
     let token = api_token(&server).await;
     let member_pages = (n - n / 2).div_ceil(PAGE_SIZE);
-    let deep_members = move |i: usize| member_pages / 2 + (i * 7919) % (member_pages / 2).max(1);
-    load(&format!("members_api_{k}k_{db}_first_pages"), |i| {
-        members_api(&client, &server, &token, first_ten(i))
-    })
+    let deep_members =
+        move |walk: usize| member_pages / 2 + (walk * 7919) % (member_pages / 2).max(1);
+    load(
+        &format!("members_api_{k}k_{db}_first_pages"),
+        first,
+        |page, after| members_api(&client, &server, &token, page, after),
+    )
     .await;
-    load(&format!("members_api_{k}k_{db}_deep_pages"), |i| {
-        members_api(&client, &server, &token, deep_members(i))
-    })
+    load(
+        &format!("members_api_{k}k_{db}_deep_pages"),
+        deep_members,
+        |page, after| members_api(&client, &server, &token, page, after),
+    )
     .await;
     let _ = server.state.db.clone().close().await;
 
@@ -172,14 +184,16 @@ async fn api_token(server: &Server) -> String {
         .1
 }
 
-/// The Users page's request for one page of people.
+/// The Users page's request for one page of people (from `after`, the
+/// page before's `next`, when given): where the next page starts.
 async fn list_people(
     client: &reqwest::Client,
     server: &Server,
     search: &str,
     status: &str,
     page: usize,
-) {
+    after: Option<String>,
+) -> Option<String> {
     let response = client
         .post(format!("{}/api/list_people", server.address))
         .form(&[
@@ -187,6 +201,7 @@ async fn list_people(
             ("search", search),
             ("status", status),
             ("page", &page.to_string()),
+            ("after", after.as_deref().unwrap_or_default()),
         ])
         .send()
         .await
@@ -196,17 +211,23 @@ async fn list_people(
         "list_people: {}",
         response.status()
     );
-    response.bytes().await.expect("page");
+    next_of(response).await
 }
 
-/// `GET /api/v1/members?page=N` (N counted from 0 here, from 1 in the API).
-async fn members_api(client: &reqwest::Client, server: &Server, token: &str, page: usize) {
+/// `GET /api/v1/members?page=N[&after=…]` (N counted from 0 here, from 1 in
+/// the API).
+async fn members_api(
+    client: &reqwest::Client,
+    server: &Server,
+    token: &str,
+    page: usize,
+    after: Option<String>,
+) -> Option<String> {
+    let mut query = vec![("page", (page + 1).to_string())];
+    query.extend(after.map(|a| ("after", a)));
     let response = client
-        .get(format!(
-            "{}/api/v1/members?page={}",
-            server.address,
-            page + 1
-        ))
+        .get(format!("{}/api/v1/members", server.address))
+        .query(&query)
         .bearer_auth(token)
         .send()
         .await
@@ -216,7 +237,12 @@ async fn members_api(client: &reqwest::Client, server: &Server, token: &str, pag
         "members: {}",
         response.status()
     );
-    response.bytes().await.expect("members page");
+    next_of(response).await
+}
+
+async fn next_of(response: reqwest::Response) -> Option<String> {
+    let page: serde_json::Value = response.json().await.expect("page");
+    page["next"].as_str().map(str::to_owned)
 }
 
 /// Bulk `action` for everyone whose invitation is open, as the Users page's
@@ -267,10 +293,10 @@ async fn bulk_all_invited(
 }
 
 /// `count` requests one after another: their times in milliseconds.
-async fn sequential<F, Fut>(count: usize, request: F) -> Vec<f64>
+async fn sequential<F, Fut, T>(count: usize, request: F) -> Vec<f64>
 where
     F: Fn(usize) -> Fut,
-    Fut: std::future::Future<Output = ()>,
+    Fut: std::future::Future<Output = T>,
 {
     let mut millis = Vec::with_capacity(count);
     for i in 0..count {
@@ -281,25 +307,34 @@ where
     millis
 }
 
-/// CLIENTS clients sending `request` back to back for LOAD_FOR: requests per
-/// second, p50 and p99.
-async fn load<F, Fut>(name: &str, request: F)
+/// CLIENTS clients browsing back to back for LOAD_FOR, each walk a page
+/// from `start(walk)` and the nine after it, each asked with where the one
+/// before ended: requests per second, p50 and p99.
+async fn load<S, F, Fut>(name: &str, start: S, request: F)
 where
-    F: Fn(usize) -> Fut,
-    Fut: std::future::Future<Output = ()>,
+    S: Fn(usize) -> usize,
+    F: Fn(usize, Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Option<String>>,
 {
+    const WALK: usize = 10;
     let started = Instant::now();
-    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let walks = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let clients = (0..CLIENTS).map(|_| {
-        let next = next.clone();
-        let request = &request;
+        let walks = walks.clone();
+        let (start, request) = (&start, &request);
         async move {
             let mut millis = Vec::new();
             while started.elapsed() < LOAD_FOR {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let sent = Instant::now();
-                request(i).await;
-                millis.push(sent.elapsed().as_secs_f64() * 1000.0);
+                let first = start(walks.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+                let mut after = None;
+                for page in first..first + WALK {
+                    let sent = Instant::now();
+                    after = request(page, after).await;
+                    millis.push(sent.elapsed().as_secs_f64() * 1000.0);
+                    if after.is_none() || started.elapsed() >= LOAD_FOR {
+                        break;
+                    }
+                }
             }
             millis
         }

@@ -2,7 +2,8 @@ use crate::error::AppError;
 pub use crate::model::users::*;
 use leptos::prelude::*;
 
-/// The Users page's table. Admins only. `status` is a `PersonStatus::key` or empty.
+/// The Users page's table. Admins only. `status` is a `PersonStatus::key` or
+/// empty; `after` is the `next` of page `page - 1`, or empty.
 #[server(prefix = "/api", endpoint = "list_people")]
 pub async fn list_people(
     slug: String,
@@ -10,6 +11,7 @@ pub async fn list_people(
     status: String,
     page: usize,
     #[server(default)] sort: String,
+    #[server(default)] after: String,
 ) -> Result<PeoplePage, AppError> {
     use crate::ssr::{request, respond, services::people, AppState};
     respond(
@@ -24,6 +26,7 @@ pub async fn list_people(
                 kind: None,
                 sort: PeopleSort::from_key(&sort),
                 page,
+                after: Some(after).filter(|a| !a.is_empty()),
             };
             let mut result = people::list(
                 &state.db,
@@ -49,14 +52,21 @@ pub async fn count_people(slug: String, search: String, status: String) -> Resul
             let (_admin, access) = request::require_admin(&state, &slug).await?;
             let status =
                 StatusFilter::parse(&status).map_err(|e| AppError::invalid("Status", e))?;
-            let (conditions, values) = people::matching(
-                access.workspace.id,
-                &search,
+            let filter = people::Filter {
+                search,
                 status,
-                None,
+                kind: None,
+                sort: PeopleSort::default(),
+                page: 0,
+                after: None,
+            };
+            people::total(
+                &state.db,
+                access.workspace.id,
+                &filter,
                 state.clock.now_millis(),
-            );
-            people::count(&state.db, &conditions, values).await
+            )
+            .await
         }
         .await,
     )

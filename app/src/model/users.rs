@@ -126,6 +126,9 @@ pub struct PeoplePage {
     pub total: usize,
     pub page: usize,
     pub page_size: usize,
+    /// Where the next page starts (give it back as `after` with page + 1),
+    /// when there is one and the order allows it.
+    pub next: Option<String>,
     /// No SMTP relay: mail goes to files, so admins should copy links instead.
     pub mail_to_files: bool,
     /// The server's time when it read the page: what "expires in 5 days" is

@@ -28,6 +28,7 @@ pub fn UsersPage() -> impl IntoView {
         status: RwSignal::new(String::new()),
         sort: RwSignal::new(PeopleSort::Name.key().to_owned()),
         page: RwSignal::new(0usize),
+        after: RwSignal::new(None),
     };
     let events = UsersPageEvents::new();
     provide_context(events);
@@ -49,17 +50,28 @@ pub fn UsersPage() -> impl IntoView {
                 status,
                 sort,
                 page,
+                after,
             } = filters;
+            let page = page.get();
+            // The cursor counts only for the page it leads to.
+            let after = after
+                .get()
+                .filter(|(to, _)| *to == page)
+                .map(|(_, cursor)| cursor)
+                .unwrap_or_default();
             (
                 slug(),
                 search.get(),
                 status.get(),
-                page.get(),
+                page,
                 sort.get(),
+                after,
                 events.reload.get(),
             )
         },
-        |(slug, search, status, page, sort, _)| list_people(slug, search, status, page, sort),
+        |(slug, search, status, page, sort, after, _)| {
+            list_people(slug, search, status, page, sort, after)
+        },
     );
     let groups = Resource::new(
         move || (slug(), events.reload.get()),
@@ -88,6 +100,8 @@ struct PeopleFilters {
     status: RwSignal<String>,
     sort: RwSignal<String>,
     page: RwSignal<usize>,
+    /// Where page N starts (the `next` of page N - 1), once it is known.
+    after: RwSignal<Option<(usize, String)>>,
 }
 
 #[component]
@@ -102,6 +116,7 @@ fn UsersAdmin(
         status,
         sort,
         page,
+        after,
     } = filters;
     let events = expect_context::<UsersPageEvents>();
     let dialogs = expect_context::<PersonDialogs>();
@@ -168,7 +183,7 @@ fn UsersAdmin(
                 let slug = slug.clone();
                 Suspend::new(async move {
                     match people.await {
-                        Ok(result) => Either::Left(view! { <PeopleTable slug result page filters=Filters { search, status }/> }),
+                        Ok(result) => Either::Left(view! { <PeopleTable slug result page after filters=Filters { search, status }/> }),
                         Err(error) => Either::Right(view! { <ErrorPage error/> }),
                     }
                 })
@@ -183,6 +198,7 @@ fn PeopleTable(
     slug: String,
     result: PeoplePage,
     page: RwSignal<usize>,
+    after: RwSignal<Option<(usize, String)>>,
     filters: Filters,
 ) -> impl IntoView {
     let events = expect_context::<UsersPageEvents>();
@@ -192,6 +208,7 @@ fn PeopleTable(
         total,
         page: shown,
         page_size,
+        next,
         mail_to_files,
         now,
     } = result;
@@ -259,7 +276,7 @@ fn PeopleTable(
                 {rows.into_iter().map(|row| view! { <PersonRowView slug=slug.clone() row now/> }).collect_view()}
             </tbody>
         </table>
-        <Pager page shown pages/>
+        <Pager page shown pages before_next=Callback::new(move |()| after.set(next.clone().map(|c| (shown + 1, c))))/>
     }
 }
 

@@ -258,6 +258,7 @@ pub async fn list(
         status,
         query.search,
         query.page,
+        query.after,
     )
     .await?;
     let items = page
@@ -291,6 +292,7 @@ pub async fn list(
         page: page.page + 1,
         page_size: page.page_size,
         total: page.total,
+        next: page.next,
     }))
 }
 
@@ -302,6 +304,7 @@ pub async fn people_page(
     status: Option<StatusFilter>,
     search: Option<String>,
     page: Option<u32>,
+    after: Option<String>,
 ) -> Result<PeoplePage, ApiError> {
     let filter = people::Filter {
         search: search.unwrap_or_default(),
@@ -309,14 +312,20 @@ pub async fn people_page(
         kind: Some(kind),
         sort: PeopleSort::Newest,
         page: page.map_or(0, |p| p.max(1) as usize - 1),
+        after,
     };
-    Ok(people::list(
+    people::list(
         &state.db,
         caller.token.actor.workspace_id,
         &filter,
         state.clock.now_millis(),
     )
-    .await?)
+    .await
+    .map_err(|error| match error {
+        // Only `after` can be invalid here: a bad query string.
+        AppError::Invalid { message, .. } => ApiError::BadRequest(message),
+        other => other.into(),
+    })
 }
 
 /// A new link (the old one stops working), a fresh expiry and a new mail.

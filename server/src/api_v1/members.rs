@@ -39,6 +39,7 @@ pub async fn list(
         status,
         query.search,
         query.page,
+        query.after,
     )
     .await?;
     let items = page
@@ -68,5 +69,6 @@ pub async fn list(
         page: page.page + 1,
         page_size: page.page_size,
         total: page.total,
+        next: page.next,
     }))
 }

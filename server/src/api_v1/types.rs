@@ -166,6 +166,9 @@ pub struct InvitationQuery {
     /// From 1; 50 per page.
     #[param(minimum = 1)]
     pub page: Option<u32>,
+    /// The `next` of the page before (with `page` one more than its own):
+    /// read from where it ended, quick however deep.
+    pub after: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, IntoParams)]
@@ -175,6 +178,9 @@ pub struct MemberQuery {
     pub search: Option<String>,
     #[param(minimum = 1)]
     pub page: Option<u32>,
+    /// The `next` of the page before (with `page` one more than its own):
+    /// read from where it ended, quick however deep.
+    pub after: Option<String>,
 }
 
 /// An invitation not yet accepted.
@@ -212,6 +218,9 @@ pub struct InvitationPage {
     pub page: usize,
     pub page_size: usize,
     pub total: usize,
+    /// Give it as `after`, with `page` one more, for the next page; absent
+    /// on the last.
+    pub next: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -220,6 +229,9 @@ pub struct MemberPage {
     pub page: usize,
     pub page_size: usize,
     pub total: usize,
+    /// Give it as `after`, with `page` one more, for the next page; absent
+    /// on the last.
+    pub next: Option<String>,
 }
 
 /// Every error: a machine-readable code, a sentence for people, and the

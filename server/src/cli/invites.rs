@@ -107,6 +107,7 @@ async fn list(
         kind: Some(PersonKind::Invitation),
         sort: PeopleSort::Newest,
         page: 0,
+        after: None,
     };
     let mut shown = 0;
     println!(
@@ -145,6 +146,7 @@ async fn list(
             break;
         }
         filter.page = page.page + 1;
+        filter.after = page.next;
     }
     eprintln!("{shown} invitations");
     Ok(())

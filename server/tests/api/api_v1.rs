@@ -186,6 +186,13 @@ on_every_database! {
         assert_eq!(first["items"].as_array().unwrap().len(), 50);
         let (_, second) = json_of(call(reqwest::Method::GET, "/invitations?page=2").send().await.unwrap()).await;
         assert_eq!(second["items"].as_array().unwrap().len(), 10);
+        assert!(second["next"].is_null(), "the last page has no next");
+        // From where the first page ended: the same second page.
+        let next = first["next"].as_str().expect("a next page").to_owned();
+        let (_, walked) = json_of(call(reqwest::Method::GET, "/invitations").query(&[("page", "2"), ("after", next.as_str())]).send().await.unwrap()).await;
+        assert_eq!(walked["items"], second["items"]);
+        let (status, body) = json_of(call(reqwest::Method::GET, "/invitations?page=2&after=nonsense").send().await.unwrap()).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (400, Some("bad_request")));
         let (_, found) = json_of(call(reqwest::Method::GET, "/invitations?search=p07").send().await.unwrap()).await;
         assert_eq!(found["total"], 1);
         let item = &found["items"][0];

@@ -14,6 +14,8 @@ mod m20261204_000011_import_jobs;
 mod m20261204_000012_workspace_settings;
 mod m20261204_000013_personal_message;
 mod m20261206_000014_bulk_changes;
+mod m20261206_000015_people_covering_indexes;
+mod m20261206_000016_people_tallies;
 
 pub struct Migrator;
 
@@ -35,6 +37,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000012_workspace_settings::Migration),
             Box::new(m20261204_000013_personal_message::Migration),
             Box::new(m20261206_000014_bulk_changes::Migration),
+            Box::new(m20261206_000015_people_covering_indexes::Migration),
+            Box::new(m20261206_000016_people_tallies::Migration),
         ]
     }
 }

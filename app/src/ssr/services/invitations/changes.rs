@@ -2,6 +2,7 @@
 //! accepted, regrouped, delivered. Each change takes a set of invitations (one
 //! for a row's action, thousands for a bulk one) and does its work in a few
 //! statements, in the caller's transaction.
+use super::links::{self, Renewal};
 use super::{create, index, mail, reminders, Actor};
 use crate::domain::{DeliveryState, ExpiryDays, Role};
 use crate::error::AppError;
@@ -11,7 +12,7 @@ use crate::ssr::services::audit::{self, AuditAction, Audited};
 use crate::ssr::services::link_signer::LinkSigner;
 use crate::ssr::time::HOUR_MILLIS;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::{HashMap, HashSet};
 
 /// What a change did to one invitation.
@@ -104,21 +105,23 @@ pub async fn resend(
     now: i64,
 ) -> Result<Vec<Change>, AppError> {
     let (changes, open) = open_among(txn, by, ids).await?;
-    for row in &open {
-        let hours = expiry.map_or(u32::try_from(row.lifetime_hours).unwrap_or(0), |e| {
-            e.hours()
-        });
-        let expires_at = now + i64::from(hours) * HOUR_MILLIS;
-        // Each link gets its own secret: one UPDATE per invitation.
-        let mut renewed: invitation::ActiveModel = row.clone().into();
-        renewed.nonce = Set(LinkSigner::new_nonce());
-        renewed.expires_at = Set(expires_at);
-        renewed.lifetime_hours = Set(i32::try_from(hours).unwrap_or(i32::MAX));
-        renewed.remind_at = Set(reminders::due(expires_at, hours, true));
-        renewed.reminded_at = Set(None);
-        renewed.delivery = Set(DeliveryState::Queued);
-        renewed.update(txn).await?;
-    }
+    let renewals: Vec<Renewal> = open
+        .iter()
+        .map(|row| {
+            let hours = expiry.map_or(u32::try_from(row.lifetime_hours).unwrap_or(0), |e| {
+                e.hours()
+            });
+            let expires_at = now + i64::from(hours) * HOUR_MILLIS;
+            Renewal {
+                id: row.id,
+                nonce: LinkSigner::new_nonce(),
+                expires_at,
+                lifetime_hours: i32::try_from(hours).unwrap_or(i32::MAX),
+                remind_at: reminders::due(expires_at, hours, true),
+            }
+        })
+        .collect();
+    links::renew(txn, &renewals).await?;
     let open_ids: Vec<i32> = open.iter().map(|row| row.id).collect();
     mail::enqueue(txn, &open_ids, now).await?;
     if audited == Audited::EachPerson {

@@ -3,7 +3,9 @@
 //! calls `refresh` for them inside its own transaction (the invitation writer
 //! for invitations; member changes, setup and acceptance for members); the rows
 //! are recomputed from the source tables, so they cannot drift by a missed
-//! field. Nothing else writes the table.
+//! field. Nothing else writes the table. Each write also appends the change
+//! in the workspace's counts by kind and state (`tally`).
+use super::tally::{self, Tally};
 use crate::error::AppError;
 use crate::ssr::db::entities::{invitation, membership, person_index, user, workspace};
 use crate::ssr::db::{insert_batched, within};
@@ -33,11 +35,7 @@ pub async fn refresh(
         return Ok(());
     }
     let backend = db.get_database_backend();
-    person_index::Entity::delete_many()
-        .filter(person_index::Column::WorkspaceId.eq(workspace_id))
-        .filter(within(backend, person_index::Column::EmailKey, &keys))
-        .exec(db)
-        .await?;
+    let gone = remove(db, workspace_id, &keys).await?;
     let members = members_of(db, workspace_id, Some(&keys)).await?;
     let invitations = invitation::Entity::find()
         .filter(invitation::Column::WorkspaceId.eq(workspace_id))
@@ -45,7 +43,13 @@ pub async fn refresh(
         .filter(invitation::Column::AcceptedAt.is_null())
         .all(db)
         .await?;
-    insert(db, rows(workspace_id, members, invitations)).await
+    insert(
+        db,
+        workspace_id,
+        gone,
+        rows(workspace_id, members, invitations),
+    )
+    .await
 }
 
 /// The rows of people who were nobody in this workspace a moment ago and now
@@ -61,16 +65,36 @@ pub async fn put_created(
         return Ok(());
     }
     let keys: Vec<&str> = created.iter().map(|i| i.email_key.as_str()).collect();
-    person_index::Entity::delete_many()
+    let gone = remove(db, workspace_id, &keys).await?;
+    insert(
+        db,
+        workspace_id,
+        gone,
+        rows(workspace_id, Vec::new(), created),
+    )
+    .await
+}
+
+/// Deletes these people's rows; how many of each kind and state went.
+async fn remove(
+    db: &impl ConnectionTrait,
+    workspace_id: i32,
+    keys: &[&str],
+) -> Result<Tally, AppError> {
+    let gone = person_index::Entity::delete_many()
         .filter(person_index::Column::WorkspaceId.eq(workspace_id))
         .filter(within(
             db.get_database_backend(),
             person_index::Column::EmailKey,
-            &keys,
+            keys,
         ))
-        .exec(db)
+        .exec_with_returning(db)
         .await?;
-    insert(db, rows(workspace_id, Vec::new(), created)).await
+    let mut tally = Tally::new();
+    for row in gone {
+        *tally.entry((row.kind, row.state)).or_default() -= 1;
+    }
+    Ok(tally)
 }
 
 /// Fills the index of a database that has people but no index yet (one made
@@ -101,13 +125,20 @@ pub async fn rebuild(db: &impl ConnectionTrait, workspace_id: i32) -> Result<(),
         .filter(person_index::Column::WorkspaceId.eq(workspace_id))
         .exec(db)
         .await?;
+    tally::forget(db, workspace_id).await?;
     let members = members_of(db, workspace_id, None).await?;
     let invitations = invitation::Entity::find()
         .filter(invitation::Column::WorkspaceId.eq(workspace_id))
         .filter(invitation::Column::AcceptedAt.is_null())
         .all(db)
         .await?;
-    insert(db, rows(workspace_id, members, invitations)).await
+    insert(
+        db,
+        workspace_id,
+        Tally::new(),
+        rows(workspace_id, members, invitations),
+    )
+    .await
 }
 
 async fn members_of(
@@ -228,9 +259,18 @@ fn row(
     }
 }
 
+/// Writes the rows, and the change in the workspace's tallies: `gone` (the
+/// rows they replace, counted negative) plus these.
 async fn insert(
     db: &impl ConnectionTrait,
+    workspace_id: i32,
+    mut tally: Tally,
     rows: Vec<person_index::ActiveModel>,
 ) -> Result<(), AppError> {
-    Ok(insert_batched(db, rows, None).await?)
+    for row in &rows {
+        let key = (row.kind.clone().unwrap(), row.state.clone().unwrap());
+        *tally.entry(key).or_default() += 1;
+    }
+    insert_batched(db, rows, None).await?;
+    tally::record(db, workspace_id, &tally).await
 }

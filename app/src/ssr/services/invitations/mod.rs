@@ -7,8 +7,10 @@ mod address;
 mod changes;
 mod create;
 pub mod index;
+mod links;
 mod mail;
 pub mod reminders;
+pub mod tally;
 
 pub use address::change_email;
 pub use changes::{
