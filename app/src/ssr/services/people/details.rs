@@ -9,7 +9,10 @@ use sea_orm::{ConnectionTrait, FromQueryResult, Statement};
 use std::collections::HashMap;
 
 /// The details of the people on one page. The id lists are integers read
-/// from the database, inlined.
+/// from the database, inlined. The unary `+` keeps SQLite from walking the
+/// workspace's invitations by `(workspace_id, …)` instead of fetching 50 ids
+/// (it did without table statistics: 4.6 ms a page at 50,000 invitations,
+/// against 0.13 ms); PostgreSQL reads it as the plain value.
 const DETAILS: &str = "
     SELECT 'member' AS kind, u.id AS id, u.display_name AS name, u.email AS email, m.role AS role,
            m.status AS member_status, NULL AS revoked_at, NULL AS invited_by, m.created_at AS since,
@@ -26,7 +29,7 @@ const DETAILS: &str = "
            CASE WHEN EXISTS (SELECT 1 FROM users a WHERE a.email_key = i.email_key) THEN 1 ELSE 0 END,
            NULL
       FROM invitations i LEFT JOIN users inviter ON inviter.id = i.invited_by
-     WHERE i.workspace_id = {workspace} AND i.id IN ({invitations})";
+     WHERE +i.workspace_id = {workspace} AND i.id IN ({invitations})";
 
 #[derive(Debug, FromQueryResult)]
 struct Row {
