@@ -9,7 +9,7 @@ use super::tally::{self, Tally};
 use crate::error::AppError;
 use crate::ssr::db::entities::{invitation, membership, person_index, user, workspace};
 use crate::ssr::db::{insert_batched, within};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveValue, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use std::collections::{HashMap, HashSet};
 
 pub mod state {
@@ -268,8 +268,10 @@ async fn insert(
     rows: Vec<person_index::ActiveModel>,
 ) -> Result<(), AppError> {
     for row in &rows {
-        let key = (row.kind.clone().unwrap(), row.state.clone().unwrap());
-        *tally.entry(key).or_default() += 1;
+        // `row` sets both on every row it makes.
+        if let (ActiveValue::Set(kind), ActiveValue::Set(state)) = (&row.kind, &row.state) {
+            *tally.entry((kind.clone(), state.clone())).or_default() += 1;
+        }
     }
     insert_batched(db, rows, None).await?;
     tally::record(db, workspace_id, &tally).await
