@@ -37,6 +37,8 @@ rows = [
     ("One invite after the commit, SQLite p95", "one_invite_after_{k}k_sqlite_p95_ms", None, "ms", None, ""),
     ("One invite after the commit, PostgreSQL p50", "one_invite_after_{k}k_postgres_p50_ms", None, "ms", None, ""),
     ("One invite after the commit, PostgreSQL p95", "one_invite_after_{k}k_postgres_p95_ms", None, "ms", None, ""),
+    ("Undo the committed import, SQLite (HTTP)", "undo_{k}k_sqlite_s", None, "s", None, "<= 10 s at 100k"),
+    ("Undo the committed import, PostgreSQL (HTTP)", "undo_{k}k_postgres_s", None, "s", None, "<= 10 s at 100k"),
     ("Bulk resend of every invitation, SQLite", "bulk_resend_{k}k_sqlite_s", None, "s", None, "<= 10 s at 100k"),
     ("Bulk revoke of every invitation, SQLite", "bulk_revoke_{k}k_sqlite_s", None, "s", None, "<= 10 s at 100k"),
     ("Users page, first page, SQLite p95", "users_page_{k}k_sqlite_first_page_p95_ms", None, "ms", None, "<= 150 ms"),

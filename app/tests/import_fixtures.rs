@@ -343,7 +343,7 @@ fn it_portal_workbook_with_defaults_for_empty_cells() {
     .unwrap();
     assert_eq!(file.kind, FileKind::Xlsx);
     let table = import::find_table(&file.sheets[0]).unwrap();
-    let mut mapping = import::guess_mapping(&table.headers);
+    let mut mapping = import::guess_mapping(&table);
     let targets: Vec<&Target> = mapping.iter().map(|m| &m.target).collect();
     assert_eq!(
         targets,
@@ -486,7 +486,7 @@ fn a_file_read_again_with_the_admins_choices_says_what_it_used() {
     };
     assert_eq!(
         import::prepare(&bytes, "f.csv", &as_commas, &ImportLimits::default()).unwrap_err(),
-        import::ImportError::NoHeader
+        import::ImportError::NoEmailColumn
     );
     let as_cp1252 = ReadOptions {
         encoding: Some(TextEncoding::Windows1252),
@@ -511,5 +511,103 @@ fn a_file_read_again_with_the_admins_choices_says_what_it_used() {
     assert_eq!(
         prepared.describe(),
         "Workbook, sheet “New hires”; header on row 3."
+    );
+}
+
+fn check_bytes(bytes: &[u8], name: &str) -> Result<import::Prepared, import::ImportError> {
+    import::prepare(
+        bytes,
+        name,
+        &ReadOptions::default(),
+        &ImportLimits::default(),
+    )
+}
+
+#[test]
+fn a_file_whose_column_names_muster_does_not_know_is_mapped_by_its_addresses() {
+    let bytes = "Display Label,Primary Contact,Access Level\r\n\
+                 Ann Lee,ann@example.com,Admin\r\n\
+                 Bo Chan,bo@example.com,Member\r\n";
+    let prepared = check_bytes(bytes.as_bytes(), "crm.csv").unwrap();
+    assert_eq!(
+        prepared.describe(),
+        "Text file, UTF-8, separated by commas; header on row 1."
+    );
+    let targets: Vec<Target> = prepared.mapping.iter().map(|m| m.target.clone()).collect();
+    assert_eq!(
+        targets,
+        [
+            Target::MetadataKey("Display Label".into()),
+            Target::Email,
+            Target::Role
+        ]
+    );
+    let candidates = import::validate(&prepared.table, &prepared.mapping, &RowDefaults::default());
+    assert_eq!(candidates.len(), 2);
+    assert!(candidates.iter().all(Candidate::is_ready));
+    assert_eq!(candidates[0].email, "ann@example.com");
+    assert_eq!(candidates[0].role, Role::Admin);
+}
+
+#[test]
+fn a_list_of_bare_addresses_imports_without_a_header() {
+    let prepared = check_bytes(b"ann@example.com\nbo@example.com\n", "list.txt").unwrap();
+    assert_eq!(prepared.table.header_row, 0);
+    assert!(prepared
+        .describe()
+        .ends_with("no header row, columns numbered."));
+    let candidates = import::validate(&prepared.table, &prepared.mapping, &RowDefaults::default());
+    let rows: Vec<(usize, &str)> = candidates
+        .iter()
+        .map(|c| (c.row, c.email.as_str()))
+        .collect();
+    assert_eq!(rows, [(1, "ann@example.com"), (2, "bo@example.com")]);
+}
+
+#[test]
+fn only_a_file_with_nothing_to_map_to_email_is_refused() {
+    assert_eq!(
+        check_bytes(b"Name,Phone\nAnn,555\n", "phones.csv").unwrap_err(),
+        import::ImportError::NoEmailColumn
+    );
+    assert_eq!(
+        check_bytes(b"Name,Email,Role\n", "header-only.csv").unwrap_err(),
+        import::ImportError::NoRows
+    );
+    assert_eq!(
+        check_bytes(b"Name,Email\n,\n , \n", "header-and-blanks.csv").unwrap_err(),
+        import::ImportError::NoRows
+    );
+    assert_eq!(
+        import::ImportError::NoRows.to_string(),
+        "The file has column names but no rows of people."
+    );
+    assert_eq!(
+        check_bytes(b",,\n,,\n", "blank.csv").unwrap_err(),
+        import::ImportError::Empty
+    );
+}
+
+#[test]
+fn a_quoted_name_cell_with_a_line_break_imports_on_one_line() {
+    let bytes = b"Email,Name\nann@example.com,\"Ann\r\nLee\"\nbo@example.com,Bo\n";
+    let (_, _, _, candidates) = import::run(
+        bytes,
+        "alt-enter.csv",
+        &ReadOptions::default(),
+        &ImportLimits::default(),
+        &RowDefaults::default(),
+    )
+    .unwrap();
+    assert_eq!(candidates.len(), 2);
+    assert!(candidates[0].is_ready());
+    assert_eq!(candidates[0].name.as_deref(), Some("Ann Lee"));
+    assert_eq!(
+        people(&candidates[..1])[0].6,
+        ["Name: Line breaks, tabs or repeated spaces in the name became single spaces."]
+    );
+    assert_eq!(
+        candidates[1].row, 3,
+        "as a spreadsheet numbers it: the break starts no row"
     );
 }

@@ -18,8 +18,9 @@ use futures_util::StreamExt;
 use std::time::Instant;
 use support::*;
 
-/// As the browser does it: log in, open a batch, send the chunks, two in flight.
-async fn commit_over_http(server: &Server, rows: &[ImportRow]) -> f64 {
+/// As the browser does it: log in, open a batch, send the chunks, two in
+/// flight: (seconds, the batch).
+async fn commit_over_http(server: &Server, rows: &[ImportRow]) -> (f64, i32) {
     let client = signed_in(server).await;
     let started = Instant::now();
     let batch: i32 = client
@@ -58,7 +59,29 @@ async fn commit_over_http(server: &Server, rows: &[ImportRow]) -> f64 {
         .buffered(CHUNKS_IN_FLIGHT)
         .collect::<Vec<()>>()
         .await;
-    started.elapsed().as_secs_f64()
+    (started.elapsed().as_secs_f64(), batch)
+}
+
+/// "Undo this import" on the Imports page, for a batch whose `n`
+/// invitations are all still open: seconds.
+async fn undo_over_http(server: &Server, batch: i32, n: usize) -> f64 {
+    let client = signed_in(server).await;
+    let started = Instant::now();
+    let response = client
+        .post(format!("{}/api/undo_import", server.address))
+        .form(&[("slug", "bench"), ("batch_id", &batch.to_string())])
+        .send()
+        .await
+        .expect("undo");
+    assert!(
+        response.status().is_success(),
+        "undo: {}",
+        response.status()
+    );
+    let undo: app::model::imports::ImportUndo = response.json().await.expect("undo answer");
+    let seconds = started.elapsed().as_secs_f64();
+    assert_eq!(undo.revoked as usize, n, "{}", undo.summary());
+    seconds
 }
 
 /// Invites made one at a time from the Invite tab.
@@ -236,11 +259,15 @@ async fn main() {
 
 async fn sqlite_figures(all: &[ImportRow], k: usize) {
     let sqlite = start(None).await;
-    let http_sqlite = commit_over_http(&sqlite, all).await;
+    let (http_sqlite, batch) = commit_over_http(&sqlite, all).await;
     figure(&format!("commit_{k}k_sqlite_s"), http_sqlite);
     latency_figures(
         &format!("one_invite_after_{k}k_sqlite"),
         one_invite_latency(&sqlite).await,
+    );
+    figure(
+        &format!("undo_{k}k_sqlite_s"),
+        undo_over_http(&sqlite, batch, all.len()).await,
     );
 
     let direct = start(None).await;
@@ -267,13 +294,15 @@ async fn postgres_figures(all: &[ImportRow], k: usize) {
         Ok(base) => {
             let url = fresh_postgres(&base).await;
             let pg = start(Some(url.clone())).await;
-            figure(
-                &format!("commit_{k}k_postgres_s"),
-                commit_over_http(&pg, all).await,
-            );
+            let (seconds, batch) = commit_over_http(&pg, all).await;
+            figure(&format!("commit_{k}k_postgres_s"), seconds);
             latency_figures(
                 &format!("one_invite_after_{k}k_postgres"),
                 one_invite_latency(&pg).await,
+            );
+            figure(
+                &format!("undo_{k}k_postgres_s"),
+                undo_over_http(&pg, batch, all.len()).await,
             );
             let copy = postgres_copy(&pg.state, all).await;
             figure(&format!("postgres_copy_{k}k_s"), copy);

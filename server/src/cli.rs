@@ -1,5 +1,6 @@
 //! `muster` and its subcommands.
 mod import;
+mod imports;
 mod invites;
 mod people;
 mod remote;
@@ -51,6 +52,9 @@ pub enum Command {
     /// each row's outcome and "N invited · M skipped · K failed"; exits
     /// non-zero when a row failed.
     Import(import::ImportArgs),
+    /// List the workspace's imports, or undo one.
+    #[command(subcommand)]
+    Imports(imports::ImportsCommand),
     /// List, resend or revoke invitations.
     #[command(subcommand)]
     Invites(invites::InvitesCommand),
@@ -179,6 +183,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::People(args) => {
             let state = crate::startup::connect(config.settings).await?;
             people::run(&state, args).await
+        }
+        Command::Imports(command) => {
+            let state = crate::startup::connect(config.settings).await?;
+            imports::run(&state, command).await
         }
         Command::Invites(command) => {
             let state = crate::startup::connect(config.settings).await?;

@@ -130,3 +130,19 @@ pub async fn list_imports(slug: String) -> Result<Vec<ImportBatchSummary>, AppEr
         .await,
     )
 }
+
+/// Undoes an import: revokes the invitations it created that are still
+/// open; people who joined through them stay. Safe to ask twice.
+#[server(prefix = "/api", endpoint = "undo_import")]
+pub async fn undo_import(slug: String, batch_id: i32) -> Result<ImportUndo, AppError> {
+    use crate::ssr::services::import_undo;
+    use crate::ssr::{request, respond, AppState};
+    respond(
+        async {
+            let state = AppState::current()?;
+            let (admin, access) = request::require_admin(&state, &slug).await?;
+            import_undo::undo(&state, access.actor(admin.user_id), batch_id).await
+        }
+        .await,
+    )
+}

@@ -4,6 +4,7 @@ pub mod activity;
 pub mod api_tokens;
 pub mod auth;
 pub mod bulk;
+pub mod column_choices;
 pub mod groups;
 pub mod imports;
 pub mod invitations;

@@ -4,6 +4,7 @@
 //! Reading it again (other encoding, separator or sheet) or mapping its
 //! columns differently starts a new check; a stale one gives up.
 use super::import_choices::UploadChoices;
+use crate::api::column_choices::{find_column_choices, SavedChoices};
 use crate::api::imports::UploadSettings;
 use crate::import::{
     self, Candidate, ColumnMapping, ImportError, ImportLimits, Prepared, ReadOptions, RowDefaults,
@@ -17,6 +18,8 @@ pub struct CheckedFile {
     pub name: String,
     pub prepared: Prepared,
     pub candidates: Vec<Candidate>,
+    /// The headers as first detected: what its column choices are saved under.
+    pub detected_headers: Vec<String>,
 }
 
 impl CheckedFile {
@@ -81,6 +84,10 @@ pub struct Checker {
     pub reread_error: RwSignal<Option<String>>,
     pub settings: RwSignal<Option<UploadSettings>>,
     pub choices: UploadChoices,
+    /// Column choices saved from an earlier import with the same headers,
+    /// while they are in use.
+    pub using_saved: RwSignal<Option<SavedChoices>>,
+    detected_headers: StoredValue<Vec<String>>,
     source: StoredValue<Option<(Arc<[u8]>, String)>>,
     generation: StoredValue<u64>,
 }
@@ -99,6 +106,8 @@ impl Checker {
             reread_error: RwSignal::new(None),
             settings,
             choices,
+            using_saved: RwSignal::new(None),
+            detected_headers: StoredValue::new(Vec::new()),
             source: StoredValue::new(None),
             generation: StoredValue::new(0),
         }
@@ -109,6 +118,8 @@ impl Checker {
         self.source.set_value(None);
         self.checked.set(None);
         self.progress.set(None);
+        self.choices.checking.set(false);
+        self.using_saved.set(None);
     }
 
     /// A newly chosen file, read as detected.
@@ -116,15 +127,23 @@ impl Checker {
         self.source.set_value(Some((bytes.into(), name)));
         // The previous file's preview goes at once.
         self.checked.set(None);
-        self.read(ReadOptions::default(), false).await;
+        self.read(ReadOptions::default(), false, true).await;
     }
 
     /// Reads the file again with the admin's encoding, separator or sheet.
     pub async fn reread(self, options: ReadOptions) {
-        self.read(options, true).await;
+        self.read(options, true, false).await;
     }
 
-    async fn read(self, options: ReadOptions, keep_on_error: bool) {
+    /// "Reset": the file as detected, without the saved column choices.
+    pub async fn forget_saved(self) {
+        self.using_saved.set(None);
+        self.read(ReadOptions::default(), true, false).await;
+    }
+
+    /// `first`: a newly chosen file, read as detected; column choices saved
+    /// for its headers are then followed.
+    async fn read(self, options: ReadOptions, keep_on_error: bool, first: bool) {
         self.reread_error.set(None);
         let Some((bytes, name)) = self.source.get_value() else {
             return;
@@ -140,7 +159,14 @@ impl Checker {
             .get_untracked()
             .map(|s| s.limits)
             .unwrap_or_default();
-        match prepare_file(bytes, name.clone(), options, limits).await {
+        match prepare_file(bytes.clone(), name.clone(), options, limits).await {
+            Ok(prepared) if first => {
+                self.detected_headers
+                    .set_value(prepared.table.headers.clone());
+                if let Some(prepared) = self.follow_saved(mine, bytes, &name, prepared).await {
+                    self.check_rows(mine, name, prepared).await;
+                }
+            }
             Ok(prepared) => self.check_rows(mine, name, prepared).await,
             Err(error) => {
                 self.progress.set(None);
@@ -151,6 +177,53 @@ impl Checker {
                 }
             }
         }
+    }
+
+    /// The file as the column choices saved for its headers read it, when
+    /// there are some (None: the admin has moved on to something newer).
+    async fn follow_saved(
+        self,
+        mine: u64,
+        bytes: Arc<[u8]>,
+        name: &str,
+        detected: Prepared,
+    ) -> Option<Prepared> {
+        self.using_saved.set(None);
+        let found = find_column_choices(self.slug.get_value(), detected.table.headers.clone())
+            .await
+            .ok()
+            .flatten();
+        if !self.current(mine) {
+            return None;
+        }
+        let Some(saved) = found else {
+            return Some(detected);
+        };
+        let mut prepared = match saved.choices.read_options(&detected) {
+            Some(options) => {
+                let limits = self
+                    .settings
+                    .get_untracked()
+                    .map(|s| s.limits)
+                    .unwrap_or_default();
+                let again = prepare_file(bytes, name.to_owned(), options, limits).await;
+                if !self.current(mine) {
+                    return None;
+                }
+                match again {
+                    Ok(prepared) => prepared,
+                    // Read as saved, the file is not one like it.
+                    Err(_) => return Some(detected),
+                }
+            }
+            None => detected.clone(),
+        };
+        let Some(mapping) = saved.choices.mapping_for(&prepared.mapping) else {
+            return Some(detected);
+        };
+        prepared.mapping = mapping;
+        self.using_saved.set(Some(saved));
+        Some(prepared)
     }
 
     /// Checks the rows again with the admin's column mapping.
@@ -204,8 +277,14 @@ impl Checker {
             name,
             prepared,
             candidates,
+            detected_headers: self.detected_headers.get_value(),
         })));
-        super::import_choices::check_workspace(self.slug.get_value(), self.checked, self.choices)
-            .await;
+        super::import_choices::check_workspace(
+            self.slug.get_value(),
+            self.checked,
+            self.choices,
+            move || self.current(mine),
+        )
+        .await;
     }
 }

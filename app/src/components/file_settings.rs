@@ -167,7 +167,10 @@ pub fn FileSettings(checker: Checker) -> impl IntoView {
                         <th scope="row">{header.clone()}</th>
                         <td>
                             <label class="visually-hidden" for=select_id.clone()>{format!("Use column “{header}” as")}</label>
-                            <select id=select_id on:change=move |ev| {
+                            // Follows the mapping (a Reset, saved choices) without being drawn again.
+                            <select id=select_id
+                                prop:value=move || mapping.with(|m| m.get(column).map_or("ignore", |c| target_value(&c.target)))
+                                on:change=move |ev| {
                                 let target = target_from(&event_target_value(&ev), &header_for_change);
                                 remap(column, Box::new(move |m| m.target = target));
                             }>
@@ -178,7 +181,7 @@ pub fn FileSettings(checker: Checker) -> impl IntoView {
                         </td>
                         <td>
                             <label class="visually-hidden" for=default_id.clone()>{format!("Value for empty “{header}” cells")}</label>
-                            <input id=default_id type="text" placeholder="(none)" prop:value=m.default.clone().unwrap_or_default()
+                            <input id=default_id type="text" placeholder="(none)" prop:value=move || mapping.with(|m| m.get(column).and_then(|c| c.default.clone()).unwrap_or_default())
                                 on:change=move |ev| {
                                     let value = event_target_value(&ev);
                                     let value = (!value.trim().is_empty()).then_some(value);

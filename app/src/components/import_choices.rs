@@ -28,6 +28,8 @@ pub struct UploadChoices {
     /// Group keys the workspace has; None until known.
     pub existing_groups: RwSignal<Option<HashSet<String>>>,
     pub check_error: RwSignal<Option<String>>,
+    /// While `check_workspace` runs for the file shown.
+    pub checking: RwSignal<bool>,
 }
 
 impl UploadChoices {
@@ -43,6 +45,7 @@ impl UploadChoices {
             matches: RwSignal::new(HashMap::new()),
             existing_groups: RwSignal::new(None),
             check_error: RwSignal::new(None),
+            checking: RwSignal::new(false),
         }
     }
 
@@ -67,9 +70,16 @@ impl UploadChoices {
 }
 
 /// Asks the server where each ready row's person stands, and which groups
-/// exist. Runs in the browser after a file is checked.
+/// exist. Runs in the browser after a file is checked. `still_current` is
+/// false once the admin has chosen another file, mapping or edit: an older
+/// answer then changes nothing.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-pub async fn check_workspace(slug: String, checked: CheckedSignal, choices: UploadChoices) {
+pub async fn check_workspace(
+    slug: String,
+    checked: CheckedSignal,
+    choices: UploadChoices,
+    still_current: impl Fn() -> bool,
+) {
     choices.check_error.set(None);
     choices.matches.set(HashMap::new());
     let rows: Vec<(usize, String)> = checked.with_untracked(|c| match c {
@@ -81,7 +91,16 @@ pub async fn check_workspace(slug: String, checked: CheckedSignal, choices: Uplo
             .collect(),
         _ => Vec::new(),
     });
-    match list_groups(slug.clone()).await {
+    if rows.is_empty() {
+        choices.checking.set(false);
+        return;
+    }
+    choices.checking.set(true);
+    let groups = list_groups(slug.clone()).await;
+    if !still_current() {
+        return;
+    }
+    match groups {
         Ok(groups) => choices.existing_groups.set(Some(
             groups
                 .iter()
@@ -93,17 +112,23 @@ pub async fn check_workspace(slug: String, checked: CheckedSignal, choices: Uplo
     let mut found = HashMap::with_capacity(rows.len());
     for chunk in rows.chunks(CHECK_CHUNK) {
         let emails = chunk.iter().map(|(_, e)| e.clone()).collect();
-        match check_import(slug.clone(), emails).await {
+        let answers = check_import(slug.clone(), emails).await;
+        if !still_current() {
+            return;
+        }
+        match answers {
             Ok(answers) => {
                 found.extend(chunk.iter().map(|(row, _)| *row).zip(answers));
             }
             Err(error) => {
                 choices.check_error.set(Some(error.to_string()));
+                choices.checking.set(false);
                 return;
             }
         }
     }
     choices.matches.set(found);
+    choices.checking.set(false);
 }
 
 pub fn match_label(m: WorkspaceMatch) -> &'static str {
@@ -161,9 +186,12 @@ pub fn WorkspaceCheck(checked: CheckedSignal, choices: UploadChoices) -> impl In
         Some(missing.into_values().collect::<Vec<_>>())
     });
     let summary = move || {
+        if choices.checking.get() {
+            return "Checking the file against the workspace…".to_owned();
+        }
         let [new, member, archived, pending, expired] = tally.get();
         if new + member + archived + pending + expired == 0 {
-            return "Checking the file against the workspace…".to_owned();
+            return "No row is ready to check against the workspace.".to_owned();
         }
         format!(
             "In this workspace: {new} new · {member} already members · {archived} archived · {pending} with an open invitation · {expired} with an expired invitation."

@@ -16,6 +16,7 @@ mod person_dialog;
 mod person_menu;
 mod recent_imports;
 mod save_file;
+mod undo_import;
 mod upload_tab;
 mod workspace_frame;
 
@@ -32,6 +33,7 @@ pub use pager::Pager;
 pub use person_dialog::{PersonDialog, PersonDialogs};
 pub use person_menu::{confirm, copy_to_clipboard, PersonMenu};
 pub use recent_imports::RecentImports;
+pub use undo_import::UndoImport;
 pub use upload_tab::UploadTab;
 pub use workspace_frame::{invite_defaults, FrameResource, WorkspaceLayout};
 

@@ -4,12 +4,13 @@ use super::file_check::{CheckedFile, CheckedSignal, Checker};
 use super::file_settings::FileSettings;
 use super::import_choices::{PermissionsChoice, UploadChoices, WorkspaceCheck};
 use super::import_preview::ImportPreview;
-use super::{invite_defaults, ExpirySelect, UsersPageEvents, MESSAGE_HINT};
+use super::{invite_defaults, ExpirySelect, UndoImport, UsersPageEvents, MESSAGE_HINT};
+use crate::api::column_choices::{save_column_choices, ColumnChoices};
 use crate::api::imports::{
-    import_chunk, import_settings, start_import, ImportRow, OutcomeCounts, RowOutcomeKind,
-    UploadSettings, CHUNKS_IN_FLIGHT, CHUNK_ROWS,
+    import_chunk, import_settings, start_import, ImportRow, ImportUndo, OutcomeCounts,
+    RowOutcomeKind, UploadSettings, CHUNKS_IN_FLIGHT, CHUNK_ROWS,
 };
-use crate::domain::PersonalMessage;
+use crate::domain::{format_date, PersonalMessage};
 use crate::import::export::{
     rejected_rows_csv, RejectedRow, TEMPLATE_CSV_NAME, TEMPLATE_XLSX_NAME,
 };
@@ -29,6 +30,9 @@ struct UploadSignals {
     progress: RwSignal<Option<(usize, usize)>>,
     cancelled: RwSignal<bool>,
     result: RwSignal<Option<String>>,
+    /// The batch uploaded last, its file and how many it invited: what
+    /// "Undo this import" undoes.
+    finished: RwSignal<Option<(i32, String, u32)>>,
     /// Rows not imported, for "Download rejected rows".
     rejected: RwSignal<Vec<RejectedRow>>,
     choices: UploadChoices,
@@ -46,6 +50,7 @@ async fn run_upload(slug: String, ui: UploadSignals) {
         progress,
         cancelled,
         result,
+        finished,
         rejected,
         choices,
         events,
@@ -175,6 +180,18 @@ async fn run_upload(slug: String, ui: UploadSignals) {
         }
     );
     events.done(line.clone());
+    finished.set(Some((batch, file.name.clone(), tally.invited)));
+    if sent > 0 {
+        // Kept for the next file with these headers; a failure here loses
+        // nothing but the convenience.
+        let _ = save_column_choices(
+            slug,
+            file.name.clone(),
+            file.detected_headers.clone(),
+            ColumnChoices::of(&file.prepared),
+        )
+        .await;
+    }
     result.update(|r| {
         if r.is_none() {
             *r = Some(line);
@@ -195,6 +212,7 @@ pub fn UploadTab(slug: String) -> impl IntoView {
     let progress = RwSignal::new(None::<(usize, usize)>);
     let cancelled = RwSignal::new(false);
     let result = RwSignal::new(None::<String>);
+    let finished = RwSignal::new(None::<(i32, String, u32)>);
     let rejected = RwSignal::new(Vec::<RejectedRow>::new());
     let choices = UploadChoices::new();
     let settings = RwSignal::new(None::<UploadSettings>);
@@ -205,6 +223,7 @@ pub fn UploadTab(slug: String) -> impl IntoView {
     let checked = checker.checked;
     let on_file = move |ev: leptos::ev::Event| {
         result.set(None);
+        finished.set(None);
         rejected.set(Vec::new());
         #[cfg(feature = "hydrate")]
         {
@@ -293,10 +312,12 @@ pub fn UploadTab(slug: String) -> impl IntoView {
         progress,
         cancelled,
         result,
+        finished,
         rejected,
         choices,
         events,
     };
+    let slug_for_undo = slug.clone();
     let start_upload = move |_| {
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(run_upload(slug.clone(), ui));
@@ -313,10 +334,16 @@ pub fn UploadTab(slug: String) -> impl IntoView {
         </p>
         <div class="field">
             <label for="import-file">"Choose a CSV or Excel file"</label>
-            <p class="hint" id="import-file-hint">"CSV, TSV, TXT, XLSX, XLS or ODS, up to 50 MB and 100,000 rows. The first row with an email column is the header."</p>
+            <p class="hint" id="import-file-hint">"CSV, TSV, TXT, XLSX, XLS or ODS, up to 50 MB and 100,000 rows. Muster finds the header row and the column of addresses; you can change what each column holds."</p>
             <input id="import-file" type="file" aria-describedby="import-file-hint"
                 accept=".csv,.tsv,.txt,.xlsx,.xls,.ods,text/csv" on:change=on_file/>
         </div>
+        {move || checker.using_saved.get().map(|saved| view! {
+            <p class="hint saved-choices" role="status">
+                {format!("Using the column choices of your import of {} ({}) · ", format_date(saved.saved_at), saved.file_name)}
+                <button type="button" class="link-button" on:click=move |_| leptos::task::spawn_local(checker.forget_saved())>"Reset"</button>
+            </p>
+        })}
         <FileSettings checker/>
         {move || loaded.get().map(|outcome| match outcome {
             Err(error) => view! { <p class="alert" role="alert">{error.to_string()}</p> }.into_any(),
@@ -387,6 +414,14 @@ pub fn UploadTab(slug: String) -> impl IntoView {
             "Upload users"
         </button>
         {move || result.get().map(|line| view! { <p class="import-result" role="status">{line}</p> })}
+        {move || finished.get().filter(|(_, _, invited)| *invited > 0).map(|(batch_id, file_name, invited)| {
+            let on_undone = move |undo: ImportUndo| {
+                finished.set(None);
+                result.set(Some(undo.summary()));
+                events.done(undo.summary());
+            };
+            view! { <UndoImport slug=slug_for_undo.clone() batch_id file_name invited on_undone/> }
+        })}
         {move || (!rejected.with(Vec::is_empty)).then(|| {
             let download = move |_| {
                 let name = checked.with_untracked(|c| match c {

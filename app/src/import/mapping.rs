@@ -2,6 +2,7 @@
 //! spaces or punctuation ("E-mail Address [Required]" is "emailaddress"),
 //! against synonyms from common exports and in French, German and Spanish,
 //! allowing one typo in longer words.
+use super::table::Table;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
@@ -160,8 +161,19 @@ pub fn known_target(header: &str) -> Option<Target> {
 }
 
 /// The best first guess: known headers to their fields (the first of each
-/// kind wins), everything else kept as metadata under its own header.
-pub fn guess_mapping(headers: &[String]) -> Vec<ColumnMapping> {
+/// kind wins), everything else kept as metadata under its own header; when
+/// no header names an email column, the column holding addresses is Email.
+pub fn guess_mapping(table: &Table) -> Vec<ColumnMapping> {
+    let mut mapping = guess_from_headers(&table.headers);
+    if !mapping.iter().any(|m| m.target == Target::Email) {
+        if let Some(column) = table.address_column().and_then(|c| mapping.get_mut(c)) {
+            column.target = Target::Email;
+        }
+    }
+    mapping
+}
+
+fn guess_from_headers(headers: &[String]) -> Vec<ColumnMapping> {
     let mut used: Vec<Target> = Vec::new();
     headers
         .iter()
@@ -245,7 +257,7 @@ mod tests {
     #[test]
     fn unknown_and_repeated_columns_become_metadata() {
         let headers: Vec<String> = ["Email", "Site", "E-mail"].map(String::from).to_vec();
-        let targets: Vec<Target> = guess_mapping(&headers)
+        let targets: Vec<Target> = guess_from_headers(&headers)
             .into_iter()
             .map(|m| m.target)
             .collect();
@@ -255,6 +267,32 @@ mod tests {
                 Target::Email,
                 Target::MetadataKey("Site".into()),
                 Target::MetadataKey("E-mail".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn without_an_email_header_the_column_of_addresses_is_email() {
+        let table = Table {
+            header_row: 1,
+            headers: ["Display Label", "Primary Contact", "Access Level"]
+                .map(String::from)
+                .to_vec(),
+            rows: vec![super::super::SourceRow {
+                number: 2,
+                cells: ["Ann", "ann@x.org", "Admin"].map(String::from).to_vec(),
+            }],
+        };
+        let targets: Vec<Target> = guess_mapping(&table)
+            .into_iter()
+            .map(|m| m.target)
+            .collect();
+        assert_eq!(
+            targets,
+            [
+                Target::MetadataKey("Display Label".into()),
+                Target::Email,
+                Target::Role
             ]
         );
     }

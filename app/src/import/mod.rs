@@ -8,7 +8,7 @@
 mod decode;
 mod delimited;
 pub mod export;
-mod mapping;
+pub(crate) mod mapping;
 mod read;
 mod table;
 mod validate;
@@ -57,8 +57,10 @@ pub enum ImportError {
     BadWorkbook { detail: String },
     #[error("This file type is not supported. Use CSV, TSV, TXT, XLSX, XLS or ODS.")]
     UnsupportedType,
-    #[error("No rows with an email address column were found. The first row should name the columns, such as Name and Email.")]
-    NoHeader,
+    #[error("No column of email addresses was found: no column is named like Email, and none holds addresses in its first rows.")]
+    NoEmailColumn,
+    #[error("The file has column names but no rows of people.")]
+    NoRows,
 }
 
 /// The columns of a row as the browser sends it to be committed:
@@ -101,16 +103,23 @@ impl Prepared {
     pub fn describe(&self) -> String {
         match self.kind {
             FileKind::Delimited => format!(
-                "Text file, {}, separated by {}; header on row {}.",
+                "Text file, {}, separated by {}; {}.",
                 self.encoding.map_or("UTF-8", TextEncoding::label),
                 delimiter_name(self.delimiter.unwrap_or(b',')),
-                self.table.header_row
+                self.header_described()
             ),
             _ => format!(
-                "Workbook, sheet “{}”; header on row {}.",
+                "Workbook, sheet “{}”; {}.",
                 self.sheet_names.get(self.sheet).map_or("", String::as_str),
-                self.table.header_row
+                self.header_described()
             ),
+        }
+    }
+
+    fn header_described(&self) -> String {
+        match self.table.header_row {
+            0 => "no header row, columns numbered".to_owned(),
+            row => format!("header on row {row}"),
         }
     }
 
@@ -145,7 +154,19 @@ fn table_of(
     limits: &ImportLimits,
 ) -> Result<Table, ImportError> {
     let sheet = file.sheets.get_mut(sheet).ok_or(ImportError::Empty)?;
-    let table = table::table_from(std::mem::take(&mut sheet.rows)).ok_or(ImportError::NoHeader)?;
+    let blank = sheet
+        .rows
+        .iter()
+        .flatten()
+        .all(|cell| cell.trim().is_empty());
+    let table = table::table_from(std::mem::take(&mut sheet.rows)).ok_or(if blank {
+        ImportError::Empty
+    } else {
+        ImportError::NoEmailColumn
+    })?;
+    if table.rows.is_empty() {
+        return Err(ImportError::NoRows);
+    }
     if table.rows.len() > limits.max_rows {
         return Err(ImportError::TooManyRows {
             limit: limits.max_rows,
@@ -171,7 +192,7 @@ pub fn prepare(
         delimiter: file.delimiter,
         sheet_names: file.sheets.iter().map(|s| s.name.clone()).collect(),
         sheet,
-        mapping: guess_mapping(&table.headers),
+        mapping: guess_mapping(&table),
         table,
     })
 }
@@ -188,7 +209,7 @@ pub fn run(
     let mut file = read(bytes, file_name, options, limits)?;
     let sheet = options.sheet.unwrap_or_else(|| file.best_sheet());
     let table = table_of(&mut file, sheet, limits)?;
-    let mapping = guess_mapping(&table.headers);
+    let mapping = guess_mapping(&table);
     let candidates = validate(&table, &mapping, defaults);
     Ok((file, table, mapping, candidates))
 }

@@ -40,11 +40,13 @@ pub struct ReadFile {
 }
 
 impl ReadFile {
-    /// The first sheet that has a header row with an email column.
+    /// The first sheet with a header naming an email column, else the first
+    /// with a column of addresses.
     pub fn best_sheet(&self) -> usize {
-        self.sheets
-            .iter()
-            .position(|sheet| super::table::header_index(&sheet.rows).is_some())
+        let sheets = || self.sheets.iter();
+        sheets()
+            .position(|sheet| super::table::named_header(&sheet.rows).is_some())
+            .or_else(|| sheets().position(|sheet| super::table::table_start(&sheet.rows).is_some()))
             .unwrap_or(0)
     }
 }

@@ -2,6 +2,7 @@
 //! under it, without blank rows and empty trailing columns.
 use super::mapping::{known_target, Target};
 use super::read::{Sheet, HEADER_SEARCH_ROWS};
+use crate::domain::Email;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -13,7 +14,7 @@ pub struct SourceRow {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Table {
-    /// 1-based row number of the header.
+    /// 1-based row number of the header; 0 when the file has none.
     pub header_row: usize,
     pub headers: Vec<String>,
     pub rows: Vec<SourceRow>,
@@ -23,13 +24,83 @@ fn is_blank(cells: &[String]) -> bool {
     cells.iter().all(|c| c.trim().is_empty())
 }
 
-/// The first of the opening rows that names an email column is the header.
-/// The row (0-based) naming the columns: the first of the first rows with an
-/// email column.
-pub(crate) fn header_index(rows: &[Vec<String>]) -> Option<usize> {
+/// Where a sheet's table starts (0-based row indexes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Start {
+    /// The row naming the columns; None when the data starts at once.
+    pub header: Option<usize>,
+    pub data: usize,
+}
+
+/// Rows looked at, past the header search, to find a column of addresses.
+const CONTENT_SAMPLE_ROWS: usize = 50;
+
+/// The header is the first of the opening rows that names an email column.
+/// When no row does ("Primary Contact, Display Label"), the column whose
+/// cells are addresses decides: the header is the last non-blank row above
+/// its first address, and a file of bare addresses has none.
+pub(crate) fn table_start(rows: &[Vec<String>]) -> Option<Start> {
+    if let Some(header) = named_header(rows) {
+        return Some(Start {
+            header: Some(header),
+            data: header + 1,
+        });
+    }
+    let (_, first) = address_column(rows.iter().take(HEADER_SEARCH_ROWS + CONTENT_SAMPLE_ROWS))?;
+    if first > HEADER_SEARCH_ROWS {
+        return None;
+    }
+    let header = rows[..first].iter().rposition(|cells| !is_blank(cells));
+    Some(Start {
+        header,
+        data: first,
+    })
+}
+
+/// The first of the opening rows with a cell naming an email column.
+pub(crate) fn named_header(rows: &[Vec<String>]) -> Option<usize> {
     rows.iter()
         .take(HEADER_SEARCH_ROWS)
         .position(|cells| cells.iter().any(|c| known_target(c) == Some(Target::Email)))
+}
+
+/// The column holding the most addresses among `rows` (the leftmost on a
+/// tie), and the index of its first row with one.
+fn address_column<'a>(rows: impl Iterator<Item = &'a Vec<String>>) -> Option<(usize, usize)> {
+    // Column → (addresses, first row with one).
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    for (index, cells) in rows.enumerate() {
+        for (column, cell) in cells.iter().enumerate() {
+            if looks_like_address(cell) {
+                if found.len() <= column {
+                    found.resize(column + 1, (0, usize::MAX));
+                }
+                let (count, first) = &mut found[column];
+                *count += 1;
+                *first = (*first).min(index);
+            }
+        }
+    }
+    let best = (0..found.len()).max_by_key(|&c| (found[c].0, std::cmp::Reverse(c)))?;
+    (found[best].0 > 0).then_some((best, found[best].1))
+}
+
+fn looks_like_address(cell: &str) -> bool {
+    cell.contains('@') && Email::parse_cell(cell).is_ok()
+}
+
+impl Table {
+    /// The column whose first rows hold addresses, for a file whose header
+    /// names none.
+    pub fn address_column(&self) -> Option<usize> {
+        address_column(
+            self.rows
+                .iter()
+                .take(CONTENT_SAMPLE_ROWS)
+                .map(|row| &row.cells),
+        )
+        .map(|(column, _)| column)
+    }
 }
 
 pub fn find_table(sheet: &Sheet) -> Option<Table> {
@@ -39,9 +110,12 @@ pub fn find_table(sheet: &Sheet) -> Option<Table> {
 /// Like `find_table`, taking the rows: the cells move into the table
 /// instead of being copied (100,000 rows are half a million strings).
 pub(crate) fn table_from(mut rows: Vec<Vec<String>>) -> Option<Table> {
-    let header_index = header_index(&rows)?;
-    let data = rows.split_off(header_index + 1);
-    let header_cells = rows.pop().unwrap_or_default();
+    let start = table_start(&rows)?;
+    let data = rows.split_off(start.data);
+    let header_cells = match start.header {
+        Some(header) => std::mem::take(&mut rows[header]),
+        None => Vec::new(),
+    };
     let last_used = |cells: &[String]| cells.iter().rposition(|c| !c.trim().is_empty());
     let width = std::iter::once(&header_cells)
         .chain(data.iter())
@@ -62,13 +136,13 @@ pub(crate) fn table_from(mut rows: Vec<Vec<String>>) -> Option<Table> {
             // Cells past `width` are empty by its definition.
             cells.resize(width, String::new());
             SourceRow {
-                number: header_index + offset + 2,
+                number: start.data + offset + 1,
                 cells,
             }
         })
         .collect();
     Some(Table {
-        header_row: header_index + 1,
+        header_row: start.header.map_or(0, |h| h + 1),
         headers,
         rows,
     })
@@ -107,7 +181,37 @@ mod tests {
     }
 
     #[test]
-    fn no_email_column_means_no_table() {
+    fn no_column_named_or_holding_addresses_means_no_table() {
         assert!(find_table(&sheet(&[&["Name", "Phone"], &["A", "1"]])).is_none());
+    }
+
+    #[test]
+    fn headers_muster_does_not_know_are_found_by_the_addresses_under_them() {
+        let table = find_table(&sheet(&[
+            &["Staff list"],
+            &[],
+            &["Display Label", "Primary Contact", "Access Level"],
+            &["Ann", "ann@x.org", "Admin"],
+            &["Bob", "not given", "Member"],
+            &["Cy", "cy@x.org", "Member"],
+        ]))
+        .unwrap();
+        assert_eq!(table.header_row, 3);
+        assert_eq!(
+            table.headers,
+            ["Display Label", "Primary Contact", "Access Level"]
+        );
+        assert_eq!(table.rows.len(), 3);
+        assert_eq!(table.rows[0].number, 4);
+        assert_eq!(table.address_column(), Some(1));
+    }
+
+    #[test]
+    fn a_list_of_bare_addresses_has_no_header_row() {
+        let table = find_table(&sheet(&[&["ann@x.org"], &["bob@x.org"]])).unwrap();
+        assert_eq!(table.header_row, 0);
+        assert_eq!(table.headers, ["Column 1"]);
+        let numbers: Vec<usize> = table.rows.iter().map(|r| r.number).collect();
+        assert_eq!(numbers, [1, 2]);
     }
 }

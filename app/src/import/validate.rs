@@ -184,6 +184,7 @@ pub fn validate_row(
             )
         }
     };
+    let (joined, spaced_out) = on_one_line(joined);
     let name = if joined.trim().is_empty() {
         None
     } else {
@@ -264,6 +265,15 @@ pub fn validate_row(
                 metadata_text,
             ])
         });
+    if spaced_out {
+        problems.push(Problem {
+            column: name_column.to_owned(),
+            message: "Line breaks, tabs or repeated spaces in the name became single spaces."
+                .into(),
+            severity: Severity::Warning,
+            duplicate_of: None,
+        });
+    }
     if name.is_none() && problems.is_empty() {
         problems.push(Problem {
             column: name_column.to_owned(),
@@ -283,6 +293,20 @@ pub fn validate_row(
         problems,
         source,
     }
+}
+
+/// A name cell's line breaks (Alt+Enter in Excel), tabs and runs of spaces
+/// as one space each, and whether anything changed. Other control
+/// characters stay, for the name's own check to refuse.
+fn on_one_line(text: Cow<'_, str>) -> (Cow<'_, str>, bool) {
+    let trimmed = text.trim();
+    let spaced_out =
+        trimmed.contains("  ") || trimmed.chars().any(|c| c.is_whitespace() && c != ' ');
+    if !spaced_out {
+        return (text, false);
+    }
+    let one_line = trimmed.split_whitespace().collect::<Vec<_>>().join(" ");
+    (Cow::Owned(one_line), true)
 }
 
 /// Marks every row whose address an earlier row has (the first is kept),
@@ -351,6 +375,27 @@ mod tests {
         assert!(rows[0]
             .error_summary()
             .contains("Role: \"Overlord\" is not a role."));
+    }
+
+    #[test]
+    fn line_breaks_and_tabs_in_a_name_become_spaces_with_a_warning() {
+        let rows = check(&[
+            ["a@example.com", "Anne\r\nMarie \t Curie", "", "", ""],
+            ["b@example.com", "Bob  Stone", "", "", ""],
+            ["c@example.com", "Cy Young", "", "", ""],
+            ["d@example.com", "Bell\u{7}Ringer", "", "", ""],
+        ]);
+        assert!(rows[0].is_ready(), "{:?}", rows[0].problems);
+        assert_eq!(rows[0].name.as_deref(), Some("Anne Marie Curie"));
+        assert_eq!(rows[0].problems.len(), 1);
+        assert_eq!(rows[0].problems[0].severity, Severity::Warning);
+        assert_eq!(rows[0].problems[0].column, "Name");
+        assert!(rows[0].problems[0].message.contains("single spaces"));
+        assert_eq!(rows[1].name.as_deref(), Some("Bob Stone"));
+        assert!(rows[1].has_warnings());
+        assert!(rows[2].problems.is_empty(), "{:?}", rows[2].problems);
+        assert!(!rows[3].is_ready(), "other control characters stay errors");
+        assert!(rows[3].error_summary().contains("control characters"));
     }
 
     #[test]

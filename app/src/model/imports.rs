@@ -225,6 +225,49 @@ pub struct ImportBatchSummary {
     pub created_at: i64,
     pub total_rows: u32,
     pub counts: OutcomeCounts,
+    pub undone: Option<ImportUndo>,
+}
+
+/// What undoing an import did: the invitations it created that were still
+/// open are revoked; people who had joined through them stay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportUndo {
+    pub revoked: u32,
+    pub stayed: u32,
+    /// Some of those who stay (at most `STAYED_NAMED`), by address; empty
+    /// when read back from the list of imports.
+    pub stayed_people: Vec<String>,
+    pub undone_at: i64,
+    /// None: an operator at the command line.
+    pub undone_by: Option<String>,
+}
+
+impl ImportUndo {
+    pub const STAYED_NAMED: usize = 10;
+
+    /// "Undone: 88 invitations revoked; 12 people already joined and stay (…)."
+    pub fn summary(&self) -> String {
+        let revoked = match self.revoked {
+            1 => "1 invitation revoked".to_owned(),
+            n => format!("{n} invitations revoked"),
+        };
+        let stayed = match self.stayed {
+            0 => String::new(),
+            1 => "; 1 person already joined and stays".to_owned(),
+            n => format!("; {n} people already joined and stay"),
+        };
+        let named = if self.stayed_people.is_empty() {
+            String::new()
+        } else {
+            let more = self.stayed as usize > self.stayed_people.len();
+            format!(
+                " ({}{})",
+                self.stayed_people.join(", "),
+                if more { ", …" } else { "" }
+            )
+        };
+        format!("Undone: {revoked}{stayed}{named}.")
+    }
 }
 
 /// What the upload tab needs to know before a file is chosen.
@@ -239,6 +282,26 @@ pub struct UploadSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_undo_says_what_it_revoked_and_who_stays() {
+        let undo = |revoked, stayed, people: &[&str]| ImportUndo {
+            revoked,
+            stayed,
+            stayed_people: people.iter().map(|p| p.to_string()).collect(),
+            undone_at: 0,
+            undone_by: None,
+        };
+        assert_eq!(undo(1, 0, &[]).summary(), "Undone: 1 invitation revoked.");
+        assert_eq!(
+            undo(88, 1, &["a@x.org"]).summary(),
+            "Undone: 88 invitations revoked; 1 person already joined and stays (a@x.org)."
+        );
+        assert_eq!(
+            undo(0, 12, &["a@x.org", "b@x.org"]).summary(),
+            "Undone: 0 invitations revoked; 12 people already joined and stay (a@x.org, b@x.org, …)."
+        );
+    }
 
     #[test]
     fn outcomes_are_counted_by_kind_and_resent_is_its_own_count() {

@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod api_tokens;
 pub mod bulk;
+pub mod column_choices;
 pub mod groups;
 pub mod import_jobs;
 pub mod imports;

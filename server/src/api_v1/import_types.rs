@@ -110,3 +110,29 @@ pub struct ImportRowsPage {
     /// Rows with a result so far.
     pub total: u64,
 }
+
+/// What undoing an import did.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ImportUndone {
+    /// Invitations the import created that were still open, now revoked.
+    pub revoked: u32,
+    /// People who had joined through the import's invitations: they stay.
+    pub stayed: u32,
+    /// Some of those who stay (at most 10), by address.
+    pub stayed_people: Vec<String>,
+    /// Unix time in milliseconds of the (first) undo.
+    pub undone_at: i64,
+    pub summary: String,
+}
+
+impl From<app::model::imports::ImportUndo> for ImportUndone {
+    fn from(undo: app::model::imports::ImportUndo) -> Self {
+        Self {
+            summary: undo.summary(),
+            revoked: undo.revoked,
+            stayed: undo.stayed,
+            stayed_people: undo.stayed_people,
+            undone_at: undo.undone_at,
+        }
+    }
+}

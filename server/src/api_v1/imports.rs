@@ -10,6 +10,7 @@ use app::error::AppError;
 use app::model::import_jobs::JobOptions;
 use app::model::imports::ConflictChoices;
 use app::ssr::services::import_jobs::{self, JobStatus};
+use app::ssr::services::import_undo;
 use app::ssr::AppState;
 use axum::body::Body;
 use axum::extract::rejection::{PathRejection, QueryRejection};
@@ -259,4 +260,29 @@ fn job(JobStatus { job, counts }: JobStatus) -> ImportJob {
         created_at: job.created_at,
         finished_at: job.finished_at,
     }
+}
+
+/// Undo an import: the invitations it created that are still open are
+/// revoked (their links stop working); people who joined through them stay.
+/// Asked again, answers what the first undo did.
+#[utoipa::path(
+    post, path = "/api/v1/batches/{id}/undo", tag = "imports",
+    params(("id" = i32, Path, description = "The import's batch: `batch_id` of an import job, or the id `muster imports list` prints")),
+    responses(
+        (status = 200, body = ImportUndone),
+        (status = 400, description = "Bad id", body = ErrorBody),
+        (status = 401, description = "No live token", body = ErrorBody),
+        (status = 404, description = "No such import in this workspace", body = ErrorBody),
+        (status = 409, description = "The import's job is still running: cancel it first", body = ErrorBody),
+    ),
+    security(("token" = []))
+)]
+pub async fn undo(
+    State(state): State<AppState>,
+    caller: Caller,
+    id: Result<Path<i32>, PathRejection>,
+) -> Result<Json<ImportUndone>, ApiError> {
+    let Path(id) = id.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let undo = import_undo::undo(&state, caller.token.actor, id).await?;
+    Ok(Json(undo.into()))
 }

@@ -37,6 +37,7 @@ use utoipa::{Modify, OpenApi};
         imports::show,
         imports::rows,
         imports::cancel,
+        imports::undo,
         members::list,
         bulk::change,
     ),
@@ -82,6 +83,7 @@ pub fn router(state: AppState) -> Router {
         .route("/imports", post(imports::create).get(imports::list))
         .route("/imports/{id}", get(imports::show).delete(imports::cancel))
         .route("/imports/{id}/rows", get(imports::rows))
+        .route("/batches/{id}/undo", post(imports::undo))
         .route("/members", get(members::list))
         .route("/bulk", post(bulk::change))
         .with_state(state)

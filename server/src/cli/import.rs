@@ -120,7 +120,7 @@ pub async fn run(state: &AppState, args: ImportArgs) -> anyhow::Result<bool> {
     let outcomes = if args.dry_run {
         predict(state, workspace.workspace_id, &candidates, choices).await?
     } else {
-        import_service::commit_file(
+        let (batch, outcomes) = import_service::commit_file(
             state,
             workspace,
             &file_name,
@@ -134,8 +134,9 @@ pub async fn run(state: &AppState, args: ImportArgs) -> anyhow::Result<bool> {
             |done, total| eprintln!("committed {done} of {total} rows"),
         )
         .await
-        .map_err(workspace_error)?
-        .1
+        .map_err(workspace_error)?;
+        eprintln!("import {batch}: `muster imports undo --workspace {slug} {batch}` undoes it");
+        outcomes
     };
     let failed = print_report(&outcomes, args.dry_run);
     if args.send_emails && !args.dry_run {

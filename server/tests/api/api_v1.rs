@@ -7,7 +7,12 @@ use app::ssr::db::entities::{api_token, invitation, outbox};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{json, Value};
 
-async fn new_token(app: &TestApp, admin: &reqwest::Client, slug: &str, name: &str) -> String {
+pub(crate) async fn new_token(
+    app: &TestApp,
+    admin: &reqwest::Client,
+    slug: &str,
+    name: &str,
+) -> String {
     let response = app
         .call(admin, "create_api_token", &[("slug", slug), ("name", name)])
         .await;

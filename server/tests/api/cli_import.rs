@@ -126,7 +126,7 @@ on_every_database! {
         let file = fixture("multi-sheet.xlsx");
         let output = finish(app.muster(&["import", &file, "--workspace", "acme-corp", "--sheet", "Read me"])).await;
         assert!(!output.status.success());
-        assert!(text(&output.stderr).contains("No rows with an email address column"), "{}", text(&output.stderr));
+        assert!(text(&output.stderr).contains("No column of email addresses was found"), "{}", text(&output.stderr));
         let output = finish(app.muster(&["import", &file, "--workspace", "acme-corp", "--sheet", "new hires"])).await;
         assert!(output.status.success(), "{}", text(&output.stderr));
         assert!(!invitations(&app).await.is_empty());

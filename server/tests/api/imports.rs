@@ -8,7 +8,7 @@ use app::ssr::db::entities::{invitation, outbox};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::json;
 
-async fn start(app: &TestApp, admin: &reqwest::Client, rows: u32) -> i32 {
+pub(crate) async fn start(app: &TestApp, admin: &reqwest::Client, rows: u32) -> i32 {
     let response = app
         .call(
             admin,
@@ -26,7 +26,7 @@ async fn start(app: &TestApp, admin: &reqwest::Client, rows: u32) -> i32 {
     response.json().await.unwrap()
 }
 
-async fn chunk(
+pub(crate) async fn chunk(
     app: &TestApp,
     client: &reqwest::Client,
     batch: i32,
@@ -41,7 +41,7 @@ async fn chunk(
         .unwrap()
 }
 
-fn row(
+pub(crate) fn row(
     n: usize,
     email: &str,
     name: Option<&str>,
@@ -70,13 +70,16 @@ on_every_database! {
     async fn a_chunk_invites_new_people_and_reports_every_row(app) {
         app.with_workspace().await;
         let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-        let batch = start(&app, &admin, 4).await;
+        let batch = start(&app, &admin, 5).await;
         let rows = json!([
             row(2, "eve@example.com", Some("Eve"), "Builder", &["Sales", "Berlin"]),
             row(3, MEMBER_EMAIL, Some("Max"), "Member", &[]),
             // The browser said fine; the server checks again and disagrees.
             row(4, "not-an-email", Some("Nobody"), "Member", &[]),
-            row(5, "ivy@example.com", Some("Ivy\r\nBcc: all@example.com"), "Member", &[]),
+            row(5, "ivy@example.com", Some("Ivy\u{7}"), "Member", &[]),
+            // A line break in a name (Alt+Enter in a cell) becomes a space: the
+            // name reaches no mail header on two lines.
+            row(6, "jo@example.com", Some("Jo\r\nBcc: all@example.com"), "Member", &[]),
         ]);
         let response = chunk(&app, &admin, batch, rows, false).await;
         assert_eq!(response.status(), 200);
@@ -88,19 +91,24 @@ on_every_database! {
                 (3, RowOutcomeKind::Skipped("Already in this workspace.".into())),
                 (4, RowOutcomeKind::Failed("Email: An email address needs an @ between the name and the domain.".into())),
                 (5, RowOutcomeKind::Failed("Name: Name cannot contain line breaks or control characters.".into())),
+                (6, RowOutcomeKind::Invited),
             ]
         );
+        let jo: serde_json::Value = app
+            .call(&admin, "list_people", &[("slug", "acme-corp"), ("search", "jo@"), ("status", ""), ("page", "0")])
+            .await.json().await.unwrap();
+        assert_eq!(jo["rows"][0]["name"], "Jo Bcc: all@example.com");
         let page: serde_json::Value = app
             .call(&admin, "list_people", &[("slug", "acme-corp"), ("search", "eve"), ("status", ""), ("page", "0")])
             .await.json().await.unwrap();
         assert_eq!(page["rows"][0]["role"], "Builder");
         assert_eq!(page["rows"][0]["groups"], json!(["Berlin", "Sales"]));
-        assert_eq!(mails(&app).await, 1, "one mail queued");
+        assert_eq!(mails(&app).await, 2, "one mail queued per invitation");
 
         let batches: Vec<ImportBatchSummary> = app.call(&admin, "list_imports", &[("slug", "acme-corp")]).await.json().await.unwrap();
         assert_eq!(batches.len(), 1);
         let b = &batches[0];
-        assert_eq!((b.file_name.as_str(), b.created_by.as_deref(), b.total_rows, b.counts.invited, b.counts.skipped, b.counts.failed), ("people.csv", Some("Ada Admin"), 4, 1, 1, 2));
+        assert_eq!((b.file_name.as_str(), b.created_by.as_deref(), b.total_rows, b.counts.invited, b.counts.skipped, b.counts.failed), ("people.csv", Some("Ada Admin"), 5, 2, 1, 2));
     }
 
     async fn a_full_chunk_is_written_in_bulk_with_groups_mail_audit_and_index(app) {

@@ -139,6 +139,22 @@ pub fn describe(action: AuditAction, detail: &Value) -> String {
             };
             format!("Started importing {} ({rows})", text("file"))
         }
+        AuditAction::ImportUndone => {
+            let count = |key: &str| detail.get(key).and_then(Value::as_u64).unwrap_or(0);
+            let stayed = match count("stayed") {
+                0 => String::new(),
+                1 => "; 1 person had joined and stays".to_owned(),
+                n => format!("; {} people had joined and stay", thousands(n)),
+            };
+            let revoked = match count("revoked") {
+                1 => "1 invitation".to_owned(),
+                n => format!("{} invitations", thousands(n)),
+            };
+            format!(
+                "Undid the import of {}: revoked {revoked}{stayed}",
+                text("file")
+            )
+        }
         AuditAction::BulkChanged => {
             let count = |key: &str| detail.get(key).and_then(Value::as_u64).unwrap_or(0);
             let Some(action) = BulkAction::from_key(&text("action")) else {
@@ -204,6 +220,13 @@ mod tests {
                 &json!({"changes": ["Name: A → B", "Reminders: on → off"]})
             ),
             "Changed the workspace settings (Name: A → B; Reminders: on → off)"
+        );
+        assert_eq!(
+            describe(
+                AuditAction::ImportUndone,
+                &json!({"file": "people.csv", "revoked": 1880, "stayed": 12})
+            ),
+            "Undid the import of people.csv: revoked 1,880 invitations; 12 people had joined and stay"
         );
         assert_eq!(
             describe(AuditAction::MemberArchived, &Value::Null),

@@ -51,6 +51,8 @@ pub enum AuditAction {
     GroupsAssigned,
     #[sea_orm(string_value = "import.started")]
     ImportStarted,
+    #[sea_orm(string_value = "import.undone")]
+    ImportUndone,
     /// One entry for a whole bulk change, brought up to date as it goes.
     #[sea_orm(string_value = "people.bulk_changed")]
     BulkChanged,

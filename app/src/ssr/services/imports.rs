@@ -457,8 +457,12 @@ pub async fn list(
         .order_by_desc(import_batch::Column::Id)
         .all(db)
         .await?;
+    let people = batches
+        .iter()
+        .flat_map(|b| [b.created_by, b.undone_by])
+        .flatten();
     let creators: HashMap<i32, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(batches.iter().filter_map(|b| b.created_by)))
+        .filter(user::Column::Id.is_in(people))
         .all(db)
         .await?
         .into_iter()
@@ -468,6 +472,10 @@ pub async fn list(
     Ok(batches
         .into_iter()
         .map(|b| ImportBatchSummary {
+            undone: super::import_undo::recorded(&b).map(|mut undo| {
+                undo.undone_by = b.undone_by.and_then(|id| creators.get(&id).cloned());
+                undo
+            }),
             id: b.id,
             file_name: b.file_name,
             created_by: b.created_by.and_then(|id| creators.get(&id).cloned()),

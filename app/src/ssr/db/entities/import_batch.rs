@@ -21,6 +21,12 @@ pub struct Model {
     pub message: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Set when the import was undone, with who did it (None: the command
+    /// line) and what it did.
+    pub undone_at: Option<i64>,
+    pub undone_by: Option<i32>,
+    pub undo_revoked: Option<i32>,
+    pub undo_stayed: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

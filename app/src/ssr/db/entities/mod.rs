@@ -2,6 +2,7 @@ pub mod api_token;
 pub mod audit_log;
 pub mod avatar;
 pub mod bulk_change;
+pub mod column_choice;
 pub mod group;
 pub mod import_batch;
 pub mod import_job;

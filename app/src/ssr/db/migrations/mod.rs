@@ -16,6 +16,8 @@ mod m20261204_000013_personal_message;
 mod m20261206_000014_bulk_changes;
 mod m20261206_000015_people_covering_indexes;
 mod m20261206_000016_people_tallies;
+mod m20261207_000017_import_undo;
+mod m20261207_000018_column_choices;
 
 pub struct Migrator;
 
@@ -39,6 +41,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000014_bulk_changes::Migration),
             Box::new(m20261206_000015_people_covering_indexes::Migration),
             Box::new(m20261206_000016_people_tallies::Migration),
+            Box::new(m20261207_000017_import_undo::Migration),
+            Box::new(m20261207_000018_column_choices::Migration),
         ]
     }
 }
