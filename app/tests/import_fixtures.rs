@@ -611,3 +611,54 @@ fn a_quoted_name_cell_with_a_line_break_imports_on_one_line() {
         "as a spreadsheet numbers it: the break starts no row"
     );
 }
+
+#[test]
+fn the_admin_picks_the_header_row_when_the_guess_is_wrong() {
+    // A row of notes under the names: the row above the first address is
+    // taken for the header until the admin says otherwise.
+    let bytes = b"Name,Contact,Level\n(full name),(work address),(Admin or Member)\nAnn Lee,ann@example.com,Admin\n";
+    let guessed = check_bytes(bytes, "units.csv").unwrap();
+    assert_eq!(guessed.table.header_row, 2);
+    assert_eq!(
+        guessed.opening_rows,
+        [
+            "Name, Contact, Level",
+            "(full name), (work address), (Admin or Member)",
+            "Ann Lee, ann@example.com, Admin"
+        ]
+    );
+    let pick = |header_row| {
+        import::prepare(
+            bytes,
+            "units.csv",
+            &ReadOptions {
+                header_row: Some(header_row),
+                ..ReadOptions::default()
+            },
+            &ImportLimits::default(),
+        )
+    };
+    let picked = pick(1).unwrap();
+    assert_eq!(picked.table.headers, ["Name", "Contact", "Level"]);
+    let targets: Vec<Target> = picked.mapping.iter().map(|m| m.target.clone()).collect();
+    assert_eq!(
+        targets,
+        [
+            Target::Name,
+            Target::Email,
+            Target::MetadataKey("Level".into())
+        ]
+    );
+    let rows: Vec<usize> = picked.table.rows.iter().map(|r| r.number).collect();
+    assert_eq!(rows, [2, 3], "the notes row is a row to fix or remove now");
+    assert_eq!(
+        pick(0).unwrap().table.rows.len(),
+        3,
+        "no header: every row is a person"
+    );
+    assert_eq!(
+        pick(3).unwrap_err(),
+        import::ImportError::NoRows,
+        "nothing under the last row"
+    );
+}

@@ -98,3 +98,21 @@ test('a small file chosen while a large one is still being checked is never over
   await expect(dialog.getByText(summary)).toBeVisible();
   await expect(dialog.getByText(/20000 new/)).toHaveCount(0);
 });
+
+test('the admin picks the header row when Muster guesses it wrong', async ({ page }) => {
+  const dialog = await openUploadTab(page);
+  await dialog.getByLabel('Choose a CSV or Excel file').setInputFiles(csv('with-notes.csv',
+    'Name,Contact,Level\r\n(full name),(work address),(Admin or Member)\r\nPicked Header,picked.header@example.com,Admin\r\n'));
+  await expect(dialog.getByText('Text file, UTF-8, separated by commas; header on row 2.')).toBeVisible();
+  await dialog.getByText('How the file is read and what each column holds').click();
+  const picker = dialog.getByLabel('Header row');
+  await expect(picker).toHaveValue('2');
+  await picker.focus();
+  await picker.selectOption({ label: 'Row 1: Name, Contact, Level' });
+  await expect(dialog.getByText('Text file, UTF-8, separated by commas; header on row 1.')).toBeVisible();
+  await expect(dialog.getByLabel('Use column “Contact” as')).toHaveValue('email');
+  await expect(dialog.getByText('1 ready · 0 with warnings · 1 with errors')).toBeVisible();
+  const preview = dialog.getByRole('table', { name: /Preview of with-notes\.csv/ });
+  await expect(preview.getByRole('row', { name: /picked\.header@example\.com/ })).toContainText('Picked Header');
+  await expectAccessible(page);
+});

@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
         .get(usize::from(choice & 0x07))
         .copied();
     let delimiter = [None, Some(b','), Some(b';'), Some(b'\t'), Some(b'|')][usize::from(choice >> 5) % 5];
-    let options = ReadOptions { encoding, delimiter, sheet: None };
+    let options = ReadOptions { encoding, delimiter, sheet: None, header_row: None };
     let limits = ImportLimits { max_bytes: 1 << 20, max_rows: 10_000 };
     if let Ok(file) = import::read(bytes, "people.txt", &options, &limits) {
         for sheet in &file.sheets {

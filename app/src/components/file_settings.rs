@@ -84,6 +84,8 @@ pub fn FileSettings(checker: Checker) -> impl IntoView {
                 encoding: *encoding,
                 delimiter: *delimiter,
                 sheet: Some(*sheet),
+                // Found again under another reading; set by its picker only.
+                header_row: None,
             },
             None => ReadOptions::default(),
         })
@@ -157,21 +159,24 @@ pub fn FileSettings(checker: Checker) -> impl IntoView {
             .into_iter()
             .map(|m| {
                 let column = m.column;
-                let header = m.header.clone();
                 let select_id = format!("column-{column}");
                 let default_id = format!("column-{column}-default");
                 let current = target_value(&m.target);
-                let header_for_change = header.clone();
+                // Read from the mapping, so that a file read again under
+                // another header row names its columns anew.
+                let header = move || {
+                    mapping.with(|m| m.get(column).map(|c| c.header.clone()).unwrap_or_default())
+                };
                 view! {
                     <tr>
-                        <th scope="row">{header.clone()}</th>
+                        <th scope="row">{header}</th>
                         <td>
-                            <label class="visually-hidden" for=select_id.clone()>{format!("Use column “{header}” as")}</label>
+                            <label class="visually-hidden" for=select_id.clone()>{move || format!("Use column “{}” as", header())}</label>
                             // Follows the mapping (a Reset, saved choices) without being drawn again.
                             <select id=select_id
                                 prop:value=move || mapping.with(|m| m.get(column).map_or("ignore", |c| target_value(&c.target)))
                                 on:change=move |ev| {
-                                let target = target_from(&event_target_value(&ev), &header_for_change);
+                                let target = target_from(&event_target_value(&ev), &mapping.with_untracked(|m| m.get(column).map(|c| c.header.clone()).unwrap_or_default()));
                                 remap(column, Box::new(move |m| m.target = target));
                             }>
                                 {TARGETS.iter().map(|(value, label)| view! {
@@ -180,7 +185,7 @@ pub fn FileSettings(checker: Checker) -> impl IntoView {
                             </select>
                         </td>
                         <td>
-                            <label class="visually-hidden" for=default_id.clone()>{format!("Value for empty “{header}” cells")}</label>
+                            <label class="visually-hidden" for=default_id.clone()>{move || format!("Value for empty “{}” cells", header())}</label>
                             <input id=default_id type="text" placeholder="(none)" prop:value=move || mapping.with(|m| m.get(column).and_then(|c| c.default.clone()).unwrap_or_default())
                                 on:change=move |ev| {
                                     let value = event_target_value(&ev);
@@ -194,6 +199,41 @@ pub fn FileSettings(checker: Checker) -> impl IntoView {
             .collect_view()
     };
 
+    // The opening rows to pick the header from; drawn again with another
+    // sheet or reading, while the choice itself only moves the value.
+    let openings = Memo::new(move |_| {
+        checker.checked.with(|c| match c {
+            Some(Ok(file)) => file.prepared.opening_rows.clone(),
+            _ => Vec::new(),
+        })
+    });
+    let header_row = Memo::new(move |_| {
+        checker.checked.with(|c| match c {
+            Some(Ok(file)) => file.prepared.table.header_row,
+            _ => 0,
+        })
+    });
+    let header_picker = move || {
+        let rows = openings.get();
+        view! {
+            <div class="field">
+                <label for="file-header-row">"Header row"</label>
+                <select id="file-header-row" prop:value=move || header_row.get().to_string()
+                    on:change=move |ev| {
+                        let chosen = event_target_value(&ev).parse::<usize>().ok();
+                        reread(Box::new(move |o| o.header_row = chosen));
+                    }>
+                    <option value="0">"None: the first row is a person"</option>
+                    {rows.into_iter().enumerate().map(|(i, line)| {
+                        let number = i + 1;
+                        let label = if line.is_empty() { format!("Row {number} (blank)") } else { format!("Row {number}: {line}") };
+                        view! { <option value=number.to_string() selected=move || header_row.get() == number>{label}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+        }
+    };
+
     let has_file = Memo::new(move |_| layout.with(Option::is_some));
     move || {
         has_file.get().then(|| view! {
@@ -204,6 +244,7 @@ pub fn FileSettings(checker: Checker) -> impl IntoView {
         <details class="file-settings">
             <summary>"How the file is read and what each column holds"</summary>
             {reading}
+            {header_picker}
             {move || checker.reread_error.get().map(|e| view! { <p class="alert" role="alert">{e}</p> })}
             <table class="data-table mapping">
                 <caption>"Columns"</caption>

@@ -96,6 +96,9 @@ pub struct Prepared {
     pub sheet: usize,
     pub table: Table,
     pub mapping: Vec<ColumnMapping>,
+    /// The sheet's first rows in a line each ("Name, Email, Role"), for
+    /// picking the header row by hand.
+    pub opening_rows: Vec<String>,
 }
 
 impl Prepared {
@@ -132,6 +135,27 @@ impl Prepared {
     }
 }
 
+/// A line per opening row (its first cells, shortened), for the header picker.
+fn opening_rows(rows: &[Vec<String>]) -> Vec<String> {
+    const MAX_CHARS: usize = 60;
+    rows.iter()
+        .take(read::HEADER_SEARCH_ROWS)
+        .map(|cells| {
+            let line = cells
+                .iter()
+                .map(|c| c.trim())
+                .filter(|c| !c.is_empty())
+                .collect::<Vec<_>>()
+                .join(", ");
+            if line.chars().count() <= MAX_CHARS {
+                line
+            } else {
+                line.chars().take(MAX_CHARS).chain(['…']).collect()
+            }
+        })
+        .collect()
+}
+
 /// The separators a text file may use, as the admin names them.
 pub const DELIMITERS: [(u8, &str); 4] = [
     (b',', "commas"),
@@ -151,6 +175,7 @@ pub fn delimiter_name(delimiter: u8) -> &'static str {
 fn table_of(
     file: &mut ReadFile,
     sheet: usize,
+    options: &ReadOptions,
     limits: &ImportLimits,
 ) -> Result<Table, ImportError> {
     let sheet = file.sheets.get_mut(sheet).ok_or(ImportError::Empty)?;
@@ -159,7 +184,14 @@ fn table_of(
         .iter()
         .flatten()
         .all(|cell| cell.trim().is_empty());
-    let table = table::table_from(std::mem::take(&mut sheet.rows)).ok_or(if blank {
+    if options
+        .header_row
+        .is_some_and(|row| row >= sheet.rows.len())
+    {
+        return Err(ImportError::NoRows);
+    }
+    let rows = std::mem::take(&mut sheet.rows);
+    let table = table::table_from(rows, options.header_row).ok_or(if blank {
         ImportError::Empty
     } else {
         ImportError::NoEmailColumn
@@ -185,8 +217,14 @@ pub fn prepare(
 ) -> Result<Prepared, ImportError> {
     let mut file = read(bytes, file_name, options, limits)?;
     let sheet = options.sheet.unwrap_or_else(|| file.best_sheet());
-    let table = table_of(&mut file, sheet, limits)?;
+    let opening_rows = file
+        .sheets
+        .get(sheet)
+        .map(|s| opening_rows(&s.rows))
+        .unwrap_or_default();
+    let table = table_of(&mut file, sheet, options, limits)?;
     Ok(Prepared {
+        opening_rows,
         kind: file.kind,
         encoding: file.encoding,
         delimiter: file.delimiter,
@@ -208,7 +246,7 @@ pub fn run(
 ) -> Result<(ReadFile, Table, Vec<ColumnMapping>, Vec<Candidate>), ImportError> {
     let mut file = read(bytes, file_name, options, limits)?;
     let sheet = options.sheet.unwrap_or_else(|| file.best_sheet());
-    let table = table_of(&mut file, sheet, limits)?;
+    let table = table_of(&mut file, sheet, options, limits)?;
     let mapping = guess_mapping(&table);
     let candidates = validate(&table, &mapping, defaults);
     Ok((file, table, mapping, candidates))

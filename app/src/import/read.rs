@@ -21,6 +21,10 @@ pub struct ReadOptions {
     pub delimiter: Option<u8>,
     /// Index into `ReadFile::sheets`; the best guess when None.
     pub sheet: Option<usize>,
+    /// The header's row number (from 1) as the admin picked it; 0: the file
+    /// has none. Found from the rows when None.
+    #[serde(default)]
+    pub header_row: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

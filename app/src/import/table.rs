@@ -104,13 +104,32 @@ impl Table {
 }
 
 pub fn find_table(sheet: &Sheet) -> Option<Table> {
-    table_from(sheet.rows.clone())
+    table_from(sheet.rows.clone(), None)
+}
+
+/// The start the admin picked: the header's row number (from 1), or 0 for none.
+pub(crate) fn chosen_start(header_row: usize) -> Start {
+    match header_row {
+        0 => Start {
+            header: None,
+            data: 0,
+        },
+        row => Start {
+            header: Some(row - 1),
+            data: row,
+        },
+    }
 }
 
 /// Like `find_table`, taking the rows: the cells move into the table
 /// instead of being copied (100,000 rows are half a million strings).
-pub(crate) fn table_from(mut rows: Vec<Vec<String>>) -> Option<Table> {
-    let start = table_start(&rows)?;
+/// `header_row`: the admin's choice (see `ReadOptions`), else found.
+pub(crate) fn table_from(mut rows: Vec<Vec<String>>, header_row: Option<usize>) -> Option<Table> {
+    let start = match header_row {
+        Some(row) if row > rows.len() => return None,
+        Some(row) => chosen_start(row),
+        None => table_start(&rows)?,
+    };
     let data = rows.split_off(start.data);
     let header_cells = match start.header {
         Some(header) => std::mem::take(&mut rows[header]),
@@ -204,6 +223,32 @@ mod tests {
         assert_eq!(table.rows.len(), 3);
         assert_eq!(table.rows[0].number, 4);
         assert_eq!(table.address_column(), Some(1));
+    }
+
+    #[test]
+    fn the_admin_may_pick_the_header_row_or_none() {
+        let rows = || {
+            sheet(&[
+                &["Name", "Contact"],
+                &["(full name)", "(work address)"],
+                &["Ann", "ann@x.org"],
+            ])
+            .rows
+        };
+        let found = table_from(rows(), None).unwrap();
+        assert_eq!(
+            found.header_row, 2,
+            "found by content: the row above the first address"
+        );
+        let picked = table_from(rows(), Some(1)).unwrap();
+        assert_eq!(picked.headers, ["Name", "Contact"]);
+        assert_eq!(
+            picked.rows.iter().map(|r| r.number).collect::<Vec<_>>(),
+            [2, 3]
+        );
+        let none = table_from(rows(), Some(0)).unwrap();
+        assert_eq!((none.header_row, none.rows.len()), (0, 3));
+        assert!(table_from(rows(), Some(4)).is_none());
     }
 
     #[test]

@@ -55,11 +55,13 @@ impl ColumnChoices {
             encoding: self.encoding.filter(|e| Some(*e) != prepared.encoding),
             delimiter: self.delimiter.filter(|d| Some(*d) != prepared.delimiter),
             sheet: sheet.filter(|s| *s != prepared.sheet),
+            header_row: None,
         };
         (options != ReadOptions::default()).then(|| ReadOptions {
             encoding: options.encoding.or(prepared.encoding),
             delimiter: options.delimiter.or(prepared.delimiter),
             sheet: options.sheet.or(Some(prepared.sheet)),
+            header_row: None,
         })
     }
 

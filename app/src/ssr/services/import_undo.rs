@@ -15,8 +15,9 @@ use crate::ssr::AppState;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-/// Invitations revoked per transaction: other writers wait at most one chunk.
-const CHUNK: usize = 1_000;
+/// Invitations revoked per transaction: other writers wait at most one
+/// chunk (a fraction of a second).
+const CHUNK: usize = 5_000;
 
 pub async fn undo(state: &AppState, by: Actor, batch_id: i32) -> Result<ImportUndo, AppError> {
     let db = &state.db;
