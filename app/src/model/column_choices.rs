@@ -47,22 +47,23 @@ impl ColumnChoices {
     /// How to read the file again to follow these choices, when that
     /// differs from how it was read (`prepared`, as detected).
     pub fn read_options(&self, prepared: &Prepared) -> Option<ReadOptions> {
+        let detected = ReadOptions {
+            encoding: prepared.encoding,
+            delimiter: prepared.delimiter,
+            sheet: Some(prepared.sheet),
+            header_row: None,
+        };
         let sheet = self
             .sheet
             .as_ref()
             .and_then(|name| prepared.sheet_names.iter().position(|s| s == name));
-        let options = ReadOptions {
-            encoding: self.encoding.filter(|e| Some(*e) != prepared.encoding),
-            delimiter: self.delimiter.filter(|d| Some(*d) != prepared.delimiter),
-            sheet: sheet.filter(|s| *s != prepared.sheet),
+        let wanted = ReadOptions {
+            encoding: self.encoding.or(detected.encoding),
+            delimiter: self.delimiter.or(detected.delimiter),
+            sheet: sheet.or(detected.sheet),
             header_row: None,
         };
-        (options != ReadOptions::default()).then(|| ReadOptions {
-            encoding: options.encoding.or(prepared.encoding),
-            delimiter: options.delimiter.or(prepared.delimiter),
-            sheet: options.sheet.or(Some(prepared.sheet)),
-            header_row: None,
-        })
+        (wanted != detected).then_some(wanted)
     }
 
     /// The mapping these choices give a table with `mapping`'s columns; None
@@ -112,4 +113,49 @@ pub struct SavedChoices {
     /// The file they were saved with.
     pub file_name: String,
     pub saved_at: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::{self, ImportLimits};
+
+    fn detected(bytes: &[u8]) -> Prepared {
+        import::prepare(
+            bytes,
+            "f.csv",
+            &ReadOptions::default(),
+            &ImportLimits::default(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_file_is_read_again_only_where_the_saved_choices_differ() {
+        let commas = detected(b"Email,Name\nann@example.com,Ann\n");
+        let same = ColumnChoices::of(&commas);
+        assert_eq!(same.read_options(&commas), None, "read as saved already");
+        let semicolons = ColumnChoices {
+            delimiter: Some(b';'),
+            ..same.clone()
+        };
+        assert_eq!(
+            semicolons.read_options(&commas),
+            Some(ReadOptions {
+                encoding: commas.encoding,
+                delimiter: Some(b';'),
+                sheet: Some(0),
+                header_row: None,
+            })
+        );
+        let unknown_sheet = ColumnChoices {
+            sheet: Some("Gone".into()),
+            ..same
+        };
+        assert_eq!(
+            unknown_sheet.read_options(&commas),
+            None,
+            "a sheet the file lacks is not asked for"
+        );
+    }
 }
