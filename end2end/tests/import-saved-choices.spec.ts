@@ -48,6 +48,8 @@ test('the column choices of an import are used for the next file with the same h
 
 test('saved column choices are listed on the Imports page and can be deleted', async ({ page }) => {
   await logIn(page, admin);
+  // Signed in (the login answered) before the next page is asked for.
+  await expect(page.getByRole('button', { name: 'Add users' })).toBeVisible();
   await open(page, '/w/acme-corp/settings/imports');
   const section = page.getByRole('region', { name: 'Saved column choices' });
   const saved = section.getByRole('row', { name: /Contact, Label, Tier/ });
