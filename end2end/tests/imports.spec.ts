@@ -166,7 +166,7 @@ test('a bad row is fixed inline, another removed, and the rejected rows download
   await recent.getByRole('link', { name: 'All imports' }).click();
   await expect(page.getByRole('heading', { name: 'Imports' })).toBeVisible();
   const batch = page.getByRole('table', { name: /^\d+ imports?$/ }).getByRole('row', { name: /to-fix\.csv/ });
-  await expect(batch.getByRole('cell')).toHaveText(['to-fix.csv', /./, /./, '4', '2', '0', '0', '2', 'Undo this import of to-fix.csv']);
+  await expect(batch.getByRole('cell')).toHaveText(['to-fix.csv', /./, /./, '4', '2', '0', '0', '0', '2', 'Undo this import of to-fix.csv']);
   await expectAccessible(page);
 });
 

@@ -116,6 +116,26 @@ pub async fn check_import(
     )
 }
 
+/// What updating these rows' active members would change (rows of other
+/// people are left out of the answer).
+#[server(prefix = "/api", endpoint = "plan_member_updates", input = Json)]
+pub async fn plan_member_updates(
+    slug: String,
+    rows: Vec<ImportRow>,
+    fields: crate::model::member_updates::UpdateFields,
+) -> Result<Vec<crate::model::member_updates::PlannedUpdate>, AppError> {
+    use crate::ssr::services::member_updates;
+    use crate::ssr::{request, respond, AppState};
+    respond(
+        async {
+            let state = AppState::current()?;
+            let (_admin, access) = request::require_admin(&state, &slug).await?;
+            member_updates::plan(&state.db, access.workspace.id, &rows, fields).await
+        }
+        .await,
+    )
+}
+
 /// The workspace's imports, newest first.
 #[server(prefix = "/api", endpoint = "list_imports")]
 pub async fn list_imports(slug: String) -> Result<Vec<ImportBatchSummary>, AppError> {

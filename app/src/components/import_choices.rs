@@ -1,10 +1,15 @@
 //! Before "Upload users": where the file's people stand in the workspace
 //! (checked on the server, in chunks), what to do with each kind of conflict,
-//! and whether role and groups come from the file or are the same for all.
+//! what updating members from the file would change, and whether role and
+//! groups come from the file or are the same for all.
+use super::file_check::CheckedFile;
 use super::import_preview::CheckedSignal;
 use crate::api::groups::list_groups;
-use crate::api::imports::{check_import, ConflictChoices, WorkspaceMatch};
+use crate::api::imports::{
+    check_import, plan_member_updates, ConflictChoices, ImportRow, WorkspaceMatch,
+};
 use crate::domain::{GroupName, Role};
+use crate::model::member_updates::{MemberChanges, UpdateFields};
 use leptos::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -30,6 +35,12 @@ pub struct UploadChoices {
     pub check_error: RwSignal<Option<String>>,
     /// While `check_workspace` runs for the file shown.
     pub checking: RwSignal<bool>,
+    /// Update the file's active members from it (off: skip them).
+    pub update_members: RwSignal<bool>,
+    /// Row number → what updating that member would change; filled by
+    /// `plan_updates` while `update_members` is on.
+    pub planned: RwSignal<HashMap<usize, MemberChanges>>,
+    pub planning: RwSignal<bool>,
 }
 
 impl UploadChoices {
@@ -46,15 +57,76 @@ impl UploadChoices {
             existing_groups: RwSignal::new(None),
             check_error: RwSignal::new(None),
             checking: RwSignal::new(false),
+            update_members: RwSignal::new(false),
+            planned: RwSignal::new(HashMap::new()),
+            planning: RwSignal::new(false),
         }
     }
 
-    pub fn conflicts(&self) -> ConflictChoices {
+    pub fn conflicts(&self, file: &CheckedFile) -> ConflictChoices {
         ConflictChoices {
             resend_pending: self.resend_pending.get_untracked(),
             create_groups: self.create_groups.get_untracked(),
             skip_expired: self.skip_expired.get_untracked(),
+            update_members: self
+                .update_members
+                .get_untracked()
+                .then(|| self.update_fields(file)),
         }
+    }
+
+    /// The fields an update takes: those the file has columns for, and role
+    /// and groups when they are the same for everyone.
+    pub fn update_fields(&self, file: &CheckedFile) -> UpdateFields {
+        let mut fields = UpdateFields::of_mapping(&file.prepared.mapping);
+        if self.same_for_all.get_untracked() {
+            fields.role = true;
+            fields.groups = true;
+        }
+        fields
+    }
+
+    /// The file's ready rows as they are sent: with the role and groups for
+    /// everyone, when that was chosen. Err: those groups are not valid.
+    pub fn rows_to_send(&self, file: &CheckedFile) -> Result<Vec<ImportRow>, String> {
+        let same_for_all = match self.override_groups_untracked() {
+            Some(Ok(groups)) => Some((self.role_for_all.get_untracked(), groups)),
+            Some(Err(message)) => return Err(format!("Groups for everyone: {message}")),
+            None => None,
+        };
+        Ok(file
+            .candidates
+            .iter()
+            .filter(|c| c.is_ready())
+            .map(|c| {
+                let mut row = ImportRow::from(c);
+                if let Some((role, groups)) = &same_for_all {
+                    row.role = *role;
+                    row.groups = groups.clone();
+                }
+                row
+            })
+            .collect())
+    }
+
+    /// What the preview says of a row's person: where they stand, or what
+    /// updating them would change.
+    pub fn standing_of(&self, row: usize) -> String {
+        let Some(found) = self.matches.with(|m| m.get(&row).copied()) else {
+            return String::new();
+        };
+        if found != WorkspaceMatch::Member || !self.update_members.get() {
+            return match_label(found).to_owned();
+        }
+        self.planned.with(|planned| match planned.get(&row) {
+            Some(changes) if !changes.is_empty() => format!("Update: {}", changes.describe()),
+            Some(_) => "Already a member · no change".to_owned(),
+            None => match_label(found).to_owned(),
+        })
+    }
+
+    fn override_groups_untracked(&self) -> Option<Result<Vec<String>, String>> {
+        leptos::prelude::untrack(|| self.override_groups())
     }
 
     /// The groups for everyone, when that was chosen and they are valid.
@@ -131,6 +203,54 @@ pub async fn check_workspace(
     choices.checking.set(false);
 }
 
+/// Asks the server what updating the file's active members would change,
+/// as the rows would be sent. `still_current` as for `check_workspace`.
+pub async fn plan_updates(
+    slug: String,
+    checked: CheckedSignal,
+    choices: UploadChoices,
+    still_current: impl Fn() -> bool,
+) {
+    let request = checked.with_untracked(|c| match c {
+        Some(Ok(file)) => Some((choices.rows_to_send(file), choices.update_fields(file))),
+        _ => None,
+    });
+    let (members, fields): (Vec<ImportRow>, UpdateFields) = match request {
+        Some((Ok(rows), fields)) => (
+            choices.matches.with_untracked(|m| {
+                rows.into_iter()
+                    .filter(|r| m.get(&r.row) == Some(&WorkspaceMatch::Member))
+                    .collect()
+            }),
+            fields,
+        ),
+        _ => (Vec::new(), UpdateFields::default()),
+    };
+    if members.is_empty() {
+        choices.planned.set(HashMap::new());
+        choices.planning.set(false);
+        return;
+    }
+    choices.planning.set(true);
+    let mut found = HashMap::with_capacity(members.len());
+    for chunk in members.chunks(CHECK_CHUNK) {
+        let answer = plan_member_updates(slug.clone(), chunk.to_vec(), fields).await;
+        if !still_current() {
+            return;
+        }
+        match answer {
+            Ok(planned) => found.extend(planned.into_iter().map(|p| (p.row, p.changes))),
+            Err(error) => {
+                choices.check_error.set(Some(error.to_string()));
+                choices.planning.set(false);
+                return;
+            }
+        }
+    }
+    choices.planned.set(found);
+    choices.planning.set(false);
+}
+
 pub fn match_label(m: WorkspaceMatch) -> &'static str {
     match m {
         WorkspaceMatch::New => "New",
@@ -142,7 +262,29 @@ pub fn match_label(m: WorkspaceMatch) -> &'static str {
 }
 
 #[component]
-pub fn WorkspaceCheck(checked: CheckedSignal, choices: UploadChoices) -> impl IntoView {
+pub fn WorkspaceCheck(
+    slug: String,
+    checked: CheckedSignal,
+    choices: UploadChoices,
+) -> impl IntoView {
+    // While updating members is on, what it would change follows the file,
+    // its check and the role and groups for everyone.
+    let plans = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        if !choices.update_members.get() {
+            return;
+        }
+        choices.matches.track();
+        checked.track();
+        choices.same_for_all.track();
+        choices.role_for_all.track();
+        choices.groups_for_all.track();
+        plans.update_value(|n| *n += 1);
+        let mine = plans.get_value();
+        leptos::task::spawn_local(plan_updates(slug.clone(), checked, choices, move || {
+            plans.get_value() == mine
+        }));
+    });
     let tally = Memo::new(move |_| {
         choices.matches.with(|m| {
             let mut counts: BTreeMap<u8, usize> = BTreeMap::new();
@@ -201,10 +343,22 @@ pub fn WorkspaceCheck(checked: CheckedSignal, choices: UploadChoices) -> impl In
         <section class="workspace-check" aria-label="Check against the workspace">
             <p role="status">{summary}</p>
             {move || choices.check_error.get().map(|e| view! { <p class="alert" role="alert">{e}</p> })}
+            {move || (tally.get()[1] > 0).then(|| view! {
+                <div class="field checkbox">
+                    <input id="update-members" type="checkbox" prop:checked=move || choices.update_members.get()
+                        aria-describedby="update-members-hint"
+                        on:change=move |ev| choices.update_members.set(event_target_checked(&ev))/>
+                    <label for="update-members">"Update their role, groups and metadata from the file"</label>
+                </div>
+                <p class="hint" id="update-members-hint" role="status">{move || update_hint(choices, tally.get()[1])}</p>
+            })}
             {move || {
-                let [_, member, archived, _, _] = tally.get();
-                (member + archived > 0).then(|| view! {
-                    <p class="hint">{format!("{} already in the workspace (members or archived) will be skipped.", member + archived)}</p>
+                let archived = tally.get()[2];
+                (archived > 0).then(|| view! {
+                    <p class="hint">{match archived {
+                        1 => "1 archived member will be skipped: archived members are not updated.".to_owned(),
+                        n => format!("{n} archived members will be skipped: archived members are not updated."),
+                    }}</p>
                 })
             }}
             {move || (tally.get()[3] > 0).then(|| view! {
@@ -228,6 +382,24 @@ pub fn WorkspaceCheck(checked: CheckedSignal, choices: UploadChoices) -> impl In
         </section>
     }
     .into_any()
+}
+
+/// What the members already in the workspace come to.
+fn update_hint(choices: UploadChoices, members: usize) -> String {
+    if !choices.update_members.get() {
+        return match members {
+            1 => "1 person already a member will be skipped.".to_owned(),
+            n => format!("{n} people already members will be skipped."),
+        };
+    }
+    if choices.planning.get() {
+        return "Working out what the file changes for them…".to_owned();
+    }
+    let (changed, unchanged) = choices.planned.with(|planned| {
+        let changed = planned.values().filter(|c| !c.is_empty()).count();
+        (changed, planned.len() - changed)
+    });
+    format!("{changed} to update · {unchanged} unchanged. Each row shows what changes.")
 }
 
 /// Role and groups from the file, or one role and group set for everyone.

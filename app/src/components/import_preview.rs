@@ -2,8 +2,7 @@
 //! are in the page, so 100,000 rows scroll smoothly), problems named per row,
 //! and per row "Edit" (fix a cell; the row is checked again) and "Remove".
 pub use super::file_check::CheckedSignal;
-use super::import_choices::match_label;
-use crate::api::imports::WorkspaceMatch;
+use super::import_choices::UploadChoices;
 use crate::import::{self, Candidate, RowDefaults, Severity};
 use leptos::prelude::*;
 
@@ -89,7 +88,7 @@ pub fn ImportPreview(
     /// Announces edits and removals.
     status: RwSignal<String>,
     /// Where each row's person stands in the workspace, once checked.
-    matches: RwSignal<std::collections::HashMap<usize, WorkspaceMatch>>,
+    choices: UploadChoices,
 ) -> impl IntoView {
     let scroll_top = RwSignal::new(0usize);
     let editing = RwSignal::new(None::<usize>);
@@ -161,7 +160,7 @@ pub fn ImportPreview(
                 })
                 .flatten()
             });
-            view! { <PreviewRow shows matches editing remove/> }
+            view! { <PreviewRow shows choices editing remove/> }
         })
         .collect_view();
 
@@ -204,7 +203,7 @@ pub fn ImportPreview(
 #[component]
 fn PreviewRow(
     shows: Memo<Option<SlotRow>>,
-    matches: RwSignal<std::collections::HashMap<usize, WorkspaceMatch>>,
+    choices: UploadChoices,
     editing: RwSignal<Option<usize>>,
     remove: impl Fn(usize) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -215,7 +214,7 @@ fn PreviewRow(
     let index = move || shows.with_untracked(|s| s.as_ref().map(|s| s.index));
     let standing = move || {
         let row = row();
-        matches.with(|m| m.get(&row).map(|m| match_label(*m)).unwrap_or(""))
+        choices.standing_of(row)
     };
     view! {
         <Show when=move || shows.with(Option::is_some)>

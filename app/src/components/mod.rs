@@ -33,7 +33,7 @@ pub use pager::Pager;
 pub use person_dialog::{PersonDialog, PersonDialogs};
 pub use person_menu::{confirm, copy_to_clipboard, PersonMenu};
 pub use recent_imports::RecentImports;
-pub use undo_import::UndoImport;
+pub use undo_import::{undoable, UndoImport};
 pub use upload_tab::UploadTab;
 pub use workspace_frame::{invite_defaults, FrameResource, WorkspaceLayout};
 

@@ -1,19 +1,32 @@
 //! "Undo this import": asks first, then revokes the invitations the import
-//! created that are still open (people who joined stay) and says so.
+//! created that are still open (people who joined stay), puts back what it
+//! changed for members, and says so.
 use super::{confirm, FormAlert};
-use crate::api::imports::{undo_import, ImportUndo};
+use crate::api::imports::{undo_import, ImportUndo, OutcomeCounts};
 use crate::error::AppError;
 use leptos::prelude::*;
 
 /// The question asked before an undo.
-pub fn undo_question(file_name: &str, invited: u32) -> String {
-    let invitations = match invited {
-        1 => "the invitation it created".to_owned(),
-        n => format!("the {n} invitations it created"),
+pub fn undo_question(file_name: &str, counts: OutcomeCounts) -> String {
+    let invitations = match counts.invited {
+        0 => String::new(),
+        1 => " Of the invitation it created, if still open, it is revoked and its link stops working. People who already joined stay.".to_owned(),
+        n => format!(" Of the {n} invitations it created, those still open are revoked and their links stop working. People who already joined stay."),
     };
-    format!(
-        "Undo the import of {file_name}? Of {invitations}, those still open are revoked and their links stop working. People who already joined stay."
-    )
+    let updates = match counts.updated {
+        0 => String::new(),
+        1 => " What it changed for 1 member is put back, where nobody has changed it since."
+            .to_owned(),
+        n => format!(
+            " What it changed for {n} members is put back, where nobody has changed it since."
+        ),
+    };
+    format!("Undo the import of {file_name}?{invitations}{updates}")
+}
+
+/// Whether an import did anything an undo can take back.
+pub fn undoable(counts: OutcomeCounts) -> bool {
+    counts.invited + counts.updated > 0
 }
 
 #[component]
@@ -21,7 +34,7 @@ pub fn UndoImport(
     slug: String,
     batch_id: i32,
     file_name: String,
-    invited: u32,
+    counts: OutcomeCounts,
     #[prop(into)] on_undone: Callback<ImportUndo>,
 ) -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
@@ -37,7 +50,7 @@ pub fn UndoImport(
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
-    let question = undo_question(&file_name, invited);
+    let question = undo_question(&file_name, counts);
     view! {
         <button type="button" class="secondary" disabled=move || undo.pending().get()
             on:click=move |_| {

@@ -4,11 +4,11 @@ use super::file_check::{CheckedFile, CheckedSignal, Checker};
 use super::file_settings::FileSettings;
 use super::import_choices::{PermissionsChoice, UploadChoices, WorkspaceCheck};
 use super::import_preview::ImportPreview;
-use super::{invite_defaults, ExpirySelect, UndoImport, UsersPageEvents, MESSAGE_HINT};
+use super::{invite_defaults, undoable, ExpirySelect, UndoImport, UsersPageEvents, MESSAGE_HINT};
 use crate::api::column_choices::{save_column_choices, ColumnChoices};
 use crate::api::imports::{
-    import_chunk, import_settings, start_import, ImportRow, ImportUndo, OutcomeCounts,
-    RowOutcomeKind, UploadSettings, CHUNKS_IN_FLIGHT, CHUNK_ROWS,
+    import_chunk, import_settings, start_import, ImportUndo, OutcomeCounts, RowOutcomeKind,
+    UploadSettings, CHUNKS_IN_FLIGHT, CHUNK_ROWS,
 };
 use crate::domain::{format_date, PersonalMessage};
 use crate::import::export::{
@@ -32,7 +32,7 @@ struct UploadSignals {
     result: RwSignal<Option<String>>,
     /// The batch uploaded last, its file and how many it invited: what
     /// "Undo this import" undoes.
-    finished: RwSignal<Option<(i32, String, u32)>>,
+    finished: RwSignal<Option<(i32, String, OutcomeCounts)>>,
     /// Rows not imported, for "Download rejected rows".
     rejected: RwSignal<Vec<RejectedRow>>,
     choices: UploadChoices,
@@ -58,27 +58,13 @@ async fn run_upload(slug: String, ui: UploadSignals) {
     let Some(file) = checked.get_untracked().and_then(Result::ok) else {
         return;
     };
-    let same_for_all = match choices.override_groups() {
-        Some(Ok(groups)) => Some((choices.role_for_all.get_untracked(), groups)),
-        Some(Err(message)) => {
-            result.set(Some(format!("Groups for everyone: {message}")));
+    let ready = match choices.rows_to_send(&file) {
+        Ok(rows) => rows,
+        Err(message) => {
+            result.set(Some(message));
             return;
         }
-        None => None,
     };
-    let ready: Vec<ImportRow> = file
-        .candidates
-        .iter()
-        .filter(|c| c.is_ready())
-        .map(|c| {
-            let mut row = ImportRow::from(c);
-            if let Some((role, groups)) = &same_for_all {
-                row.role = *role;
-                row.groups = groups.clone();
-            }
-            row
-        })
-        .collect();
     let mut refused: Vec<RejectedRow> = file
         .candidates
         .iter()
@@ -120,7 +106,7 @@ async fn run_upload(slug: String, ui: UploadSignals) {
     // Chunks go out two at a time (`CHUNKS_IN_FLIGHT`). After a cancel or a
     // chunk that failed, no new chunk starts, and the answers of those already
     // sent are still counted: their rows are committed.
-    let conflicts = choices.conflicts();
+    let conflicts = choices.conflicts(&file);
     let stopping = std::cell::Cell::new(false);
     let mut answers = stream::iter(ready.chunks(CHUNK_ROWS))
         .map(|chunk| {
@@ -180,7 +166,7 @@ async fn run_upload(slug: String, ui: UploadSignals) {
         }
     );
     events.done(line.clone());
-    finished.set(Some((batch, file.name.clone(), tally.invited)));
+    finished.set(Some((batch, file.name.clone(), tally)));
     if sent > 0 {
         // Kept for the next file with these headers; a failure here loses
         // nothing but the convenience.
@@ -212,7 +198,7 @@ pub fn UploadTab(slug: String) -> impl IntoView {
     let progress = RwSignal::new(None::<(usize, usize)>);
     let cancelled = RwSignal::new(false);
     let result = RwSignal::new(None::<String>);
-    let finished = RwSignal::new(None::<(i32, String, u32)>);
+    let finished = RwSignal::new(None::<(i32, String, OutcomeCounts)>);
     let rejected = RwSignal::new(Vec::<RejectedRow>::new());
     let choices = UploadChoices::new();
     let settings = RwSignal::new(None::<UploadSettings>);
@@ -318,6 +304,7 @@ pub fn UploadTab(slug: String) -> impl IntoView {
         events,
     };
     let slug_for_undo = slug.clone();
+    let slug_for_check = slug.clone();
     let start_upload = move |_| {
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(run_upload(slug.clone(), ui));
@@ -355,9 +342,9 @@ pub fn UploadTab(slug: String) -> impl IntoView {
                             on:change=move |ev| problems_only.set(event_target_checked(&ev))/>
                         <label for="problems-only">"Show only rows with problems"</label>
                     </div>
-                    <ImportPreview checked problems_only status=edit_status matches=choices.matches/>
+                    <ImportPreview checked problems_only status=edit_status choices/>
                     <p role="status" class="hint">{move || edit_status.get()}</p>
-                    <WorkspaceCheck checked choices/>
+                    <WorkspaceCheck slug=slug_for_check.clone() checked choices/>
                     <PermissionsChoice choices/>
                 }
                 .into_any()
@@ -414,13 +401,13 @@ pub fn UploadTab(slug: String) -> impl IntoView {
             "Upload users"
         </button>
         {move || result.get().map(|line| view! { <p class="import-result" role="status">{line}</p> })}
-        {move || finished.get().filter(|(_, _, invited)| *invited > 0).map(|(batch_id, file_name, invited)| {
+        {move || finished.get().filter(|(_, _, counts)| undoable(*counts)).map(|(batch_id, file_name, counts)| {
             let on_undone = move |undo: ImportUndo| {
                 finished.set(None);
                 result.set(Some(undo.summary()));
                 events.done(undo.summary());
             };
-            view! { <UndoImport slug=slug_for_undo.clone() batch_id file_name invited on_undone/> }
+            view! { <UndoImport slug=slug_for_undo.clone() batch_id file_name counts on_undone/> }
         })}
         {move || (!rejected.with(Vec::is_empty)).then(|| {
             let download = move |_| {

@@ -263,6 +263,13 @@ pub struct ForEveryone {
     pub default_role: Option<crate::domain::Role>,
 }
 
+/// A file checked without a preview: its rows, and the fields updating
+/// members from it takes (those it has columns for, or gives everyone).
+pub struct CheckedRows {
+    pub candidates: Vec<Candidate>,
+    pub fields: crate::model::member_updates::UpdateFields,
+}
+
 /// The whole pipeline for a file committed without a preview (the command
 /// line, the JSON API): read, find the table, map, and check every row.
 pub fn check_file(
@@ -271,8 +278,11 @@ pub fn check_file(
     options: &ReadOptions,
     limits: &ImportLimits,
     everyone: &ForEveryone,
-) -> Result<Vec<Candidate>, ImportError> {
+) -> Result<CheckedRows, ImportError> {
     let prepared = prepare(bytes, file_name, options, limits)?;
+    let mut fields = crate::model::member_updates::UpdateFields::of_mapping(&prepared.mapping);
+    fields.role |= everyone.role.is_some();
+    fields.groups |= everyone.groups.is_some();
     let mapping: Vec<ColumnMapping> = prepared
         .mapping
         .into_iter()
@@ -300,5 +310,5 @@ pub fn check_file(
             candidate.groups.clone_from(groups);
         }
     }
-    Ok(candidates)
+    Ok(CheckedRows { candidates, fields })
 }

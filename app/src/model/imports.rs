@@ -44,6 +44,8 @@ pub enum RowOutcomeKind {
     Invited,
     /// A pending invitation got a new link and mail (when asked for).
     Resent,
+    /// A member's role, groups or metadata changed, as described.
+    Updated(String),
     Skipped(String),
     Failed(String),
 }
@@ -58,6 +60,8 @@ pub enum Outcome {
     Invited,
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "resent"))]
     Resent,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "updated"))]
+    Updated,
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "skipped"))]
     Skipped,
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "failed"))]
@@ -70,6 +74,7 @@ impl Outcome {
         match self {
             Outcome::Invited => "invited",
             Outcome::Resent => "resent",
+            Outcome::Updated => "updated",
             Outcome::Skipped => "skipped",
             Outcome::Failed => "failed",
         }
@@ -81,6 +86,7 @@ impl RowOutcomeKind {
         match self {
             RowOutcomeKind::Invited => Outcome::Invited,
             RowOutcomeKind::Resent => Outcome::Resent,
+            RowOutcomeKind::Updated(_) => Outcome::Updated,
             RowOutcomeKind::Skipped(_) => Outcome::Skipped,
             RowOutcomeKind::Failed(_) => Outcome::Failed,
         }
@@ -89,7 +95,9 @@ impl RowOutcomeKind {
     /// Why the row was skipped or failed.
     pub fn reason(&self) -> Option<&str> {
         match self {
-            RowOutcomeKind::Skipped(why) | RowOutcomeKind::Failed(why) => Some(why),
+            RowOutcomeKind::Updated(why)
+            | RowOutcomeKind::Skipped(why)
+            | RowOutcomeKind::Failed(why) => Some(why),
             RowOutcomeKind::Invited | RowOutcomeKind::Resent => None,
         }
     }
@@ -100,6 +108,7 @@ impl RowOutcomeKind {
         match outcome {
             Outcome::Invited => RowOutcomeKind::Invited,
             Outcome::Resent => RowOutcomeKind::Resent,
+            Outcome::Updated => RowOutcomeKind::Updated(why),
             Outcome::Skipped => RowOutcomeKind::Skipped(why),
             Outcome::Failed => RowOutcomeKind::Failed(why),
         }
@@ -114,6 +123,9 @@ impl RowOutcomeKind {
 pub struct OutcomeCounts {
     pub invited: u32,
     pub resent: u32,
+    /// Members the file updated (when asked for).
+    #[serde(default)]
+    pub updated: u32,
     pub skipped: u32,
     pub failed: u32,
 }
@@ -135,6 +147,7 @@ impl OutcomeCounts {
         match outcome {
             Outcome::Invited => self.invited,
             Outcome::Resent => self.resent,
+            Outcome::Updated => self.updated,
             Outcome::Skipped => self.skipped,
             Outcome::Failed => self.failed,
         }
@@ -144,31 +157,38 @@ impl OutcomeCounts {
         match outcome {
             Outcome::Invited => &mut self.invited,
             Outcome::Resent => &mut self.resent,
+            Outcome::Updated => &mut self.updated,
             Outcome::Skipped => &mut self.skipped,
             Outcome::Failed => &mut self.failed,
         }
     }
 
     pub fn total(&self) -> u32 {
-        self.invited + self.resent + self.skipped + self.failed
+        self.invited + self.resent + self.updated + self.skipped + self.failed
     }
 
     pub fn merge(&mut self, other: OutcomeCounts) {
         self.invited += other.invited;
         self.resent += other.resent;
+        self.updated += other.updated;
         self.skipped += other.skipped;
         self.failed += other.failed;
     }
 
-    /// "3 invited · 1 resent · 0 skipped · 2 failed"; resent only when some were.
+    /// "3 invited · 1 resent · 2 updated · 0 skipped · 2 failed"; resent and
+    /// updated only when some were.
     pub fn summary(&self) -> String {
-        let resent = if self.resent > 0 {
-            format!(" · {} resent", self.resent)
-        } else {
-            String::new()
+        let some = |n: u32, what: &str| {
+            if n > 0 {
+                format!(" · {n} {what}")
+            } else {
+                String::new()
+            }
         };
+        let resent = some(self.resent, "resent");
+        let updated = some(self.updated, "updated");
         format!(
-            "{} invited{resent} · {} skipped · {} failed",
+            "{} invited{resent}{updated} · {} skipped · {} failed",
             self.invited, self.skipped, self.failed
         )
     }
@@ -205,6 +225,10 @@ pub struct ConflictChoices {
     /// Expired invitation: skip the row (otherwise invite again, new link).
     #[serde(default)]
     pub skip_expired: bool,
+    /// Active members the file names: update these fields of theirs from it
+    /// (None: skip them, as before).
+    #[serde(default)]
+    pub update_members: Option<crate::model::member_updates::UpdateFields>,
 }
 
 /// Where a file's person stands in the workspace, before committing.
@@ -233,6 +257,9 @@ pub struct ImportBatchSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportUndo {
     pub revoked: u32,
+    /// Member updates put back (role, groups, metadata as they were).
+    #[serde(default)]
+    pub restored: u32,
     pub stayed: u32,
     /// Some of those who stay (at most `STAYED_NAMED`), by address; empty
     /// when read back from the list of imports.
@@ -256,6 +283,11 @@ impl ImportUndo {
             1 => "; 1 person already joined and stays".to_owned(),
             n => format!("; {n} people already joined and stay"),
         };
+        let restored = match self.restored {
+            0 => String::new(),
+            1 => "; 1 member's update put back".to_owned(),
+            n => format!("; {n} members' updates put back"),
+        };
         let named = if self.stayed_people.is_empty() {
             String::new()
         } else {
@@ -266,7 +298,7 @@ impl ImportUndo {
                 if more { ", …" } else { "" }
             )
         };
-        format!("Undone: {revoked}{stayed}{named}.")
+        format!("Undone: {revoked}{restored}{stayed}{named}.")
     }
 }
 
@@ -287,6 +319,7 @@ mod tests {
     fn an_undo_says_what_it_revoked_and_who_stays() {
         let undo = |revoked, stayed, people: &[&str]| ImportUndo {
             revoked,
+            restored: 0,
             stayed,
             stayed_people: people.iter().map(|p| p.to_string()).collect(),
             undone_at: 0,
@@ -300,6 +333,14 @@ mod tests {
         assert_eq!(
             undo(0, 12, &["a@x.org", "b@x.org"]).summary(),
             "Undone: 0 invitations revoked; 12 people already joined and stay (a@x.org, b@x.org, …)."
+        );
+        let restoring = ImportUndo {
+            restored: 2,
+            ..undo(3, 0, &[])
+        };
+        assert_eq!(
+            restoring.summary(),
+            "Undone: 3 invitations revoked; 2 members' updates put back."
         );
     }
 

@@ -8,6 +8,7 @@ pub mod groups;
 pub mod import_jobs;
 pub mod imports;
 pub mod invitations;
+pub mod member_updates;
 pub mod members;
 pub mod setup;
 pub mod signup;

@@ -1,6 +1,6 @@
 use crate::api::column_choices::{delete_column_choices, list_column_choices};
 use crate::api::imports::{list_imports, ImportBatchSummary, ImportUndo};
-use crate::components::{Announcement, ErrorPage, FrameResource, UndoImport};
+use crate::components::{undoable, Announcement, ErrorPage, FrameResource, UndoImport};
 use crate::domain::{format_date, format_date_time};
 use crate::error::AppError;
 use leptos::either::Either;
@@ -65,6 +65,7 @@ fn ImportsTable(
                         <th scope="col" class="number">"Rows"</th>
                         <th scope="col" class="number">"Invited"</th>
                         <th scope="col" class="number">"Resent"</th>
+                        <th scope="col" class="number">"Updated"</th>
                         <th scope="col" class="number">"Skipped"</th>
                         <th scope="col" class="number">"Failed"</th>
                         <th scope="col">"Undo"</th>
@@ -83,6 +84,7 @@ fn ImportsTable(
                                 <td class="number">{batch.total_rows}</td>
                                 <td class="number">{batch.counts.invited}</td>
                                 <td class="number">{batch.counts.resent}</td>
+                                <td class="number">{batch.counts.updated}</td>
                                 <td class="number">{batch.counts.skipped}</td>
                                 <td class="number">{batch.counts.failed}</td>
                                 <td>{undo}</td>
@@ -101,20 +103,21 @@ fn undo_cell(slug: &str, batch: &ImportBatchSummary, on_undone: Callback<ImportU
     match &batch.undone {
         Some(undo) => view! {
             <span class="hint">{format!(
-                "Undone by {} on {} ({} revoked, {} stayed)",
+                "Undone by {} on {} ({} revoked, {}{} stayed)",
                 undo.undone_by.as_deref().unwrap_or("an operator (command line)"),
                 format_date(undo.undone_at),
                 undo.revoked,
+                if undo.restored > 0 { format!("{} put back, ", undo.restored) } else { String::new() },
                 undo.stayed,
             )}</span>
         }
         .into_any(),
-        None if batch.counts.invited == 0 => {
+        None if !undoable(batch.counts) => {
             view! { <span class="hint">"Nothing to undo"</span> }.into_any()
         }
         None => view! {
             <UndoImport slug=slug.to_owned() batch_id=batch.id file_name=batch.file_name.clone()
-                invited=batch.counts.invited on_undone/>
+                counts=batch.counts on_undone/>
         }
         .into_any(),
     }

@@ -27,6 +27,10 @@ pub struct ImportOptions {
     pub resend_pending: Option<bool>,
     pub create_groups: Option<bool>,
     pub skip_expired: Option<bool>,
+    /// People already active members get the role, groups and metadata of
+    /// their row (otherwise skipped); a column the file lacks changes
+    /// nothing. Archived members are skipped.
+    pub update_members: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -76,6 +80,8 @@ pub struct ImportJob {
     pub committed_rows: i32,
     pub invited: u32,
     pub resent: u32,
+    /// Members whose role, groups or metadata the file changed (`update_members`).
+    pub updated: u32,
     pub skipped: u32,
     pub failed: u32,
     /// Why the job failed.
@@ -116,6 +122,9 @@ pub struct ImportRowsPage {
 pub struct ImportUndone {
     /// Invitations the import created that were still open, now revoked.
     pub revoked: u32,
+    /// Members whose update by the import was put back (where nobody had
+    /// changed it since).
+    pub restored: u32,
     /// People who had joined through the import's invitations: they stay.
     pub stayed: u32,
     /// Some of those who stay (at most 10), by address.
@@ -130,6 +139,7 @@ impl From<app::model::imports::ImportUndo> for ImportUndone {
         Self {
             summary: undo.summary(),
             revoked: undo.revoked,
+            restored: undo.restored,
             stayed: undo.stayed,
             stayed_people: undo.stayed_people,
             undone_at: undo.undone_at,

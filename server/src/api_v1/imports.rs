@@ -9,6 +9,7 @@ use super::types::{ErrorBody, RowResult};
 use app::error::AppError;
 use app::model::import_jobs::JobOptions;
 use app::model::imports::ConflictChoices;
+use app::model::member_updates::UpdateFields;
 use app::ssr::services::import_jobs::{self, JobStatus};
 use app::ssr::services::import_undo;
 use app::ssr::AppState;
@@ -71,6 +72,11 @@ pub async fn create(
             resend_pending: options.resend_pending.unwrap_or(false),
             create_groups: options.create_groups.unwrap_or(false),
             skip_expired: options.skip_expired.unwrap_or(false),
+            // The fields are the file's, known once the job reads it.
+            update_members: options
+                .update_members
+                .unwrap_or(false)
+                .then_some(UpdateFields::ALL),
         },
     };
     caller.may_invite(&state).await?;
@@ -254,6 +260,7 @@ fn job(JobStatus { job, counts }: JobStatus) -> ImportJob {
         committed_rows: job.committed_rows,
         invited: counts.invited,
         resent: counts.resent,
+        updated: counts.updated,
         skipped: counts.skipped,
         failed: counts.failed,
         error: job.error,

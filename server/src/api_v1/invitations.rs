@@ -6,6 +6,7 @@ use app::domain::{ExpiryDays, GroupName, PersonStatus, PersonalMessage, Role};
 use app::error::AppError;
 use app::import::{self, Candidate, ForEveryone, ReadOptions, RowDefaults, SourceRow};
 use app::model::imports::{ConflictChoices, OutcomeCounts, RowOutcome};
+use app::model::member_updates::UpdateFields;
 use app::model::users::{PeoplePage, PeopleSort, PersonId, StatusFilter};
 use app::ssr::services::imports::{self, Sending};
 use app::ssr::services::people::{self, PersonKind};
@@ -78,6 +79,11 @@ pub async fn create(
         resend_pending: body.resend_pending,
         create_groups: body.create_groups,
         skip_expired: body.skip_expired,
+        update_members: body.update_members.then(|| UpdateFields {
+            role: body.invitations.iter().any(|p| p.role.is_some()),
+            groups: body.invitations.iter().any(|p| !p.groups.is_empty()),
+            metadata: true,
+        }),
     };
     let sending = Sending {
         send_email: body.send_email,
@@ -122,7 +128,7 @@ pub async fn create_from_csv(
     everyone.default_role =
         Some(workspace_settings::default_role(&state.db, caller.token.actor.workspace_id).await?);
     let limits = state.import_settings().limits;
-    let candidates = import::check_file(
+    let checked = import::check_file(
         &body,
         "upload.csv",
         &ReadOptions::default(),
@@ -137,7 +143,12 @@ pub async fn create_from_csv(
         resend_pending: options.resend_pending.unwrap_or(false),
         create_groups: options.create_groups.unwrap_or(false),
         skip_expired: options.skip_expired.unwrap_or(false),
+        update_members: options
+            .update_members
+            .unwrap_or(false)
+            .then_some(checked.fields),
     };
+    let candidates = checked.candidates;
     let sending = Sending {
         send_email: options.send_email.unwrap_or(true),
         expiry: expiry(options.expires_in_days)?,
@@ -222,6 +233,7 @@ fn results(batch_id: i32, outcomes: Vec<RowOutcome>) -> InvitationResults {
         batch_id,
         invited: counts.invited as usize,
         resent: counts.resent as usize,
+        updated: counts.updated as usize,
         skipped: counts.skipped as usize,
         failed: counts.failed as usize,
         rows,

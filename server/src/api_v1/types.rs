@@ -53,6 +53,12 @@ pub struct CreateInvitations {
     /// Skip people whose invitation expired (otherwise invited again).
     #[serde(default)]
     pub skip_expired: bool,
+    /// People already active members get the role, groups and metadata
+    /// given (otherwise skipped). A field no invitation of the request
+    /// gives is left as it is; metadata keys given are set, others stay.
+    /// Archived members are skipped.
+    #[serde(default)]
+    pub update_members: bool,
 }
 
 /// How a CSV body is committed.
@@ -74,6 +80,10 @@ pub struct CsvOptions {
     pub resend_pending: Option<bool>,
     pub create_groups: Option<bool>,
     pub skip_expired: Option<bool>,
+    /// People already active members get the role, groups and metadata of
+    /// their row (otherwise skipped); a column the file lacks changes
+    /// nothing. Archived members are skipped.
+    pub update_members: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
@@ -81,6 +91,8 @@ pub struct CsvOptions {
 pub enum Outcome {
     Invited,
     Resent,
+    /// A member's role, groups or metadata changed; `reason` says how.
+    Updated,
     Skipped,
     Failed,
 }
@@ -90,6 +102,7 @@ impl From<Outcome> for app::model::imports::Outcome {
         match outcome {
             Outcome::Invited => Self::Invited,
             Outcome::Resent => Self::Resent,
+            Outcome::Updated => Self::Updated,
             Outcome::Skipped => Self::Skipped,
             Outcome::Failed => Self::Failed,
         }
@@ -102,6 +115,7 @@ impl From<app::model::imports::Outcome> for Outcome {
         match outcome {
             Stored::Invited => Outcome::Invited,
             Stored::Resent => Outcome::Resent,
+            Stored::Updated => Outcome::Updated,
             Stored::Skipped => Outcome::Skipped,
             Stored::Failed => Outcome::Failed,
         }
@@ -124,6 +138,7 @@ pub struct InvitationResults {
     pub batch_id: i32,
     pub invited: usize,
     pub resent: usize,
+    pub updated: usize,
     pub skipped: usize,
     pub failed: usize,
     pub rows: Vec<RowResult>,

@@ -6,13 +6,18 @@ use anyhow::{bail, Context};
 use app::domain::{ExpiryDays, GroupName, PersonalMessage, Role};
 use app::import::{self, Candidate, ForEveryone, ReadOptions};
 use app::model::imports::{
-    ConflictChoices, OutcomeCounts, RowOutcome, RowOutcomeKind, WorkspaceMatch,
+    ConflictChoices, ImportRow, OutcomeCounts, RowOutcome, RowOutcomeKind, WorkspaceMatch,
 };
-use app::ssr::services::import_commit::{SKIP_EXPIRED, SKIP_MEMBER, SKIP_PENDING};
+use app::model::member_updates::PlannedUpdate;
+use app::ssr::services::import_commit::{
+    SKIP_ARCHIVED, SKIP_EXPIRED, SKIP_MEMBER, SKIP_PENDING, SKIP_UNCHANGED,
+};
 use app::ssr::services::imports as import_service;
+use app::ssr::services::member_updates;
 use app::ssr::services::{mailer::Mailer, outbox, workspace_settings};
 use app::ssr::AppState;
 use clap::Args;
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 #[derive(Args, Debug)]
@@ -45,6 +50,11 @@ pub struct ImportArgs {
     /// Skip people whose invitation expired (otherwise they are invited again).
     #[arg(long)]
     pub skip_expired: bool,
+    /// Update the role, groups and metadata of people already active members
+    /// from their rows (otherwise skipped); a column the file lacks changes
+    /// nothing. With --dry-run, prints each change.
+    #[arg(long)]
+    pub update_members: bool,
     /// Mail each invitation (sent now; what fails is retried by the server).
     #[arg(long)]
     pub send_emails: bool,
@@ -96,7 +106,7 @@ pub async fn run(state: &AppState, args: ImportArgs) -> anyhow::Result<bool> {
         },
         ..ReadOptions::default()
     };
-    let candidates = import::check_file(
+    let checked = import::check_file(
         &bytes,
         &file_name,
         &options,
@@ -112,10 +122,12 @@ pub async fn run(state: &AppState, args: ImportArgs) -> anyhow::Result<bool> {
         },
     )
     .map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
+    let candidates = checked.candidates;
     let choices = ConflictChoices {
         resend_pending: args.resend_pending,
         create_groups: args.create_groups,
         skip_expired: args.skip_expired,
+        update_members: args.update_members.then_some(checked.fields),
     };
     let outcomes = if args.dry_run {
         predict(state, workspace.workspace_id, &candidates, choices).await?
@@ -202,10 +214,36 @@ async fn predict(
             import_service::check(&state.db, workspace_id, &emails, state.clock.now_millis())
                 .await
                 .map_err(workspace_error)?;
+        // What updating the members would change, by row.
+        let planned: HashMap<usize, PlannedUpdate> = match choices.update_members {
+            Some(fields) => {
+                let rows: Vec<ImportRow> = chunk
+                    .iter()
+                    .zip(&matches)
+                    .filter(|(_, found)| **found == WorkspaceMatch::Member)
+                    .map(|(row, _)| ImportRow::from(*row))
+                    .collect();
+                member_updates::plan(&state.db, workspace_id, &rows, fields)
+                    .await
+                    .map_err(workspace_error)?
+                    .into_iter()
+                    .map(|p| (p.row, p))
+                    .collect()
+            }
+            None => HashMap::new(),
+        };
         outcomes.extend(chunk.iter().zip(matches).map(|(row, found)| {
             let skip = |why: &str| RowOutcomeKind::Skipped(why.to_owned());
+            let update = choices.update_members.is_some();
             let kind = match found {
                 WorkspaceMatch::New => RowOutcomeKind::Invited,
+                WorkspaceMatch::Member if update => match planned.get(&row.row) {
+                    Some(p) if !p.changes.is_empty() => {
+                        RowOutcomeKind::Updated(p.changes.describe())
+                    }
+                    _ => skip(SKIP_UNCHANGED),
+                },
+                WorkspaceMatch::Archived if update => skip(SKIP_ARCHIVED),
                 WorkspaceMatch::Member | WorkspaceMatch::Archived => skip(SKIP_MEMBER),
                 WorkspaceMatch::Pending if choices.resend_pending => RowOutcomeKind::Resent,
                 WorkspaceMatch::Pending => skip(SKIP_PENDING),

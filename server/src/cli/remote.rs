@@ -29,6 +29,7 @@ pub async fn run(args: &ImportArgs, server: &url::Url) -> anyhow::Result<bool> {
         ("resend_pending", args.resend_pending.to_string()),
         ("create_groups", args.create_groups.to_string()),
         ("skip_expired", args.skip_expired.to_string()),
+        ("update_members", args.update_members.to_string()),
     ];
     if let Some(expiry) = args.expires_in_days {
         query.push(("expires_in_days", expiry.days().to_string()));

@@ -161,6 +161,25 @@ on_every_database! {
         assert_eq!(cancel(&app.address, &token, id).await.0, 409);
     }
 
+    async fn a_job_updates_members_from_the_columns_its_file_has(app) {
+        app.with_workspace().await;
+        let token = token(&app).await;
+        // A Role column and no Groups column: roles change, groups are not touched.
+        let csv = format!("Email,Role\n{MEMBER_EMAIL},Builder\nnew.job@example.com,Member\n");
+        let (status, job) = submit(&app.address, &token, "file_name=hr.csv&send_email=false&update_members=true", csv).await;
+        assert_eq!(status, 202, "{job}");
+        let job = wait_for(&app.address, &token, job["id"].as_i64().unwrap(), finished).await;
+        assert_eq!(job["state"], "done", "{job}");
+        assert_eq!((job["invited"].as_u64(), job["updated"].as_u64(), job["skipped"].as_u64()), (Some(1), Some(1), Some(0)), "{job}");
+        let max = app::ssr::db::entities::user::Entity::find()
+            .filter(app::ssr::db::entities::user::Column::EmailKey.eq(MEMBER_EMAIL))
+            .one(&app.state.db).await.unwrap().unwrap();
+        let membership = app::ssr::db::entities::membership::Entity::find()
+            .filter(app::ssr::db::entities::membership::Column::UserId.eq(max.id))
+            .one(&app.state.db).await.unwrap().unwrap();
+        assert_eq!(membership.role, app::domain::Role::Builder);
+    }
+
     async fn a_workbook_and_a_body_sent_in_pieces_are_read_as_the_upload_tab_reads_them(app) {
         app.with_workspace().await;
         let token = token(&app).await;

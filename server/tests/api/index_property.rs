@@ -162,6 +162,7 @@ impl World {
                 .await
                 .unwrap();
                 let choices = ConflictChoices {
+                    update_members: None,
                     resend_pending: *resend_pending,
                     create_groups: true,
                     skip_expired: *skip_expired,

@@ -24,6 +24,7 @@ mod instances;
 mod invitations;
 mod login;
 mod logs;
+mod member_updates;
 mod members;
 mod operations;
 mod people;

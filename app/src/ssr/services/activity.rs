@@ -89,6 +89,12 @@ pub fn describe(action: AuditAction, detail: &Value) -> String {
         AuditAction::MemberArchived => format!("Archived {}", text("email")),
         AuditAction::MemberUnarchived => format!("Unarchived {}", text("email")),
         AuditAction::MemberRemoved => format!("Removed {} from the workspace", text("email")),
+        AuditAction::MemberUpdated => format!(
+            "Updated {} from {}: {}",
+            text("email"),
+            text("file"),
+            text("change")
+        ),
         AuditAction::InvitationCreated => {
             format!("Invited {} as {}", text("email"), role("role"))
         }
@@ -150,8 +156,13 @@ pub fn describe(action: AuditAction, detail: &Value) -> String {
                 1 => "1 invitation".to_owned(),
                 n => format!("{} invitations", thousands(n)),
             };
+            let restored = match count("restored") {
+                0 => String::new(),
+                1 => "; put back 1 member's update".to_owned(),
+                n => format!("; put back {} members' updates", thousands(n)),
+            };
             format!(
-                "Undid the import of {}: revoked {revoked}{stayed}",
+                "Undid the import of {}: revoked {revoked}{restored}{stayed}",
                 text("file")
             )
         }
@@ -229,6 +240,13 @@ mod tests {
             "Undid the import of people.csv: revoked 1,880 invitations; 12 people had joined and stay"
         );
         assert_eq!(
+            describe(
+                AuditAction::MemberUpdated,
+                &json!({"email": "eve@example.com", "file": "hr.csv", "change": "Role: Member → Builder"})
+            ),
+            "Updated eve@example.com from hr.csv: Role: Member → Builder"
+        );
+        assert_eq!(
             describe(AuditAction::MemberArchived, &Value::Null),
             "Archived ?"
         );
@@ -239,7 +257,7 @@ mod tests {
         let detail = json!({
             "name": "N", "email": "e@example.com", "role": "admin", "from": "a", "to": "b",
             "groups": ["G"], "file": "f.csv", "rows": 1234567,
-            "changes": ["Reminders: on → off"],
+            "changes": ["Reminders: on → off"], "change": "Role: Member → Builder",
             "action": "add_to_group", "group": "G", "applied": 3, "total": 3, "finished": true
         });
         for action in AuditAction::iter() {

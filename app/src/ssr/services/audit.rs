@@ -25,6 +25,9 @@ pub enum AuditAction {
     MemberUnarchived,
     #[sea_orm(string_value = "member.removed")]
     MemberRemoved,
+    /// Role, groups or metadata changed by an imported file.
+    #[sea_orm(string_value = "member.updated")]
+    MemberUpdated,
     #[sea_orm(string_value = "invitation.created")]
     InvitationCreated,
     #[sea_orm(string_value = "invitation.resent")]

@@ -3,11 +3,13 @@
 //! found (or created, when the admin chose so), then the whole chunk handed to
 //! the invitation writer, which writes it set-wise.
 use super::invitations::{self, Conflicts, Created, NewInvitation, Sending};
+use super::member_updates::{self, Planned};
 use super::{groups, Actor};
-use crate::domain::{DisplayName, Email, GroupName, Metadata, Role};
+use crate::domain::{DisplayName, Email, GroupName, MembershipStatus, Metadata, Role};
 use crate::error::AppError;
 use crate::import::{self, RowDefaults, Severity, SourceRow};
 use crate::model::imports::{ConflictChoices, ImportRow, RowOutcomeKind};
+use crate::model::member_updates::MemberChanges;
 use crate::ssr::AppState;
 use sea_orm::ConnectionTrait;
 use std::collections::HashMap;
@@ -67,10 +69,26 @@ pub fn revalidate(row: &ImportRow) -> Result<Valid, String> {
     })
 }
 
+impl Valid {
+    /// The row as checked, in the shape the browser sends.
+    pub fn as_row(&self, row: usize) -> ImportRow {
+        ImportRow {
+            row,
+            email: self.email.as_str().to_owned(),
+            name: self.name.as_ref().map(|n| n.as_str().to_owned()),
+            role: self.role,
+            groups: self.groups.iter().map(|g| g.as_str().to_owned()).collect(),
+            metadata: self.metadata.clone().into_map(),
+        }
+    }
+}
+
 /// What became of one row, and the invitation it concerns.
 pub struct Committed {
     pub kind: RowOutcomeKind,
     pub invitation_id: Option<i32>,
+    /// An updated member's changes, kept for an undo.
+    pub changes: Option<MemberChanges>,
 }
 
 /// Group ids by name key: created when the admin chose so, else only the
@@ -112,6 +130,8 @@ async fn group_ids(
 pub const SKIP_MEMBER: &str = "Already in this workspace.";
 pub const SKIP_PENDING: &str = "Already invited; that invitation is still open.";
 pub const SKIP_EXPIRED: &str = "Invitation expired; skipped as chosen.";
+pub const SKIP_ARCHIVED: &str = "Archived in this workspace; archived members are not updated.";
+pub const SKIP_UNCHANGED: &str = "Already in this workspace; the file changes nothing for them.";
 
 /// A chunk's row and the server's own check of it, made before the chunk's
 /// transaction begins so that no check runs while the write lock is held.
@@ -134,6 +154,7 @@ pub async fn commit_rows(
     state: &AppState,
     txn: &impl ConnectionTrait,
     by: Actor,
+    file_name: &str,
     rows: &[&Rechecked],
     sending: Sending,
     choices: ConflictChoices,
@@ -142,6 +163,7 @@ pub async fn commit_rows(
     let fail = |why: String| Committed {
         kind: RowOutcomeKind::Failed(why),
         invitation_id: None,
+        changes: None,
     };
 
     // A second row for the same person in one chunk fails.
@@ -177,6 +199,15 @@ pub async fn commit_rows(
         state.clock.now_millis(),
     )
     .await?;
+    // Members the file names, when asked to update them.
+    let members = match choices.update_members {
+        Some(_) => {
+            let keys: Vec<&str> = valid.iter().map(|(_, v)| v.email.key()).collect();
+            member_updates::standing(txn, by.workspace_id, &keys).await?
+        }
+        None => HashMap::new(),
+    };
+    let mut planned: Vec<(usize, &member_updates::Standing, MemberChanges)> = Vec::new();
     let mut people: Vec<NewInvitation> = Vec::with_capacity(valid.len());
     let mut row_of: Vec<usize> = Vec::with_capacity(valid.len());
     for (i, v) in valid {
@@ -191,6 +222,24 @@ pub async fn commit_rows(
             )));
             continue;
         }
+        if let (Some(fields), Some(member)) = (choices.update_members, members.get(v.email.key())) {
+            let skip = |why: &str| Committed {
+                kind: RowOutcomeKind::Skipped(why.into()),
+                invitation_id: None,
+                changes: None,
+            };
+            if member.status == MembershipStatus::Archived {
+                outcomes[i] = Some(skip(SKIP_ARCHIVED));
+                continue;
+            }
+            let changes = MemberChanges::between(&member.now, &v.as_row(rows[i].row.row), fields);
+            if changes.is_empty() {
+                outcomes[i] = Some(skip(SKIP_UNCHANGED));
+            } else {
+                planned.push((i, member, changes));
+            }
+            continue;
+        }
         let group_ids = v
             .groups
             .iter()
@@ -203,6 +252,30 @@ pub async fn commit_rows(
             role: v.role,
             group_ids,
             metadata: v.metadata,
+        });
+    }
+
+    let updates: Vec<Planned> = planned
+        .iter()
+        .map(|(_, member, changes)| Planned { member, changes })
+        .collect();
+    let answers = member_updates::apply(
+        txn,
+        by,
+        &updates,
+        &groups_by_key,
+        file_name,
+        state.clock.now_millis(),
+    )
+    .await?;
+    for ((i, _, changes), answer) in planned.iter().zip(answers) {
+        outcomes[*i] = Some(match answer {
+            Ok(()) => Committed {
+                kind: RowOutcomeKind::Updated(changes.describe()),
+                invitation_id: None,
+                changes: Some(changes.clone()),
+            },
+            Err(refused) => fail(refused.reason().into()),
         });
     }
 
@@ -234,6 +307,7 @@ pub async fn commit_rows(
         outcomes[i] = Some(Committed {
             kind,
             invitation_id,
+            changes: None,
         });
     }
     Ok(outcomes

@@ -2,13 +2,17 @@
 //! is "invited"; not those skipped or resent, which point at invitations
 //! that were there before it) are revoked where still open, through the one
 //! invitation writer, in chunks; people who joined through them stay and
-//! are named. Audited once; a second undo answers what the first did.
+//! are named; what its member updates changed is put back. Audited once; a
+//! second undo answers what the first did.
 use super::audit::{self, AuditAction, Audited};
 use super::invitations::{self, Change};
+use super::member_updates::{self, Planned};
 use super::Actor;
+use crate::domain::Email;
 use crate::error::AppError;
 use crate::model::import_jobs::JobState;
 use crate::model::imports::{ImportUndo, Outcome};
+use crate::model::member_updates::MemberChanges;
 use crate::ssr::db::entities::{import_batch, import_job, import_row, invitation, user};
 use crate::ssr::db::{begin_write, within};
 use crate::ssr::AppState;
@@ -65,6 +69,8 @@ pub async fn undo(state: &AppState, by: Actor, batch_id: i32) -> Result<ImportUn
         }
     }
 
+    let restored = put_back_updates(state, by, batch_id).await?;
+
     let now = state.clock.now_millis();
     let stayed_count = u32::try_from(stayed.len()).unwrap_or(u32::MAX);
     let txn = begin_write(db).await?;
@@ -78,6 +84,10 @@ pub async fn undo(state: &AppState, by: Actor, batch_id: i32) -> Result<ImportUn
         .col_expr(
             import_batch::Column::UndoStayed,
             Expr::value(stayed_count as i32),
+        )
+        .col_expr(
+            import_batch::Column::UndoRestored,
+            Expr::value(restored as i32),
         )
         .filter(import_batch::Column::Id.eq(batch_id))
         .filter(import_batch::Column::UndoneAt.is_null())
@@ -97,6 +107,7 @@ pub async fn undo(state: &AppState, by: Actor, batch_id: i32) -> Result<ImportUn
         serde_json::json!({
             "file": batch.file_name,
             "revoked": revoked,
+            "restored": restored,
             "stayed": stayed_count,
         }),
         now,
@@ -105,11 +116,77 @@ pub async fn undo(state: &AppState, by: Actor, batch_id: i32) -> Result<ImportUn
     txn.commit().await?;
     Ok(ImportUndo {
         revoked,
+        restored,
         stayed: stayed_count,
         stayed_people: addresses(db, &stayed).await?,
         undone_at: now,
         undone_by: name_of(db, by.user_id).await?,
     })
+}
+
+/// Puts back what the batch's member updates changed, in chunks, each one
+/// transaction; returns how many members had something put back. The
+/// changes are taken off their rows as they are put back, so an undo that
+/// stopped half-way and is asked again does not put anything back twice.
+async fn put_back_updates(state: &AppState, by: Actor, batch_id: i32) -> Result<u32, AppError> {
+    let db = &state.db;
+    let mut restored = 0u32;
+    loop {
+        let txn = begin_write(db).await?;
+        let rows = import_row::Entity::find()
+            .filter(import_row::Column::BatchId.eq(batch_id))
+            .filter(import_row::Column::Outcome.eq(Outcome::Updated))
+            .filter(import_row::Column::Changes.is_not_null())
+            .order_by_asc(import_row::Column::RowNumber)
+            .limit(CHUNK as u64)
+            .all(&txn)
+            .await?;
+        if rows.is_empty() {
+            return Ok(restored);
+        }
+        let keys: Vec<String> = rows
+            .iter()
+            .filter_map(|r| Email::parse_cell(&r.email).ok())
+            .map(|e| e.key().to_owned())
+            .collect();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let members = member_updates::standing(&txn, by.workspace_id, &keys).await?;
+        let parsed: Vec<(String, MemberChanges)> = rows
+            .iter()
+            .filter_map(|r| {
+                let key = Email::parse_cell(&r.email).ok()?.key().to_owned();
+                let changes = serde_json::from_str(r.changes.as_deref()?).ok()?;
+                Some((key, changes))
+            })
+            .collect();
+        let updates: Vec<Planned> = parsed
+            .iter()
+            .filter_map(|(key, changes)| {
+                Some(Planned {
+                    member: members.get(key)?,
+                    changes,
+                })
+            })
+            .collect();
+        let now = state.clock.now_millis();
+        let done = member_updates::put_back(&txn, by, &updates, now).await?;
+        restored += done.iter().filter(|&&d| d).count() as u32;
+        let numbers: Vec<i32> = rows.iter().map(|r| r.row_number).collect();
+        import_row::Entity::update_many()
+            .col_expr(
+                import_row::Column::Changes,
+                Expr::value(Option::<String>::None),
+            )
+            .filter(import_row::Column::BatchId.eq(batch_id))
+            .filter(within(
+                txn.get_database_backend(),
+                import_row::Column::RowNumber,
+                &numbers,
+            ))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+    }
 }
 
 async fn batch_of(
@@ -140,6 +217,7 @@ pub fn recorded(batch: &import_batch::Model) -> Option<ImportUndo> {
     let count = |n: Option<i32>| n.and_then(|n| u32::try_from(n).ok()).unwrap_or(0);
     batch.undone_at.map(|undone_at| ImportUndo {
         revoked: count(batch.undo_revoked),
+        restored: count(batch.undo_restored),
         stayed: count(batch.undo_stayed),
         stayed_people: Vec::new(),
         undone_at,

@@ -83,6 +83,7 @@ pub async fn start_in(
         total_rows: Set(i32::try_from(total_rows).unwrap_or(i32::MAX)),
         invited: Set(0),
         resent: Set(0),
+        updated: Set(0),
         skipped: Set(0),
         failed: Set(i32::try_from(refused_rows).unwrap_or(i32::MAX)),
         send_email: Set(sending.send_email),
@@ -130,6 +131,7 @@ pub async fn record_refused(
         outcome: Set(row.kind.outcome()),
         message: Set(row.kind.reason().map(str::to_owned)),
         invitation_id: Set(None),
+        changes: Set(None),
     });
     Ok(insert_batched(txn, records.collect::<Vec<_>>(), None).await?)
 }
@@ -235,7 +237,9 @@ async fn commit_rechecked(
             .as_deref()
             .and_then(|m| PersonalMessage::parse(m).ok().flatten()),
     };
-    let committed = import_commit::commit_rows(state, &txn, by, &fresh, sending, choices).await?;
+    let committed =
+        import_commit::commit_rows(state, &txn, by, &batch.file_name, &fresh, sending, choices)
+            .await?;
     let mut counts = OutcomeCounts::default();
     let mut records = Vec::with_capacity(fresh.len());
     let mut answers: HashMap<usize, RowOutcome> = HashMap::with_capacity(rows.len());
@@ -249,6 +253,7 @@ async fn commit_rechecked(
             outcome: Set(c.kind.outcome()),
             message: Set(c.kind.reason().map(str::to_owned)),
             invitation_id: Set(c.invitation_id),
+            changes: Set(c.changes.as_ref().map(|c| serde_json::json!(c).to_string())),
         });
         answers.insert(
             row.row,
@@ -280,6 +285,10 @@ async fn commit_rechecked(
             add(import_batch::Column::Resent, counts.resent),
         )
         .col_expr(
+            import_batch::Column::Updated,
+            add(import_batch::Column::Updated, counts.updated),
+        )
+        .col_expr(
             import_batch::Column::Skipped,
             add(import_batch::Column::Skipped, counts.skipped),
         )
@@ -298,11 +307,17 @@ async fn commit_rechecked(
     if batch.send_email && counts.invited + counts.resent > 0 {
         state.outbox_wakeup.notify_one();
     }
-    let stored = [batch.invited, batch.resent, batch.skipped, batch.failed]
-        .iter()
-        .map(|&n| u64::try_from(n).unwrap_or_default())
-        .sum::<u64>();
-    let written = u64::from(counts.invited + counts.resent + counts.skipped + counts.failed);
+    let stored = [
+        batch.invited,
+        batch.resent,
+        batch.updated,
+        batch.skipped,
+        batch.failed,
+    ]
+    .iter()
+    .map(|&n| u64::try_from(n).unwrap_or_default())
+    .sum::<u64>();
+    let written = u64::from(counts.total());
     statistics::after_growth(&state.db, stored, stored + written);
     Ok(rows
         .iter()
@@ -448,6 +463,18 @@ pub async fn check(
         .collect())
 }
 
+/// A batch's stored counts.
+pub fn counts_of(batch: &import_batch::Model) -> OutcomeCounts {
+    let count = |n: i32| u32::try_from(n).unwrap_or_default();
+    OutcomeCounts {
+        invited: count(batch.invited),
+        resent: count(batch.resent),
+        updated: count(batch.updated),
+        skipped: count(batch.skipped),
+        failed: count(batch.failed),
+    }
+}
+
 pub async fn list(
     db: &impl ConnectionTrait,
     workspace_id: i32,
@@ -476,17 +503,12 @@ pub async fn list(
                 undo.undone_by = b.undone_by.and_then(|id| creators.get(&id).cloned());
                 undo
             }),
+            counts: counts_of(&b),
             id: b.id,
             file_name: b.file_name,
             created_by: b.created_by.and_then(|id| creators.get(&id).cloned()),
             created_at: b.created_at,
             total_rows: count(b.total_rows),
-            counts: OutcomeCounts {
-                invited: count(b.invited),
-                resent: count(b.resent),
-                skipped: count(b.skipped),
-                failed: count(b.failed),
-            },
         })
         .collect())
 }

@@ -17,6 +17,7 @@ pub mod imports;
 pub mod invitations;
 pub mod link_signer;
 pub mod mailer;
+pub mod member_updates;
 pub mod members;
 pub mod metrics;
 pub mod outbox;

@@ -14,6 +14,8 @@ pub struct Model {
     pub resent: i32,
     pub skipped: i32,
     pub failed: i32,
+    /// Members whose role, groups or metadata the file changed.
+    pub updated: i32,
     pub send_email: bool,
     /// The link lifetime chosen for the file; None: the workspace's default.
     pub expiry_days: Option<i32>,
@@ -27,6 +29,8 @@ pub struct Model {
     pub undone_by: Option<i32>,
     pub undo_revoked: Option<i32>,
     pub undo_stayed: Option<i32>,
+    /// Member updates the undo put back.
+    pub undo_restored: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

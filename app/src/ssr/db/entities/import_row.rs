@@ -12,6 +12,8 @@ pub struct Model {
     pub outcome: crate::model::imports::Outcome,
     pub message: Option<String>,
     pub invitation_id: Option<i32>,
+    /// An updated member's changes (JSON `MemberChanges`), for an undo.
+    pub changes: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

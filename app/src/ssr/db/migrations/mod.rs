@@ -18,6 +18,7 @@ mod m20261206_000015_people_covering_indexes;
 mod m20261206_000016_people_tallies;
 mod m20261207_000017_import_undo;
 mod m20261207_000018_column_choices;
+mod m20261207_000019_member_updates;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000016_people_tallies::Migration),
             Box::new(m20261207_000017_import_undo::Migration),
             Box::new(m20261207_000018_column_choices::Migration),
+            Box::new(m20261207_000019_member_updates::Migration),
         ]
     }
 }

@@ -131,20 +131,11 @@ async fn with_counts(
             let counts = job
                 .batch_id
                 .and_then(|id| batches.get(&id))
-                .map(|b| OutcomeCounts {
-                    invited: count(b.invited),
-                    resent: count(b.resent),
-                    skipped: count(b.skipped),
-                    failed: count(b.failed),
-                })
+                .map(super::imports::counts_of)
                 .unwrap_or_default();
             JobStatus { job, counts }
         })
         .collect())
-}
-
-fn count(stored: i32) -> u32 {
-    u32::try_from(stored).unwrap_or_default()
 }
 
 async fn find(

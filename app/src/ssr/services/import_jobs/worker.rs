@@ -128,12 +128,16 @@ async fn run(state: &AppState, job: import_job::Model, worker: &str) -> Result<(
         ..ReadOptions::default()
     };
     // Reading and checking 100,000 rows is CPU work: off the async threads.
-    let candidates = tokio::task::spawn_blocking(move || {
+    let checked = tokio::task::spawn_blocking(move || {
         import::check_file(&file.content, &file_name, &read, &limits, &everyone)
     })
     .await
     .map_err(|e| Stop::Internal(AppError::internal("reading the file", e)))?
     .map_err(|e| Stop::Failed(e.to_string()))?;
+    let candidates = checked.candidates;
+    // Updates take the fields the file has columns for.
+    let mut choices = options.choices;
+    choices.update_members = choices.update_members.map(|_| checked.fields);
     let by = Actor {
         workspace_id: job.workspace_id,
         user_id: job.actor_user_id,
@@ -169,7 +173,7 @@ async fn run(state: &AppState, job: import_job::Model, worker: &str) -> Result<(
         .min(ready.len());
     let mut committed = done;
     for chunk in ready[done..].chunks(crate::model::imports::CHUNK_ROWS) {
-        imports::commit_chunk(state, by, batch, chunk.to_vec(), options.choices)
+        imports::commit_chunk(state, by, batch, chunk.to_vec(), choices)
             .await
             .map_err(|error| match Stop::from(error) {
                 Stop::Failed(why) => Stop::Failed(format!(
