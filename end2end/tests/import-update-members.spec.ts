@@ -47,6 +47,11 @@ test('a file updates a member: the Review shows the change, the upload makes it,
   await expect(update).toBeChecked();
   await expect(dialog.getByText('1 to update · 0 unchanged. Each row shows what changes.')).toBeVisible();
   await expect(memberRow).toContainText('Update: Role: Member → Builder · Groups: + Payroll Upd · Department: (none) → Finance');
+  // Only the people the workspace knows: the member.
+  await dialog.getByLabel('Only people already in the workspace').check();
+  const preview = dialog.getByRole('table', { name: /Preview of hr\.csv/ });
+  await expect(preview.getByRole('row')).toHaveCount(2);
+  await expect(preview.getByRole('row', { name: /upd\.one@example\.com/ })).toBeVisible();
   await dialog.getByRole('checkbox', { name: /Create the groups that do not exist yet/ }).check();
   await expectAccessible(page);
 

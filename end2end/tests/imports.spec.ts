@@ -70,6 +70,11 @@ test('problem rows are named, can be filtered, and are not uploaded', async ({ p
   await dialog.getByLabel('Show only rows with problems').check();
   await expect(preview.getByRole('row')).toHaveCount(7);
   await expect(preview.getByRole('row', { name: /VALID@example\.com/ })).toContainText('The same address as row 2');
+  // The other filters: ready rows with warnings only, then everyone again.
+  await dialog.getByLabel('Only rows with warnings').check();
+  await expect(preview.getByRole('row')).toHaveCount(2);
+  await dialog.getByLabel('All rows').check();
+  await expect(preview.getByRole('row')).toHaveCount(9);
   await dialog.getByRole('switch', { name: 'Send invitation emails' }).uncheck();
   await dialog.getByRole('button', { name: 'Upload users' }).click();
   await expect(dialog.getByText('3 invited · 0 skipped · 5 failed')).toBeVisible();

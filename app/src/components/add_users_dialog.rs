@@ -89,7 +89,9 @@ pub fn AddUsersDialog(slug: String) -> impl IntoView {
 
     view! {
         <button type="button" class="primary" on:click=open>"Add users"</button>
-        <dialog node_ref=dialog class="dialog" aria-labelledby="add-users-heading">
+        // The file upload takes the whole window: its preview needs the width.
+        <dialog node_ref=dialog class="dialog" class:wide=move || tab.get() == Tab::Upload
+            aria-labelledby="add-users-heading">
             <div class="dialog-header">
                 <h2 id="add-users-heading">"Add users"</h2>
                 <button type="button" class="secondary" on:click=close>"Close"</button>

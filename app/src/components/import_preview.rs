@@ -81,10 +81,42 @@ fn problem_text(c: &Candidate) -> String {
         .join(" ")
 }
 
+/// Which rows the preview shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowFilter {
+    All,
+    /// Errors or warnings.
+    Problems,
+    /// Ready, with warnings.
+    Warnings,
+    /// People the workspace already knows: members, archived, invited.
+    Conflicts,
+}
+
+impl RowFilter {
+    pub const ALL: [RowFilter; 4] = [
+        RowFilter::All,
+        RowFilter::Problems,
+        RowFilter::Warnings,
+        RowFilter::Conflicts,
+    ];
+
+    /// The radio button's id and label ("Show only rows with problems"
+    /// keeps the name the checkbox it replaces had).
+    pub fn choice(self) -> (&'static str, &'static str) {
+        match self {
+            RowFilter::All => ("filter-all", "All rows"),
+            RowFilter::Problems => ("problems-only", "Show only rows with problems"),
+            RowFilter::Warnings => ("filter-warnings", "Only rows with warnings"),
+            RowFilter::Conflicts => ("filter-conflicts", "Only people already in the workspace"),
+        }
+    }
+}
+
 #[component]
 pub fn ImportPreview(
     checked: CheckedSignal,
-    problems_only: RwSignal<bool>,
+    filter: RwSignal<RowFilter>,
     /// Announces edits and removals.
     status: RwSignal<String>,
     /// Where each row's person stands in the workspace, once checked.
@@ -94,11 +126,22 @@ pub fn ImportPreview(
     let editing = RwSignal::new(None::<usize>);
     // Indexes (into the candidates) of the rows the filter lets through.
     let shown = Memo::new(move |_| {
-        let only = problems_only.get();
+        let filter = filter.get();
+        let known = |row: usize| {
+            choices.matches.with(|m| {
+                m.get(&row)
+                    .is_some_and(|found| *found != crate::api::imports::WorkspaceMatch::New)
+            })
+        };
         with_rows(checked, |rows| {
             rows.iter()
                 .enumerate()
-                .filter(|(_, c)| !only || !c.problems.is_empty())
+                .filter(|(_, c)| match filter {
+                    RowFilter::All => true,
+                    RowFilter::Problems => !c.problems.is_empty(),
+                    RowFilter::Warnings => c.is_ready() && c.has_warnings(),
+                    RowFilter::Conflicts => known(c.row),
+                })
                 .map(|(i, _)| i)
                 .collect::<Vec<_>>()
         })
@@ -227,7 +270,7 @@ fn PreviewRow(
                 <td>{move || shows.with(|s| s.as_ref().map_or("", |s| s.role))}</td>
                 <td>{text(|s| s.groups.clone())}</td>
                 <td class="problems" title=text(|s| s.problems.clone())>{text(|s| s.problems.clone())}</td>
-                <td>{standing}</td>
+                <td title=standing>{standing}</td>
                 <td class="row-actions">
                     <button type="button" class="secondary small"
                         aria-label=move || format!("Edit row {}", row())

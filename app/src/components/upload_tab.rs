@@ -3,7 +3,7 @@
 use super::file_check::{CheckedFile, CheckedSignal, Checker};
 use super::file_settings::FileSettings;
 use super::import_choices::{PermissionsChoice, UploadChoices, WorkspaceCheck};
-use super::import_preview::ImportPreview;
+use super::import_preview::{ImportPreview, RowFilter};
 use super::{invite_defaults, undoable, ExpirySelect, UndoImport, UsersPageEvents, MESSAGE_HINT};
 use crate::api::column_choices::{save_column_choices, ColumnChoices};
 use crate::api::imports::{
@@ -188,7 +188,7 @@ async fn run_upload(slug: String, ui: UploadSignals) {
 #[component]
 pub fn UploadTab(slug: String) -> impl IntoView {
     let events = expect_context::<UsersPageEvents>();
-    let problems_only = RwSignal::new(false);
+    let filter = RwSignal::new(RowFilter::All);
     let send_email = RwSignal::new(true);
     let expiry = RwSignal::new(String::new());
     let message = RwSignal::new(String::new());
@@ -336,13 +336,20 @@ pub fn UploadTab(slug: String) -> impl IntoView {
             Err(error) => view! { <p class="alert" role="alert">{error.to_string()}</p> }.into_any(),
             Ok(_) => {
                 view! {
-                    <p role="status" class="import-counts">{counts_line}</p>
-                    <div class="field checkbox">
-                        <input id="problems-only" type="checkbox" prop:checked=move || problems_only.get()
-                            on:change=move |ev| problems_only.set(event_target_checked(&ev))/>
-                        <label for="problems-only">"Show only rows with problems"</label>
-                    </div>
-                    <ImportPreview checked problems_only status=edit_status choices/>
+                    <fieldset class="choice row-filter">
+                        <legend>"Rows shown"</legend>
+                        {RowFilter::ALL.into_iter().map(|choice| {
+                            let (id, label) = choice.choice();
+                            view! {
+                                <div class="field checkbox">
+                                    <input id=id type="radio" name="row-filter" prop:checked=move || filter.get() == choice
+                                        on:change=move |_| filter.set(choice)/>
+                                    <label for=id>{label}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                    <ImportPreview checked filter status=edit_status choices/>
                     <p role="status" class="hint">{move || edit_status.get()}</p>
                     <WorkspaceCheck slug=slug_for_check.clone() checked choices/>
                     <PermissionsChoice choices/>
@@ -386,44 +393,48 @@ pub fn UploadTab(slug: String) -> impl IntoView {
                 "Leave this off and share each person’s link with “Copy invite link” in the users table."
             </p>
         })}
-        {move || progress.get().map(|(done, total)| view! {
-            <label for="upload-progress">{format!("Uploading: {done} of {total} rows")}</label>
-            <progress id="upload-progress" max=total value=done></progress>
-            <button type="button" class="secondary" on:click=move |_| cancelled.set(true)>"Cancel upload"</button>
-        })}
-        <button type="button" class="primary"
-            disabled=move || {
-                progress.get().is_some()
-                    || counts.get().is_none_or(|(ready, _, _)| ready == 0)
-                    || matches!(choices.override_groups(), Some(Err(_)))
-            }
-            on:click=start_upload>
-            "Upload users"
-        </button>
-        {move || result.get().map(|line| view! { <p class="import-result" role="status">{line}</p> })}
-        {move || finished.get().filter(|(_, _, counts)| undoable(*counts)).map(|(batch_id, file_name, counts)| {
-            let on_undone = move |undo: ImportUndo| {
-                finished.set(None);
-                result.set(Some(undo.summary()));
-                events.done(undo.summary());
-            };
-            view! { <UndoImport slug=slug_for_undo.clone() batch_id file_name counts on_undone/> }
-        })}
-        {move || (!rejected.with(Vec::is_empty)).then(|| {
-            let download = move |_| {
-                let name = checked.with_untracked(|c| match c {
-                    Some(Ok(file)) => file.name.clone(),
-                    _ => String::new(),
-                });
-                let stem = name.rsplit_once('.').map_or(name.as_str(), |(stem, _)| stem).to_owned();
-                let bytes = rejected.with_untracked(|rows| rejected_rows_csv(rows));
-                super::save_file::save_file(&format!("{stem}-rejected-rows.csv"), "text/csv", &bytes);
-            };
-            view! {
-                <button type="button" class="secondary" on:click=download>
-                    {move || format!("Download rejected rows ({})", rejected.with(Vec::len))}
-                </button>
-            }
-        })}
+        // Never scrolls away: the counts, the upload and what it did.
+        <div class="import-footer">
+            <p role="status" class="import-counts">{counts_line}</p>
+            {move || progress.get().map(|(done, total)| view! {
+                <label for="upload-progress">{format!("Uploading: {done} of {total} rows")}</label>
+                <progress id="upload-progress" max=total value=done></progress>
+                <button type="button" class="secondary" on:click=move |_| cancelled.set(true)>"Cancel upload"</button>
+            })}
+            <button type="button" class="primary"
+                disabled=move || {
+                    progress.get().is_some()
+                        || counts.get().is_none_or(|(ready, _, _)| ready == 0)
+                        || matches!(choices.override_groups(), Some(Err(_)))
+                }
+                on:click=start_upload>
+                "Upload users"
+            </button>
+            {move || result.get().map(|line| view! { <p class="import-result" role="status">{line}</p> })}
+            {move || finished.get().filter(|(_, _, counts)| undoable(*counts)).map(|(batch_id, file_name, counts)| {
+                let on_undone = move |undo: ImportUndo| {
+                    finished.set(None);
+                    result.set(Some(undo.summary()));
+                    events.done(undo.summary());
+                };
+                view! { <UndoImport slug=slug_for_undo.clone() batch_id file_name counts on_undone/> }
+            })}
+            {move || (!rejected.with(Vec::is_empty)).then(|| {
+                let download = move |_| {
+                    let name = checked.with_untracked(|c| match c {
+                        Some(Ok(file)) => file.name.clone(),
+                        _ => String::new(),
+                    });
+                    let stem = name.rsplit_once('.').map_or(name.as_str(), |(stem, _)| stem).to_owned();
+                    let bytes = rejected.with_untracked(|rows| rejected_rows_csv(rows));
+                    super::save_file::save_file(&format!("{stem}-rejected-rows.csv"), "text/csv", &bytes);
+                };
+                view! {
+                    <button type="button" class="secondary" on:click=download>
+                        {move || format!("Download rejected rows ({})", rejected.with(Vec::len))}
+                    </button>
+                }
+            })}
+        </div>
     }
 }
