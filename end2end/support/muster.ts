@@ -133,3 +133,8 @@ export async function withSecondInstance(settings: Record<string, string>, body:
     await exited;
   }
 }
+
+/** Opens a step of the importer ("Columns", "Review", "Confirm", …) from its list of steps. */
+export async function importStep(dialog: Locator, name: string) {
+  await dialog.getByRole('navigation', { name: 'Import steps' }).getByRole('button', { name, exact: true }).click();
+}

@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import { admin, ensureWorkspace, expectAccessible, logIn, test } from '../support/muster';
+import { admin, ensureWorkspace, expectAccessible, logIn, test, importStep } from '../support/muster';
 
 // Files as admins really have them, that Muster used to refuse or mishandle.
 test.describe.configure({ mode: 'serial' });
@@ -25,15 +25,17 @@ test('a file whose column names Muster does not know is read by its column of ad
   // Ready, though without names until the admin says which column has them.
   await expect(dialog.getByText('2 ready · 2 with warnings · 0 with errors')).toBeVisible();
   await expect(dialog.getByText('Text file, UTF-8, separated by commas; header on row 1.')).toBeVisible();
-  await dialog.getByText('How the file is read and what each column holds').click();
+  await importStep(dialog, 'Columns');
   await expect(dialog.getByLabel('Use column “Primary Contact” as')).toHaveValue('email');
   // Every column can be mapped by hand: the label becomes the name.
   await dialog.getByLabel('Use column “Display Label” as').selectOption('name');
   await expect(dialog.getByText('2 ready · 0 with warnings · 0 with errors')).toBeVisible();
   const preview = dialog.getByRole('table', { name: /Preview of crm-export\.csv/ });
+  await importStep(dialog, 'Review');
   await expect(preview.getByRole('row', { name: /odd\.one@example\.com/ })).toContainText('Odd One');
   await expect(preview.getByRole('row', { name: /odd\.one@example\.com/ })).toContainText('Admin');
   await expectAccessible(page);
+  await importStep(dialog, 'Confirm');
   await dialog.getByRole('switch', { name: 'Send invitation emails' }).uncheck();
   await dialog.getByRole('button', { name: 'Upload users' }).click();
   await expect(dialog.getByText('2 invited · 0 skipped · 0 failed')).toBeVisible();
@@ -62,6 +64,7 @@ test('a name cell with a line break in it (Alt+Enter) imports on one line, with 
   const row = preview.getByRole('row', { name: /wrapped\.name@example\.com/ });
   await expect(row).toContainText('Wrapped Name');
   await expect(row).toContainText('became single spaces');
+  await importStep(dialog, 'Confirm');
   await dialog.getByRole('switch', { name: 'Send invitation emails' }).uncheck();
   await dialog.getByRole('button', { name: 'Upload users' }).click();
   await expect(dialog.getByText('1 invited · 0 skipped · 0 failed')).toBeVisible();
@@ -85,12 +88,14 @@ test('a small file chosen while a large one is still being checked is never over
   const large = ['Email,Name', ...Array.from({ length: 20_000 }, (_, i) => `large.${i}@example.com,Large ${i}`)].join('\n');
   await dialog.getByLabel('Choose a CSV or Excel file').setInputFiles(csv('large.csv', large));
   await expect(dialog.getByText('20000 ready · 0 with warnings · 0 with errors')).toBeVisible();
+  await importStep(dialog, 'Confirm');
   await expect(dialog.getByText('Checking the file against the workspace…')).toBeVisible();
 
   await dialog.getByLabel('Choose a CSV or Excel file').setInputFiles(csv('small.csv',
     'Email,Name\nsmall.one@example.com,Small One\nsmall.two@example.com,Small Two\n'));
   await expect(dialog.getByText('2 ready · 0 with warnings · 0 with errors')).toBeVisible();
   const summary = 'In this workspace: 2 new · 0 already members · 0 archived · 0 with an open invitation · 0 with an expired invitation.';
+  await importStep(dialog, 'Confirm');
   await expect(dialog.getByText(summary)).toBeVisible();
   // The large file's check would have gone on for nine more chunks: once
   // no answer is outstanding, the small file's summary still stands.
@@ -104,7 +109,7 @@ test('the admin picks the header row when Muster guesses it wrong', async ({ pag
   await dialog.getByLabel('Choose a CSV or Excel file').setInputFiles(csv('with-notes.csv',
     'Name,Contact,Level\r\n(full name),(work address),(Admin or Member)\r\nPicked Header,picked.header@example.com,Admin\r\n'));
   await expect(dialog.getByText('Text file, UTF-8, separated by commas; header on row 2.')).toBeVisible();
-  await dialog.getByText('How the file is read and what each column holds').click();
+  await importStep(dialog, 'Columns');
   const picker = dialog.getByLabel('Header row');
   await expect(picker).toHaveValue('2');
   await picker.focus();
@@ -113,6 +118,7 @@ test('the admin picks the header row when Muster guesses it wrong', async ({ pag
   await expect(dialog.getByLabel('Use column “Contact” as')).toHaveValue('email');
   await expect(dialog.getByText('1 ready · 0 with warnings · 1 with errors')).toBeVisible();
   const preview = dialog.getByRole('table', { name: /Preview of with-notes\.csv/ });
+  await importStep(dialog, 'Review');
   await expect(preview.getByRole('row', { name: /picked\.header@example\.com/ })).toContainText('Picked Header');
   await expectAccessible(page);
 });

@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import { admin, ensureWorkspace, expectAccessible, logIn, open, test } from '../support/muster';
+import { admin, ensureWorkspace, expectAccessible, logIn, open, test, importStep } from '../support/muster';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -22,21 +22,23 @@ test('the column choices of an import are used for the next file with the same h
   let dialog = await chooseFile(page, 'hr-october.csv', 'Contact,Label,Tier\noct.one@example.com,October One,Admin\n');
   await expect(dialog.getByText('1 ready · 1 with warnings · 0 with errors')).toBeVisible();
   await expect(dialog.getByText(/Using the column choices/)).toHaveCount(0);
-  await dialog.getByText('How the file is read and what each column holds').click();
   await dialog.getByLabel('Use column “Label” as').selectOption('name');
   await dialog.getByLabel('Use column “Tier” as').selectOption('role');
   await expect(dialog.getByText('1 ready · 0 with warnings · 0 with errors')).toBeVisible();
+  await importStep(dialog, 'Confirm');
   await dialog.getByRole('switch', { name: 'Send invitation emails' }).uncheck();
   await dialog.getByRole('button', { name: 'Upload users' }).click();
   await expect(dialog.getByText('1 invited · 0 skipped · 0 failed')).toBeVisible();
 
   dialog = await chooseFile(page, 'hr-november.csv', 'Contact,Label,Tier\nnov.one@example.com,November One,Builder\n');
+  await importStep(dialog, 'Columns');
   await expect(dialog.getByRole('status').filter({ hasText: 'Using the column choices of your import of' })).toContainText('(hr-october.csv)');
   await expect(dialog.getByText('1 ready · 0 with warnings · 0 with errors')).toBeVisible();
   const preview = dialog.getByRole('table', { name: /Preview of hr-november\.csv/ });
+  await importStep(dialog, 'Review');
   await expect(preview.getByRole('row', { name: /nov\.one@example\.com/ })).toContainText('November One');
   await expect(preview.getByRole('row', { name: /nov\.one@example\.com/ })).toContainText('Builder');
-  await dialog.getByText('How the file is read and what each column holds').click();
+  await importStep(dialog, 'Columns');
   await expect(dialog.getByLabel('Use column “Label” as')).toHaveValue('name');
   await expectAccessible(page);
 

@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import { admin, ensureWorkspace, expectAccessible, logIn, open, waitForInviteLink, test } from '../support/muster';
+import { admin, ensureWorkspace, expectAccessible, logIn, open, waitForInviteLink, test, importStep } from '../support/muster';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -15,6 +15,7 @@ async function upload(page: Page, name: string, text: string, sendEmail: boolean
   const dialog = page.getByRole('dialog', { name: 'Add users' });
   await dialog.getByRole('tab', { name: 'Upload file' }).click();
   await dialog.getByLabel('Choose a CSV or Excel file').setInputFiles(csv(name, text));
+  await importStep(dialog, 'Confirm');
   await expect(dialog.getByText(/In this workspace: \d+ new/)).toBeVisible();
   const mail = dialog.getByRole('switch', { name: 'Send invitation emails' });
   if (sendEmail) await mail.check(); else await mail.uncheck();

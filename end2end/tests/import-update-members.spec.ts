@@ -1,5 +1,5 @@
 import { expect } from '@playwright/test';
-import { admin, ensureWorkspace, expectAccessible, logIn, open, waitForInviteLink, test } from '../support/muster';
+import { admin, ensureWorkspace, expectAccessible, logIn, open, waitForInviteLink, test, importStep } from '../support/muster';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -16,6 +16,7 @@ test('a file updates a member: the Review shows the change, the upload makes it,
   let dialog = page.getByRole('dialog', { name: 'Add users' });
   await dialog.getByRole('tab', { name: 'Upload file' }).click();
   await dialog.getByLabel('Choose a CSV or Excel file').setInputFiles(csv('join.csv', 'Email,Name\nupd.one@example.com,Upd One\n'));
+  await importStep(dialog, 'Confirm');
   await expect(dialog.getByText(/In this workspace: 1 new/)).toBeVisible();
   await dialog.getByRole('switch', { name: 'Send invitation emails' }).check();
   await dialog.getByRole('button', { name: 'Upload users' }).click();
@@ -34,10 +35,13 @@ test('a file updates a member: the Review shows the change, the upload makes it,
   await dialog.getByRole('tab', { name: 'Upload file' }).click();
   await dialog.getByLabel('Choose a CSV or Excel file').setInputFiles(csv('hr.csv',
     'Email,Role,Groups,Department\nupd.one@example.com,Builder,Payroll Upd,Finance\nupd.new@example.com,Member,,\n'));
+  await importStep(dialog, 'Confirm');
   await expect(dialog.getByText('In this workspace: 1 new · 1 already members · 0 archived · 0 with an open invitation · 0 with an expired invitation.')).toBeVisible();
   await expect(dialog.getByText('1 person already a member will be skipped.')).toBeVisible();
   const memberRow = dialog.getByRole('row', { name: /upd\.one@example\.com/ });
+  await importStep(dialog, 'Review');
   await expect(memberRow).toContainText('Already a member');
+  await importStep(dialog, 'Confirm');
 
   // Off by default; on, by keyboard.
   const update = dialog.getByRole('checkbox', { name: 'Update their role, groups and metadata from the file' });
@@ -46,12 +50,15 @@ test('a file updates a member: the Review shows the change, the upload makes it,
   await page.keyboard.press('Space');
   await expect(update).toBeChecked();
   await expect(dialog.getByText('1 to update · 0 unchanged. Each row shows what changes.')).toBeVisible();
+  // The Review shows each member's change.
+  await importStep(dialog, 'Review');
   await expect(memberRow).toContainText('Update: Role: Member → Builder · Groups: + Payroll Upd · Department: (none) → Finance');
   // Only the people the workspace knows: the member.
   await dialog.getByLabel('Only people already in the workspace').check();
   const preview = dialog.getByRole('table', { name: /Preview of hr\.csv/ });
   await expect(preview.getByRole('row')).toHaveCount(2);
   await expect(preview.getByRole('row', { name: /upd\.one@example\.com/ })).toBeVisible();
+  await importStep(dialog, 'Confirm');
   await dialog.getByRole('checkbox', { name: /Create the groups that do not exist yet/ }).check();
   await expectAccessible(page);
 

@@ -2,7 +2,7 @@ import { expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { admin, ensureWorkspace, expectAccessible, logIn, test } from '../support/muster';
+import { admin, ensureWorkspace, expectAccessible, logIn, test, importStep } from '../support/muster';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -46,8 +46,11 @@ test('a ToolJet-style CSV is previewed and uploaded; the people appear as invite
   await expect(preview.getByRole('row')).toHaveCount(5);
   await expect(preview.getByRole('row', { name: /k\.nakamura@corp\.com/ })).toContainText('Manager, Support');
   // Checked against the workspace: all new; the groups do not exist yet.
+  await importStep(dialog, 'Confirm');
   await expect(dialog.getByText('In this workspace: 4 new · 0 already members · 0 archived · 0 with an open invitation · 0 with an expired invitation.')).toBeVisible();
+  await importStep(dialog, 'Review');
   await expect(preview.getByRole('row', { name: /john@corp\.com/ })).toContainText('New');
+  await importStep(dialog, 'Confirm');
   await dialog.getByLabel(/Create the groups that do not exist yet: .*Manager/).check();
   await expectAccessible(page);
 
@@ -75,6 +78,7 @@ test('problem rows are named, can be filtered, and are not uploaded', async ({ p
   await expect(preview.getByRole('row')).toHaveCount(2);
   await dialog.getByLabel('All rows').check();
   await expect(preview.getByRole('row')).toHaveCount(9);
+  await importStep(dialog, 'Confirm');
   await dialog.getByRole('switch', { name: 'Send invitation emails' }).uncheck();
   await dialog.getByRole('button', { name: 'Upload users' }).click();
   await expect(dialog.getByText('3 invited · 0 skipped · 5 failed')).toBeVisible();
@@ -85,6 +89,7 @@ test('a workbook with a notes sheet is read from the sheet with people', async (
   await dialog.getByLabel('Choose a CSV or Excel file').setInputFiles(fixture('multi-sheet.xlsx'));
   await expect(dialog.getByText('Workbook, sheet “New hires”; header on row 3.')).toBeVisible();
   await expect(dialog.getByText('2 ready · 0 with warnings · 0 with errors')).toBeVisible();
+  await importStep(dialog, 'Confirm');
   await dialog.getByRole('switch', { name: 'Send invitation emails' }).uncheck();
   await dialog.getByRole('button', { name: 'Upload users' }).click();
   await expect(dialog.getByText('2 invited · 0 skipped · 0 failed')).toBeVisible();
@@ -99,17 +104,18 @@ test('a truncated workbook gets a clear alert and nothing can be uploaded', asyn
     buffer: whole.subarray(0, Math.floor(whole.length / 2)),
   });
   await expect(dialog.getByRole('alert')).toContainText('damaged or truncated');
-  await expect(dialog.getByRole('button', { name: 'Upload users' })).toBeDisabled();
+  // Nothing to go on with: the later steps stay closed.
+  await expect(dialog.getByRole('button', { name: 'Next' })).toBeDisabled();
+  await expect(dialog.getByRole('navigation', { name: 'Import steps' }).getByRole('button', { name: 'Confirm', exact: true })).toBeDisabled();
 });
 
 test('the template downloads as CSV and as Excel, and each reads back as its example row', async ({ page }) => {
   const dialog = await openUploadTab(page);
-  // A mail server is configured for these tests, so emails start on.
-  await expect(dialog.getByRole('switch', { name: 'Send invitation emails' })).toBeChecked();
   for (const [link, name] of [
     ['Download template', 'muster-invitations-template.csv'],
     ['Excel version', 'muster-invitations-template.xlsx'],
   ]) {
+    await importStep(dialog, 'File');
     const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('link', { name: link, exact: true }).click()]);
     expect(download.suggestedFilename()).toBe(name);
     const buffer = readFileSync(await download.path());
@@ -118,6 +124,9 @@ test('the template downloads as CSV and as Excel, and each reads back as its exa
     await expect(dialog.getByText('1 ready · 0 with warnings · 0 with errors')).toBeVisible();
     await expect(dialog.getByRole('table', { name: new RegExp(`Preview of ${name.replace(/\./g, '\\.')}`) })).toContainText('ada.lovelace@example.com');
   }
+  // A mail server is configured for these tests, so emails start on.
+  await importStep(dialog, 'Confirm');
+  await expect(dialog.getByRole('switch', { name: 'Send invitation emails' })).toBeChecked();
 });
 
 test('a bad row is fixed inline, another removed, and the rejected rows download ready to fix', async ({ page }) => {
@@ -149,6 +158,7 @@ test('a bad row is fixed inline, another removed, and the rejected rows download
   await expect(dialog.getByText('2 ready · 0 with warnings · 2 with errors')).toBeVisible();
   await expectAccessible(page);
 
+  await importStep(dialog, 'Confirm');
   await dialog.getByRole('switch', { name: 'Send invitation emails' }).uncheck();
   await dialog.getByRole('button', { name: 'Upload users' }).click();
   await expect(dialog.getByText('2 invited · 0 skipped · 2 failed')).toBeVisible();
@@ -179,9 +189,12 @@ test('open invitations get a new link when chosen; role and groups can be the sa
   const dialog = await openUploadTab(page);
   const csv = ['Email,Name,Role,Groups', 'john@corp.com,John Doe,Admin,Manager', 'intern.one@example.com,Intern One,Admin,Board', 'intern.two@example.com,Intern Two,Admin,'].join('\n');
   await dialog.getByLabel('Choose a CSV or Excel file').setInputFiles({ name: 'interns.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await importStep(dialog, 'Confirm');
   await expect(dialog.getByText('In this workspace: 2 new · 0 already members · 0 archived · 1 with an open invitation · 0 with an expired invitation.')).toBeVisible();
   const preview = dialog.getByRole('table', { name: /Preview of interns\.csv/ });
+  await importStep(dialog, 'Review');
   await expect(preview.getByRole('row', { name: /john@corp\.com/ })).toContainText('Invitation open');
+  await importStep(dialog, 'Confirm');
   await dialog.getByLabel('Send them a new link (the old one stops working)').check();
 
   await dialog.getByLabel('The same for everyone').check();
@@ -204,7 +217,7 @@ test('the admin changes how a file is read and what a column holds, and the rows
   const dialog = await openUploadTab(page);
   await dialog.getByLabel('Choose a CSV or Excel file').setInputFiles(fixture('excel-semicolon-bom.csv'));
   await expect(dialog.getByText(/separated by semicolons; header on row 1\./)).toBeVisible();
-  await dialog.getByText('How the file is read and what each column holds').click();
+  await importStep(dialog, 'Columns');
   await expect(dialog.getByLabel('Encoding')).toHaveValue('UTF-8');
   // Read with the wrong separator there is no email column: said, and the file as read before stays.
   await dialog.getByLabel('Separator').selectOption('commas');
@@ -216,16 +229,19 @@ test('the admin changes how a file is read and what a column holds, and the rows
   await dialog.getByLabel('Choose a CSV or Excel file').setInputFiles(fixture('it-portal.xlsx'));
   const preview = dialog.getByRole('table', { name: /Preview of it-portal\.xlsx/ });
   await expect(preview.getByRole('row', { name: /priya\.raman@example\.org/ })).toContainText('Admin');
-  await dialog.getByText('How the file is read and what each column holds').click();
+  await importStep(dialog, 'Columns');
   const columns = dialog.getByRole('table', { name: 'Columns' });
   await expect(columns.getByRole('row')).toHaveCount(5);
   // The control is not drawn again under the keyboard user's focus.
   const userType = dialog.getByLabel('Use column “User type” as');
   await userType.focus();
   await userType.selectOption('ignore');
-  await expect(preview.getByRole('row', { name: /priya\.raman@example\.org/ })).toContainText('Member');
+  // The rows are checked again (the preview, in Review, follows).
+  await expect(dialog.locator('.preview tbody tr', { hasText: 'priya.raman@example.org' })).toContainText('Member');
   await expect(userType).toBeFocused();
   await expectAccessible(page);
+  await importStep(dialog, 'Review');
+  await expect(preview.getByRole('row', { name: /priya\.raman@example\.org/ })).toContainText('Member');
 });
 
 for (const [name, person, shownName] of [
@@ -242,6 +258,7 @@ for (const [name, person, shownName] of [
     await expect(counts).toBeVisible();
     const [, ready, errors] = (await counts.textContent())!.match(/^(\d+) ready · \d+ with warnings · (\d+) with errors$/)!;
     expect(Number(ready)).toBeGreaterThan(0);
+    await importStep(dialog, 'Confirm');
     await expect(dialog.getByText(`In this workspace: ${ready} new ·`, { exact: false })).toBeVisible();
     await dialog.getByRole('switch', { name: 'Send invitation emails' }).uncheck();
     await dialog.getByRole('button', { name: 'Upload users' }).click();
@@ -264,7 +281,9 @@ test('a zip bomb gets a clear alert before it is opened, and nothing can be uplo
   const dialog = await openUploadTab(page);
   await dialog.getByLabel('Choose a CSV or Excel file').setInputFiles({ name: 'people.xlsx', mimeType: 'application/octet-stream', buffer: bomb });
   await expect(dialog.getByRole('alert')).toContainText('would expand to more than 256 MB');
-  await expect(dialog.getByRole('button', { name: 'Upload users' })).toBeDisabled();
+  // Nothing to go on with: the later steps stay closed.
+  await expect(dialog.getByRole('button', { name: 'Next' })).toBeDisabled();
+  await expect(dialog.getByRole('navigation', { name: 'Import steps' }).getByRole('button', { name: 'Confirm', exact: true })).toBeDisabled();
   // The tab survived: another file still works.
   await dialog.getByLabel('Choose a CSV or Excel file').setInputFiles(fixture('tooljet-columns.csv'));
   await expect(dialog.getByText(/^4 ready · /)).toBeVisible();

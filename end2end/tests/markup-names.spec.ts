@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import { admin, chooseAction, ensureWorkspace, logIn, open, watchPolicy, workspace, test } from '../support/muster';
+import { admin, chooseAction, ensureWorkspace, logIn, open, watchPolicy, workspace, test, importStep } from '../support/muster';
 
 // Names an attacker would type, so that a page building markup from them runs script.
 const IMG = '"><img src=x onerror=window.__pwned=1>';
@@ -133,6 +133,7 @@ test('a file whose names are markup is previewed and uploaded as text, and runs 
   for (const person of uploaded) await expect(preview.getByRole('row', { name: new RegExp(person.email.replace(/\./g, '\\.')) })).toContainText(person.name);
   await expectNothingInjected(page);
 
+  await importStep(dialog, 'Confirm');
   await dialog.getByRole('switch', { name: 'Send invitation emails' }).uncheck();
   await dialog.getByRole('button', { name: 'Upload users' }).click();
   await expect(dialog.getByText('2 invited · 0 skipped · 0 failed')).toBeVisible();

@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import { admin, ensureWorkspace, logIn, test } from '../support/muster';
+import { admin, ensureWorkspace, logIn, test, importStep } from '../support/muster';
 
 // Runs last (file order): these put thousands of invitations in the workspace,
 // which would push other tests' people off the Users table's first page.
@@ -55,6 +55,7 @@ test(`a ${ROWS}-row file is checked with progress, previews, scrolls and commits
   });
   await expect(preview.getByRole('row', { name: new RegExp(`bulk${ROWS}@example\\.com`) })).toBeVisible();
   expect(await preview.locator('tbody tr').count()).toBeLessThan(60);
+  await importStep(dialog, 'Confirm');
   await expect(dialog.getByText(`In this workspace: ${ROWS} new ·`, { exact: false })).toBeVisible({ timeout: 300_000 });
 
   await dialog.getByRole('switch', { name: 'Send invitation emails' }).uncheck();
@@ -77,6 +78,7 @@ test('an upload can be cancelled: chunks already sent stay, the rest are not sen
   for (let i = 1; i <= 5000; i++) lines.push(`cancel${i}@example.com,Cancel ${i}`);
   await dialog.getByLabel('Choose a CSV or Excel file').setInputFiles({ name: 'cancel.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
   await expect(dialog.getByText('5000 ready · 0 with warnings · 0 with errors')).toBeVisible();
+  await importStep(dialog, 'Confirm');
   await dialog.getByRole('switch', { name: 'Send invitation emails' }).uncheck();
   await dialog.getByRole('button', { name: 'Upload users' }).click();
   await dialog.getByRole('button', { name: 'Cancel upload' }).click();

@@ -237,11 +237,8 @@ pub fn FileSettings(checker: Checker) -> impl IntoView {
     let has_file = Memo::new(move |_| layout.with(Option::is_some));
     move || {
         has_file.get().then(|| view! {
-        <p class="hint">{move || checker.checked.with(|c| match c {
-            Some(Ok(file)) => file.prepared.describe(),
-            _ => String::new(),
-        })}</p>
-        <details class="file-settings">
+        // Open: this is what the Columns step is for.
+        <details class="file-settings" open>
             <summary>"How the file is read and what each column holds"</summary>
             {reading}
             {header_picker}

@@ -9,6 +9,7 @@ mod file_settings;
 mod form_alert;
 mod import_choices;
 mod import_preview;
+mod import_steps;
 mod outcome_pages;
 mod page_events;
 mod pager;

@@ -4,6 +4,7 @@ use super::file_check::{CheckedFile, CheckedSignal, Checker};
 use super::file_settings::FileSettings;
 use super::import_choices::{PermissionsChoice, UploadChoices, WorkspaceCheck};
 use super::import_preview::{ImportPreview, RowFilter};
+use super::import_steps::{Step, StepList, Steps};
 use super::{invite_defaults, undoable, ExpirySelect, UndoImport, UsersPageEvents, MESSAGE_HINT};
 use crate::api::column_choices::{save_column_choices, ColumnChoices};
 use crate::api::imports::{
@@ -207,10 +208,46 @@ pub fn UploadTab(slug: String) -> impl IntoView {
     // After hydration, so the page never waits for the readers.
     Effect::new(|_| super::file_check::preload_readers());
     let checked = checker.checked;
-    let on_file = move |ev: leptos::ev::Event| {
+    let steps = Steps::new();
+    let awaiting_file = StoredValue::new(false);
+    // A new file: read, checked, then shown in Review, or in Columns when
+    // no header named its column of addresses.
+    #[cfg(feature = "hydrate")]
+    let load_file = move |file: web_sys::File| {
         result.set(None);
         finished.set(None);
         rejected.set(Vec::new());
+        leptos::task::spawn_local(async move {
+            let name = file.name();
+            let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await;
+            let bytes = buffer
+                .map(|b| js_sys::Uint8Array::new(&b).to_vec())
+                .unwrap_or_default();
+            awaiting_file.set_value(true);
+            checker.load(bytes, name).await;
+        });
+    };
+    // The chosen file's rows are checked (its workspace check may still be
+    // running): show it.
+    Effect::new(move |_| {
+        let named = checked.with(|c| {
+            c.as_ref()
+                .map(|r| r.as_ref().ok().map(|f| f.prepared.email_header_is_named()))
+        });
+        let Some(named) = named else {
+            return;
+        };
+        if !awaiting_file.get_value() {
+            return;
+        }
+        awaiting_file.set_value(false);
+        steps.go(match named {
+            Some(true) => Step::Review,
+            Some(false) => Step::Columns,
+            None => Step::File,
+        });
+    });
+    let on_file = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         {
             use web_sys::wasm_bindgen::JsCast;
@@ -220,21 +257,26 @@ pub fn UploadTab(slug: String) -> impl IntoView {
             else {
                 return;
             };
-            let Some(file) = input.files().and_then(|files| files.get(0)) else {
-                checker.clear();
-                return;
-            };
-            leptos::task::spawn_local(async move {
-                let name = file.name();
-                let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await;
-                let bytes = buffer
-                    .map(|b| js_sys::Uint8Array::new(&b).to_vec())
-                    .unwrap_or_default();
-                checker.load(bytes, name).await;
-            });
+            match input.files().and_then(|files| files.get(0)) {
+                Some(file) => load_file(file),
+                None => checker.clear(),
+            }
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = (ev, checker);
+    };
+    // A file dropped anywhere on the view is read as if chosen.
+    let on_drag_over = |ev: leptos::ev::DragEvent| ev.prevent_default();
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        #[cfg(feature = "hydrate")]
+        if let Some(file) = ev
+            .data_transfer()
+            .and_then(|t| t.files())
+            .and_then(|files| files.get(0))
+        {
+            load_file(file);
+        }
     };
 
     // In the browser only (effects do not run on the server): the limits
@@ -305,7 +347,17 @@ pub fn UploadTab(slug: String) -> impl IntoView {
     };
     let slug_for_undo = slug.clone();
     let slug_for_check = slug.clone();
+    let furthest = Signal::derive(move || {
+        if progress.get().is_some() || result.get().is_some() || finished.get().is_some() {
+            Step::Result
+        } else if matches!(loaded.get(), Some(Ok(_))) {
+            Step::Confirm
+        } else {
+            Step::File
+        }
+    });
     let start_upload = move |_| {
+        steps.go(Step::Result);
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(run_upload(slug.clone(), ui));
         #[cfg(not(feature = "hydrate"))]
@@ -313,128 +365,176 @@ pub fn UploadTab(slug: String) -> impl IntoView {
     };
 
     view! {
-        <p class="template-links">
-            <a href=format!("/templates/{TEMPLATE_CSV_NAME}") download=TEMPLATE_CSV_NAME>"Download template"</a>
-            " (CSV) · "
-            <a href=format!("/templates/{TEMPLATE_XLSX_NAME}") download=TEMPLATE_XLSX_NAME>"Excel version"</a>
-            ": columns Email, Name, Role, Groups (separated by |) and Metadata (JSON)."
-        </p>
-        <div class="field">
-            <label for="import-file">"Choose a CSV or Excel file"</label>
-            <p class="hint" id="import-file-hint">"CSV, TSV, TXT, XLSX, XLS or ODS, up to 50 MB and 100,000 rows. Muster finds the header row and the column of addresses; you can change what each column holds."</p>
-            <input id="import-file" type="file" aria-describedby="import-file-hint"
-                accept=".csv,.tsv,.txt,.xlsx,.xls,.ods,text/csv" on:change=on_file/>
-        </div>
-        {move || checker.using_saved.get().map(|saved| view! {
-            <p class="hint saved-choices" role="status">
-                {format!("Using the column choices of your import of {} ({}) · ", format_date(saved.saved_at), saved.file_name)}
-                <button type="button" class="link-button" on:click=move |_| leptos::task::spawn_local(checker.forget_saved())>"Reset"</button>
+        <div class="import-view" on:dragover=on_drag_over on:drop=on_drop>
+        <StepList steps furthest/>
+        <section class="import-step" aria-label="File" hidden=move || !steps.shows(Step::File)>
+            <p class="template-links">
+                <a href=format!("/templates/{TEMPLATE_CSV_NAME}") download=TEMPLATE_CSV_NAME>"Download template"</a>
+                " (CSV) · "
+                <a href=format!("/templates/{TEMPLATE_XLSX_NAME}") download=TEMPLATE_XLSX_NAME>"Excel version"</a>
+                ": columns Email, Name, Role, Groups (separated by |) and Metadata (JSON)."
             </p>
-        })}
-        <FileSettings checker/>
-        {move || loaded.get().map(|outcome| match outcome {
-            Err(error) => view! { <p class="alert" role="alert">{error.to_string()}</p> }.into_any(),
-            Ok(_) => {
-                view! {
-                    <fieldset class="choice row-filter">
-                        <legend>"Rows shown"</legend>
-                        {RowFilter::ALL.into_iter().map(|choice| {
-                            let (id, label) = choice.choice();
-                            view! {
-                                <div class="field checkbox">
-                                    <input id=id type="radio" name="row-filter" prop:checked=move || filter.get() == choice
-                                        on:change=move |_| filter.set(choice)/>
-                                    <label for=id>{label}</label>
-                                </div>
-                            }
-                        }).collect_view()}
-                    </fieldset>
-                    <ImportPreview checked filter status=edit_status choices/>
-                    <p role="status" class="hint">{move || edit_status.get()}</p>
-                    <WorkspaceCheck slug=slug_for_check.clone() checked choices/>
-                    <PermissionsChoice choices/>
-                }
-                .into_any()
-            }
-        })}
-        {move || checker.progress.get().map(|(done, total)| {
-            let label = if total == 0 {
-                "Reading the file…".to_owned()
-            } else {
-                format!("Checking rows: {done} of {total}")
-            };
-            view! {
-                <div class="field" role="status">
-                    <label for="check-progress">{label}</label>
-                    <progress id="check-progress" max=total.max(1) value=done></progress>
-                </div>
-            }
-        })}
-        <div class="field checkbox">
-            <input id="send-emails" type="checkbox" role="switch" prop:checked=move || send_email.get()
-                aria-describedby=move || settings.get().is_some_and(|s| !s.smtp_configured).then_some("send-emails-hint")
-                on:change=move |ev| {
-                    switch_touched.set(true);
-                    send_email.set(event_target_checked(&ev));
-                }/>
-            <label for="send-emails">"Send invitation emails"</label>
-        </div>
-        <ExpirySelect id="upload-expiry" value=expiry
-            default_hours=Signal::derive(move || defaults.get().map(|d| d.lifetime_hours))/>
-        <div class="field">
-            <label for="upload-message">"Personal message"</label>
-            <p class="hint" id="upload-message-hint">{MESSAGE_HINT}</p>
-            <textarea id="upload-message" rows="3" maxlength=PersonalMessage::MAX_CHARS aria-describedby="upload-message-hint"
-                prop:value=move || message.get() on:input=move |ev| message.set(event_target_value(&ev))></textarea>
-        </div>
-        {move || (settings.get().is_some_and(|s| !s.smtp_configured)).then(|| view! {
-            <p class="hint" id="send-emails-hint">
-                "No mail server is set up (SMTP_URL), so invitation emails would only be written to files on the server. "
-                "Leave this off and share each person’s link with “Copy invite link” in the users table."
-            </p>
-        })}
-        // Never scrolls away: the counts, the upload and what it did.
-        <div class="import-footer">
-            <p role="status" class="import-counts">{counts_line}</p>
+            <div class="field drop-zone">
+                <label for="import-file">"Choose a CSV or Excel file"</label>
+                <p class="hint" id="import-file-hint">"Or drop it anywhere here. CSV, TSV, TXT, XLSX, XLS or ODS, up to 50 MB and 100,000 rows. Muster finds the header row and the column of addresses; you can change what each column holds."</p>
+                <input id="import-file" type="file" aria-describedby="import-file-hint"
+                    accept=".csv,.tsv,.txt,.xlsx,.xls,.ods,text/csv" on:change=on_file/>
+            </div>
+            {move || match loaded.get() {
+                Some(Err(error)) => Some(view! { <p class="alert" role="alert">{error.to_string()}</p> }),
+                _ => None,
+            }}
+        </section>
+        <section class="import-step" aria-label="Columns" hidden=move || !steps.shows(Step::Columns)>
+            {move || checker.using_saved.get().map(|saved| view! {
+                <p class="hint saved-choices" role="status">
+                    {format!("Using the column choices of your import of {} ({}) · ", format_date(saved.saved_at), saved.file_name)}
+                    <button type="button" class="link-button" on:click=move |_| leptos::task::spawn_local(checker.forget_saved())>"Reset"</button>
+                </p>
+            })}
+            <FileSettings checker/>
+        </section>
+        <section class="import-step" aria-label="Review" hidden=move || !steps.shows(Step::Review)>
+            {move || matches!(loaded.get(), Some(Ok(_))).then(|| view! {
+                <fieldset class="choice row-filter">
+                    <legend>"Rows shown"</legend>
+                    {RowFilter::ALL.into_iter().map(|choice| {
+                        let (id, label) = choice.choice();
+                        view! {
+                            <div class="field checkbox">
+                                <input id=id type="radio" name="row-filter" prop:checked=move || filter.get() == choice
+                                    on:change=move |_| filter.set(choice)/>
+                                <label for=id>{label}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <ImportPreview checked filter status=edit_status choices/>
+                <p role="status" class="hint">{move || edit_status.get()}</p>
+            })}
+        </section>
+        <section class="import-step" aria-label="Confirm" hidden=move || !steps.shows(Step::Confirm)>
+            {move || matches!(loaded.get(), Some(Ok(_))).then(|| view! {
+                <WorkspaceCheck slug=slug_for_check.clone() checked choices/>
+                <PermissionsChoice choices/>
+            })}
+            <div class="field checkbox">
+                <input id="send-emails" type="checkbox" role="switch" prop:checked=move || send_email.get()
+                    aria-describedby=move || settings.get().is_some_and(|s| !s.smtp_configured).then_some("send-emails-hint")
+                    on:change=move |ev| {
+                        switch_touched.set(true);
+                        send_email.set(event_target_checked(&ev));
+                    }/>
+                <label for="send-emails">"Send invitation emails"</label>
+            </div>
+            <ExpirySelect id="upload-expiry" value=expiry
+                default_hours=Signal::derive(move || defaults.get().map(|d| d.lifetime_hours))/>
+            <div class="field">
+                <label for="upload-message">"Personal message"</label>
+                <p class="hint" id="upload-message-hint">{MESSAGE_HINT}</p>
+                <textarea id="upload-message" rows="3" maxlength=PersonalMessage::MAX_CHARS aria-describedby="upload-message-hint"
+                    prop:value=move || message.get() on:input=move |ev| message.set(event_target_value(&ev))></textarea>
+            </div>
+            {move || (settings.get().is_some_and(|s| !s.smtp_configured)).then(|| view! {
+                <p class="hint" id="send-emails-hint">
+                    "No mail server is set up (SMTP_URL), so invitation emails would only be written to files on the server. "
+                    "Leave this off and share each person’s link with “Copy invite link” in the users table."
+                </p>
+            })}
+        </section>
+        <section class="import-step" aria-label="Result" hidden=move || !steps.shows(Step::Result)>
             {move || progress.get().map(|(done, total)| view! {
                 <label for="upload-progress">{format!("Uploading: {done} of {total} rows")}</label>
                 <progress id="upload-progress" max=total value=done></progress>
                 <button type="button" class="secondary" on:click=move |_| cancelled.set(true)>"Cancel upload"</button>
             })}
-            <button type="button" class="primary"
-                disabled=move || {
-                    progress.get().is_some()
-                        || counts.get().is_none_or(|(ready, _, _)| ready == 0)
-                        || matches!(choices.override_groups(), Some(Err(_)))
-                }
-                on:click=start_upload>
-                "Upload users"
-            </button>
             {move || result.get().map(|line| view! { <p class="import-result" role="status">{line}</p> })}
-            {move || finished.get().filter(|(_, _, counts)| undoable(*counts)).map(|(batch_id, file_name, counts)| {
-                let on_undone = move |undo: ImportUndo| {
-                    finished.set(None);
-                    result.set(Some(undo.summary()));
-                    events.done(undo.summary());
-                };
-                view! { <UndoImport slug=slug_for_undo.clone() batch_id file_name counts on_undone/> }
+            <div class="result-actions">
+                {move || finished.get().filter(|(_, _, counts)| undoable(*counts)).map(|(batch_id, file_name, counts)| {
+                    let on_undone = move |undo: ImportUndo| {
+                        finished.set(None);
+                        result.set(Some(undo.summary()));
+                        events.done(undo.summary());
+                    };
+                    view! { <UndoImport slug=slug_for_undo.clone() batch_id file_name counts on_undone/> }
+                })}
+                {move || (!rejected.with(Vec::is_empty)).then(|| {
+                    let download = move |_| {
+                        let name = checked.with_untracked(|c| match c {
+                            Some(Ok(file)) => file.name.clone(),
+                            _ => String::new(),
+                        });
+                        let stem = name.rsplit_once('.').map_or(name.as_str(), |(stem, _)| stem).to_owned();
+                        let bytes = rejected.with_untracked(|rows| rejected_rows_csv(rows));
+                        super::save_file::save_file(&format!("{stem}-rejected-rows.csv"), "text/csv", &bytes);
+                    };
+                    view! {
+                        <button type="button" class="secondary" on:click=download>
+                            {move || format!("Download rejected rows ({})", rejected.with(Vec::len))}
+                        </button>
+                    }
+                })}
+            </div>
+        </section>
+        // Never scrolls away: the counts and the step's main action.
+        <div class="import-footer">
+            <p role="status" class="import-counts">{counts_line}</p>
+            // How the file was read, whatever the step.
+            {move || matches!(loaded.get(), Some(Ok(_))).then(|| view! {
+                <p class="hint">{move || checker.checked.with(|c| match c {
+                    Some(Ok(file)) => file.prepared.describe(),
+                    _ => String::new(),
+                })}</p>
             })}
-            {move || (!rejected.with(Vec::is_empty)).then(|| {
-                let download = move |_| {
-                    let name = checked.with_untracked(|c| match c {
-                        Some(Ok(file)) => file.name.clone(),
-                        _ => String::new(),
-                    });
-                    let stem = name.rsplit_once('.').map_or(name.as_str(), |(stem, _)| stem).to_owned();
-                    let bytes = rejected.with_untracked(|rows| rejected_rows_csv(rows));
-                    super::save_file::save_file(&format!("{stem}-rejected-rows.csv"), "text/csv", &bytes);
+            {move || checker.progress.get().map(|(done, total)| {
+                let label = if total == 0 {
+                    "Reading the file…".to_owned()
+                } else {
+                    format!("Checking rows: {done} of {total}")
                 };
                 view! {
-                    <button type="button" class="secondary" on:click=download>
-                        {move || format!("Download rejected rows ({})", rejected.with(Vec::len))}
-                    </button>
+                    <div class="field" role="status">
+                        <label for="check-progress">{label}</label>
+                        <progress id="check-progress" max=total.max(1) value=done></progress>
+                    </div>
                 }
             })}
+            {move || {
+                let here = steps.current.get();
+                let back = here.back().filter(|_| here != Step::Result);
+                back.map(|back| view! {
+                    <button type="button" class="secondary" on:click=move |_| steps.go(back)>"Back"</button>
+                })
+            }}
+            {move || match steps.current.get() {
+                Step::Confirm => view! {
+                    <button type="button" class="primary"
+                        disabled=move || {
+                            progress.get().is_some()
+                                || counts.get().is_none_or(|(ready, _, _)| ready == 0)
+                                || matches!(choices.override_groups(), Some(Err(_)))
+                        }
+                        on:click=start_upload.clone()>
+                        "Upload users"
+                    </button>
+                }.into_any(),
+                Step::Result => view! {
+                    <button type="button" class="secondary" disabled=move || progress.get().is_some()
+                        on:click=move |_| steps.go(Step::File)>
+                        "Upload another file"
+                    </button>
+                }.into_any(),
+                here => {
+                    let next = here.next().unwrap_or(Step::Confirm);
+                    view! {
+                        <button type="button" class="primary" disabled=move || { next > furthest.get() }
+                            on:click=move |_| steps.go(next)>
+                            "Next"
+                        </button>
+                    }.into_any()
+                }
+            }}
+        </div>
         </div>
     }
 }

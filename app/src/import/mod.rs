@@ -102,6 +102,14 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// Whether a header named the column of addresses (otherwise it was found
+    /// by its content, and the admin should look at the columns).
+    pub fn email_header_is_named(&self) -> bool {
+        self.mapping.iter().any(|m| {
+            m.target == Target::Email && mapping::known_target(&m.header) == Some(Target::Email)
+        })
+    }
+
     /// What was detected, in a sentence for the admin.
     pub fn describe(&self) -> String {
         match self.kind {
