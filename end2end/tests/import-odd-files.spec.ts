@@ -110,12 +110,21 @@ test('the admin picks the header row when Muster guesses it wrong', async ({ pag
     'Name,Contact,Level\r\n(full name),(work address),(Admin or Member)\r\nPicked Header,picked.header@example.com,Admin\r\n'));
   await expect(dialog.getByText('Text file, UTF-8, separated by commas; header on row 2.')).toBeVisible();
   await importStep(dialog, 'Columns');
-  const picker = dialog.getByLabel('Header row');
+  const picker = dialog.getByLabel('Header row', { exact: true });
   await expect(picker).toHaveValue('2');
   await picker.focus();
   await picker.selectOption({ label: 'Row 1: Name, Contact, Level' });
   await expect(dialog.getByText('Text file, UTF-8, separated by commas; header on row 1.')).toBeVisible();
   await expect(dialog.getByLabel('Use column “Contact” as')).toHaveValue('email');
+  await expect(dialog.getByText('1 ready · 0 with warnings · 1 with errors')).toBeVisible();
+  // The same, by clicking a row of the file as it is.
+  const raw = dialog.getByRole('table', { name: /The file’s first rows/ });
+  await expect(raw.getByRole('button', { name: 'Use row 1 as the header row' })).toHaveAttribute('aria-pressed', 'true');
+  await raw.getByRole('button', { name: 'Use row 2 as the header row' }).click();
+  await expect(dialog.getByText('Text file, UTF-8, separated by commas; header on row 2.')).toBeVisible();
+  await expect(picker).toHaveValue('2');
+  await expectAccessible(page);
+  await raw.getByRole('button', { name: 'Use row 1 as the header row' }).click();
   await expect(dialog.getByText('1 ready · 0 with warnings · 1 with errors')).toBeVisible();
   const preview = dialog.getByRole('table', { name: /Preview of with-notes\.csv/ });
   await importStep(dialog, 'Review');

@@ -215,6 +215,7 @@ pub fn FileSettings(checker: Checker) -> impl IntoView {
     });
     let header_picker = move || {
         let rows = openings.get();
+        let raw_rows = rows.clone();
         view! {
             <div class="field">
                 <label for="file-header-row">"Header row"</label>
@@ -230,6 +231,31 @@ pub fn FileSettings(checker: Checker) -> impl IntoView {
                         view! { <option value=number.to_string() selected=move || header_row.get() == number>{label}</option> }
                     }).collect_view()}
                 </select>
+            </div>
+            // The same choice, made on the file's first rows as they are.
+            <div class="table-wrap raw-rows">
+                <table class="data-table">
+                    <caption>"The file’s first rows: pick the one with the column names"</caption>
+                    <tbody>
+                        {raw_rows.into_iter().enumerate().map(|(i, line)| {
+                            let number = i + 1;
+                            let is_header = move || header_row.get() == number;
+                            view! {
+                                <tr class:header-row=is_header>
+                                    <th scope="row">
+                                        <button type="button" class="secondary small"
+                                            aria-label=format!("Use row {number} as the header row")
+                                            aria-pressed=move || is_header().to_string()
+                                            on:click=move |_| reread(Box::new(move |o| o.header_row = Some(number)))>
+                                            {format!("Row {number}")}
+                                        </button>
+                                    </th>
+                                    <td>{if line.is_empty() { "(blank)".to_owned() } else { line }}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
             </div>
         }
     };
