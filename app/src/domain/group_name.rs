@@ -67,7 +67,12 @@ impl GroupName {
 
     /// What makes two names the same group.
     pub fn key(&self) -> String {
-        self.0.to_lowercase()
+        Self::key_of(&self.0)
+    }
+
+    /// The key of a group name as stored (already checked).
+    pub fn key_of(name: &str) -> String {
+        name.to_lowercase()
     }
 }
 

@@ -3,7 +3,7 @@
 //! row would change. The browser shows these changes in the Review and the
 //! server applies them; both compute them here.
 use super::imports::ImportRow;
-use crate::domain::Role;
+use crate::domain::{GroupName, Role};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -72,19 +72,16 @@ pub struct MemberChanges {
     pub metadata: Vec<MetadataChange>,
 }
 
-/// Groups are the same group whatever their case.
-fn group_key(name: &str) -> String {
-    name.to_lowercase()
-}
-
 impl MemberChanges {
     /// What `row` would change for a member who stands as `now`.
     pub fn between(now: &MemberNow, row: &ImportRow, fields: UpdateFields) -> Self {
         let role = (fields.role && row.role != now.role).then_some((now.role, row.role));
         let (mut groups_added, mut groups_removed) = (Vec::new(), Vec::new());
         if fields.groups {
-            let has =
-                |list: &[String], name: &str| list.iter().any(|g| group_key(g) == group_key(name));
+            let has = |list: &[String], name: &str| {
+                list.iter()
+                    .any(|g| GroupName::key_of(g) == GroupName::key_of(name))
+            };
             for group in &row.groups {
                 if !has(&now.groups, group) && !has(&groups_added, group) {
                     groups_added.push(group.clone());

@@ -52,16 +52,11 @@ async fn member(app: &TestApp, email: &str) -> (Role, Vec<String>, serde_json::V
     )
 }
 
-/// Ada (admin) acting in acme-corp, as services take it.
+/// Ada (admin) acting in acme-corp, as services take it, and her user id.
 async fn ada(app: &TestApp) -> (Actor, i32) {
-    let account = user::Entity::find()
-        .filter(user::Column::EmailKey.eq(ADMIN_EMAIL))
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let id = user_id(app, ADMIN_EMAIL).await;
     let found = membership::Entity::find()
-        .filter(membership::Column::UserId.eq(account.id))
+        .filter(membership::Column::UserId.eq(id))
         .one(&app.state.db)
         .await
         .unwrap()
@@ -69,9 +64,9 @@ async fn ada(app: &TestApp) -> (Actor, i32) {
     (
         Actor {
             workspace_id: found.workspace_id,
-            user_id: Some(account.id),
+            user_id: Some(id),
         },
-        account.id,
+        id,
     )
 }
 

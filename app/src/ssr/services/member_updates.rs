@@ -7,7 +7,7 @@ use super::import_commit::{revalidate, Valid};
 use super::invitations::index as people_index;
 use super::members::{self, MemberChange, MemberOutcome};
 use super::{groups, Actor};
-use crate::domain::{MembershipStatus, Role};
+use crate::domain::{GroupName, MembershipStatus, Role};
 use crate::error::AppError;
 use crate::model::imports::ImportRow;
 use crate::model::member_updates::{MemberChanges, MemberNow, PlannedUpdate, UpdateFields};
@@ -182,34 +182,16 @@ pub async fn apply(
     let mut answers: Vec<Result<(), Refused>> = vec![Ok(()); updates.len()];
     // Role changes first: the last-admin rule may refuse some, and a refused
     // row changes nothing else.
-    let mut by_role: BTreeMap<&str, (Role, Vec<usize>)> = BTreeMap::new();
-    for (i, update) in updates.iter().enumerate() {
-        if let Some((_, to)) = update.changes.role {
-            by_role
-                .entry(to.as_str())
-                .or_insert((to, Vec::new()))
-                .1
-                .push(i);
-        }
-    }
-    for (role, rows) in by_role.into_values() {
-        let ids: Vec<i32> = rows.iter().map(|&i| updates[i].member.user_id).collect();
-        let outcomes = members::change_many(
-            txn,
-            by,
-            &ids,
-            MemberChange::Role(role),
-            Audited::OnceByCaller,
-            now,
-        )
-        .await?;
-        for (i, outcome) in rows.into_iter().zip(outcomes) {
-            answers[i] = match outcome {
-                MemberOutcome::Done | MemberOutcome::Unchanged => Ok(()),
-                MemberOutcome::LastAdmin => Err(Refused::LastAdmin),
-                MemberOutcome::NotFound => Err(Refused::Gone),
-            };
-        }
+    let roles = updates
+        .iter()
+        .enumerate()
+        .filter_map(|(i, u)| u.changes.role.map(|(_, to)| (i, to)));
+    for (i, outcome) in change_roles(txn, by, updates, roles, now).await? {
+        answers[i] = match outcome {
+            MemberOutcome::Done | MemberOutcome::Unchanged => Ok(()),
+            MemberOutcome::LastAdmin => Err(Refused::LastAdmin),
+            MemberOutcome::NotFound => Err(Refused::Gone),
+        };
     }
     let kept: Vec<usize> = (0..updates.len()).filter(|&i| answers[i].is_ok()).collect();
 
@@ -217,7 +199,7 @@ pub async fn apply(
     for &i in &kept {
         let Planned { member, changes } = &updates[i];
         for name in &changes.groups_added {
-            if let Some(&id) = group_ids.get(&name.to_lowercase()) {
+            if let Some(&id) = group_ids.get(&GroupName::key_of(name)) {
                 regroup
                     .entry((id, true))
                     .or_default()
@@ -225,7 +207,7 @@ pub async fn apply(
             }
         }
         for name in &changes.groups_removed {
-            if let Some(&id) = member.group_ids.get(&name.to_lowercase()) {
+            if let Some(&id) = member.group_ids.get(&GroupName::key_of(name)) {
                 regroup
                     .entry((id, false))
                     .or_default()
@@ -278,39 +260,27 @@ pub async fn put_back(
     now: i64,
 ) -> Result<Vec<bool>, AppError> {
     let mut restored = vec![false; updates.len()];
-    let mut by_role: BTreeMap<&str, (Role, Vec<usize>)> = BTreeMap::new();
-    for (i, update) in updates.iter().enumerate() {
-        if let Some((from, to)) = update.changes.role {
-            if update.member.now.role == to {
-                by_role
-                    .entry(from.as_str())
-                    .or_insert((from, Vec::new()))
-                    .1
-                    .push(i);
-            }
-        }
-    }
-    for (role, rows) in by_role.into_values() {
-        let ids: Vec<i32> = rows.iter().map(|&i| updates[i].member.user_id).collect();
-        let outcomes = members::change_many(
-            txn,
-            by,
-            &ids,
-            MemberChange::Role(role),
-            Audited::OnceByCaller,
-            now,
-        )
-        .await?;
-        for (i, outcome) in rows.into_iter().zip(outcomes) {
-            restored[i] |= outcome == MemberOutcome::Done;
-        }
+    let roles = updates
+        .iter()
+        .enumerate()
+        .filter_map(|(i, u)| match u.changes.role {
+            Some((from, to)) if u.member.now.role == to => Some((i, from)),
+            _ => None,
+        });
+    for (i, outcome) in change_roles(txn, by, updates, roles, now).await? {
+        restored[i] |= outcome == MemberOutcome::Done;
     }
 
     // Groups the update added come out; groups it removed go back in, when
     // they still exist.
     let removed_names: HashSet<String> = updates
         .iter()
-        .flat_map(|u| u.changes.groups_removed.iter().map(|g| g.to_lowercase()))
+        .flat_map(|u| {
+            u.changes
+                .groups_removed
+                .iter()
+                .map(|g| GroupName::key_of(g))
+        })
         .collect();
     let removed_keys: Vec<&str> = removed_names.iter().map(String::as_str).collect();
     let existing: HashMap<String, i32> = group::Entity::find()
@@ -328,7 +298,7 @@ pub async fn put_back(
     let mut regroup: BTreeMap<(i32, bool), Vec<(usize, i32)>> = BTreeMap::new();
     for (i, Planned { member, changes }) in updates.iter().enumerate() {
         for name in &changes.groups_added {
-            if let Some(&id) = member.group_ids.get(&name.to_lowercase()) {
+            if let Some(&id) = member.group_ids.get(&GroupName::key_of(name)) {
                 regroup
                     .entry((id, false))
                     .or_default()
@@ -336,7 +306,7 @@ pub async fn put_back(
             }
         }
         for name in &changes.groups_removed {
-            let key = name.to_lowercase();
+            let key = GroupName::key_of(name);
             if let (None, Some(&id)) = (member.group_ids.get(&key), existing.get(&key)) {
                 regroup
                     .entry((id, true))
@@ -383,6 +353,41 @@ pub async fn put_back(
     )
     .await?;
     Ok(restored)
+}
+
+/// Gives these updates' members (by index) these roles, through the member
+/// writer (which keeps the last admin), one statement set per role; the
+/// outcome of each, by index.
+async fn change_roles(
+    txn: &impl ConnectionTrait,
+    by: Actor,
+    updates: &[Planned<'_>],
+    roles: impl Iterator<Item = (usize, Role)>,
+    now: i64,
+) -> Result<Vec<(usize, MemberOutcome)>, AppError> {
+    let mut by_role: BTreeMap<&str, (Role, Vec<usize>)> = BTreeMap::new();
+    for (i, role) in roles {
+        by_role
+            .entry(role.as_str())
+            .or_insert((role, Vec::new()))
+            .1
+            .push(i);
+    }
+    let mut outcomes = Vec::new();
+    for (role, rows) in by_role.into_values() {
+        let ids: Vec<i32> = rows.iter().map(|&i| updates[i].member.user_id).collect();
+        let done = members::change_many(
+            txn,
+            by,
+            &ids,
+            MemberChange::Role(role),
+            Audited::OnceByCaller,
+            now,
+        )
+        .await?;
+        outcomes.extend(rows.into_iter().zip(done));
+    }
+    Ok(outcomes)
 }
 
 async fn write_metadata(
