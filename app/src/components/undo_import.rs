@@ -38,7 +38,7 @@ pub fn UndoImport(
     #[prop(into)] on_undone: Callback<ImportUndo>,
 ) -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
-    let undo = Action::new_local(move |_: &()| {
+    let undo = Action::new(move |_: &()| {
         let slug = slug.clone();
         async move { undo_import(slug, batch_id).await }
     });

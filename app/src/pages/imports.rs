@@ -129,7 +129,7 @@ fn undo_cell(slug: &str, batch: &ImportBatchSummary, on_undone: Callback<ImportU
 fn SavedColumnChoices(slug: String, announce: RwSignal<String>) -> impl IntoView {
     let slug = StoredValue::new(slug);
     let saved = LocalResource::new(move || list_column_choices(slug.get_value()));
-    let delete = Action::new_local(move |(id, file_name): &(i32, String)| {
+    let delete = Action::new(move |(id, file_name): &(i32, String)| {
         let (id, file_name) = (*id, file_name.clone());
         async move {
             match delete_column_choices(slug.get_value(), id).await {
