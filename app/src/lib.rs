@@ -11,6 +11,8 @@ pub mod app;
 pub mod components;
 pub mod domain;
 pub mod error;
+#[cfg(feature = "hydrate")]
+pub mod file_worker;
 pub mod import;
 pub mod model;
 pub mod pages;

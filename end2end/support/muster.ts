@@ -134,6 +134,16 @@ export async function withSecondInstance(settings: Record<string, string>, body:
   }
 }
 
+/** Logs the admin in and opens "Add users" → "Upload file"; returns the dialog. */
+export async function openUploadTab(page: Page): Promise<Locator> {
+  await logIn(page, admin);
+  await page.getByRole('button', { name: 'Add users' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add users' });
+  await dialog.getByRole('tab', { name: 'Upload file' }).click();
+  await expect(dialog.getByRole('tab', { name: 'Upload file' })).toHaveAttribute('aria-selected', 'true');
+  return dialog;
+}
+
 /** Opens a step of the importer ("Columns", "Review", "Confirm", …) from its list of steps. */
 export async function importStep(dialog: Locator, name: string) {
   await dialog.getByRole('navigation', { name: 'Import steps' }).getByRole('button', { name, exact: true }).click();

@@ -1,5 +1,5 @@
-import { expect, type Page } from '@playwright/test';
-import { admin, ensureWorkspace, expectAccessible, logIn, test, importStep } from '../support/muster';
+import { expect } from '@playwright/test';
+import { admin, ensureWorkspace, expectAccessible, test, importStep, openUploadTab } from '../support/muster';
 
 // Files as admins really have them, that Muster used to refuse or mishandle.
 test.describe.configure({ mode: 'serial' });
@@ -7,14 +7,6 @@ test.describe.configure({ mode: 'serial' });
 test.beforeAll(async ({ request }) => {
   await ensureWorkspace(request);
 });
-
-async function openUploadTab(page: Page) {
-  await logIn(page, admin);
-  await page.getByRole('button', { name: 'Add users' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Add users' });
-  await dialog.getByRole('tab', { name: 'Upload file' }).click();
-  return dialog;
-}
 
 const csv = (name: string, text: string) => ({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
 

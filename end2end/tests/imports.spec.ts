@@ -1,8 +1,8 @@
-import { expect, type Page } from '@playwright/test';
+import { expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { admin, ensureWorkspace, expectAccessible, logIn, test, importStep } from '../support/muster';
+import { admin, ensureWorkspace, expectAccessible, test, importStep, openUploadTab } from '../support/muster';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -11,15 +11,6 @@ test.beforeAll(async ({ request }) => {
 });
 
 const fixture = (name: string) => join(__dirname, '..', '..', 'fixtures', name);
-
-async function openUploadTab(page: Page) {
-  await logIn(page, admin);
-  await page.getByRole('button', { name: 'Add users' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Add users' });
-  await dialog.getByRole('tab', { name: 'Upload file' }).click();
-  await expect(dialog.getByRole('tab', { name: 'Upload file' })).toHaveAttribute('aria-selected', 'true');
-  return dialog;
-}
 
 test('the file readers are a separate download: the login page never fetches them, the Users page does', async ({ page }) => {
   const chunks: string[] = [];

@@ -1,19 +1,11 @@
-import { expect, type Page } from '@playwright/test';
-import { admin, ensureWorkspace, logIn, test, importStep } from '../support/muster';
+import { expect } from '@playwright/test';
+import { ensureWorkspace, test, importStep, openUploadTab } from '../support/muster';
 
 // Runs last (file order): these put thousands of invitations in the workspace,
 // which would push other tests' people off the Users table's first page.
 test.beforeAll(async ({ request }) => {
   await ensureWorkspace(request);
 });
-
-async function openUploadTab(page: Page) {
-  await logIn(page, admin);
-  await page.getByRole('button', { name: 'Add users' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Add users' });
-  await dialog.getByRole('tab', { name: 'Upload file' }).click();
-  return dialog;
-}
 
 const ROWS = Number(process.env.MUSTER_E2E_BULK_ROWS ?? 100_000);
 

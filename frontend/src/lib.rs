@@ -15,6 +15,14 @@ pub fn hydrate() {
     }
 }
 
+/// The file worker's entry: `pkg/file_worker.js` (written by `cargo xtask`)
+/// loads this module in a Web Worker and calls this.
+#[wasm_bindgen]
+pub fn start_file_worker() {
+    console_error_panic_hook::set_once();
+    app::file_worker::serve();
+}
+
 /// For `make bench`: the import pipeline's read step alone (decode and split
 /// a text file; a workbook read to rows). Resolves to the number of rows read.
 /// The readers live in a lazily loaded chunk, so the first call fetches it.

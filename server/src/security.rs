@@ -149,6 +149,28 @@ fn error_response(status: StatusCode, error: &AppError) -> Response {
         .into_response()
 }
 
+/// The file worker's script (written next to the bundle by `cargo xtask`).
+pub const WORKER_SCRIPT_PATH: &str = "/pkg/file_worker.js";
+
+/// The policy the file worker runs under: it loads the app's module and its
+/// chunks from our origin and compiles them, and nothing else.
+pub const WORKER_SCRIPT_POLICY: &str =
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'";
+
+/// The file worker's script gets a policy of its own instead of the one that
+/// allows nothing (a worker runs under its script's policy).
+pub async fn worker_script_policy(request: Request, next: Next) -> Response {
+    let is_worker_script = request.uri().path() == WORKER_SCRIPT_PATH;
+    let mut response = next.run(request).await;
+    if is_worker_script && response.status().is_success() {
+        response.headers_mut().insert(
+            CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(WORKER_SCRIPT_POLICY),
+        );
+    }
+    response
+}
+
 /// Headers on every response. Pages set their own Content-Security-Policy
 /// (with the nonce of their scripts); everything else gets one that allows
 /// nothing, so a file opened directly (an SVG, a picture) cannot run script.

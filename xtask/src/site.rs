@@ -28,6 +28,7 @@ pub fn build(settings: &Settings) -> Result<()> {
         }
         std::fs::rename(&fresh, &pkg)?;
     }
+    wasm::write_worker_script(settings, &pkg)?;
     let css = pkg.join(format!("{}.css", settings.output_name));
     std::fs::copy(&settings.style_file, &css)
         .with_context(|| format!("copying {}", settings.style_file.display()))?;

@@ -68,6 +68,29 @@ pub fn split_and_bind(settings: &Settings, wasm: &Path, pkg: &Path) -> Result<Ve
     Ok(modules)
 }
 
+/// The file worker's script (app/src/file_worker): the page's own module,
+/// run in a dedicated Web Worker. The page starts it by this name.
+const WORKER_SCRIPT: &str = "file_worker.js";
+
+/// Writes the worker's script next to the bundle it loads. When the module
+/// cannot load, it says so, and the page reads files itself.
+pub fn write_worker_script(settings: &Settings, pkg: &Path) -> Result<()> {
+    let name = &settings.output_name;
+    let script = format!(
+        r#"// Muster's file worker (app/src/file_worker), written by `cargo xtask`.
+import init, {{ start_file_worker }} from "./{name}.js";
+init({{ module_or_path: new URL("./{name}.wasm", import.meta.url) }})
+  .then(() => start_file_worker())
+  .catch((error) => {{
+    console.error(error);
+    postMessage(JSON.stringify("Unavailable"));
+  }});
+"#
+    );
+    std::fs::write(pkg.join(WORKER_SCRIPT), script)?;
+    Ok(())
+}
+
 /// `wasm-opt -Oz` on every module, as many at a time as there are cores.
 pub fn optimise(modules: &[PathBuf]) -> Result<()> {
     let parallel = std::thread::available_parallelism().map_or(1, |n| n.get());

@@ -111,7 +111,7 @@ pub fn AddUsersDialog(slug: String) -> impl IntoView {
                 </button>
             </div>
             <div role="tabpanel" id="panel-upload" aria-labelledby="tab-upload" hidden=move || tab.get() != Tab::Upload>
-                <UploadTab slug=slug.clone()/>
+                <UploadTab slug=slug.clone() shown=Signal::derive(move || tab.get() == Tab::Upload)/>
             </div>
             <div role="tabpanel" id="panel-invite" aria-labelledby="tab-invite" hidden=move || tab.get() != Tab::Invite>
                 <ActionForm action=invite node_ref=form>

@@ -1,21 +1,30 @@
 //! Checking a chosen file in the browser without freezing the page: the file
-//! is read, then its rows are checked in slices, yielding to the browser
-//! between slices so the progress bar moves and the page stays responsive.
-//! Reading it again (other encoding, separator or sheet) or mapping its
-//! columns differently starts a new check; a stale one gives up.
+//! is read and its rows checked in a Web Worker (`file_worker`), progress
+//! coming back as slices are checked; where no worker can start, the page
+//! does it itself in slices, yielding between them. Reading it again (other
+//! encoding, separator or sheet) or mapping its columns differently starts
+//! a new check; a stale one gives up.
 use super::import_choices::UploadChoices;
 use crate::api::column_choices::{find_column_choices, SavedChoices};
 use crate::api::imports::UploadSettings;
+#[cfg(feature = "hydrate")]
+use crate::file_worker::FileWorker;
+use crate::import::worker_messages::SLICE_ROWS;
 use crate::import::{
-    self, Candidate, ColumnMapping, ImportError, ImportLimits, Prepared, ReadOptions, RowDefaults,
+    self, Candidate, ColumnMapping, ImportError, ImportLimits, Prepared, ReadOptions, RowCheck,
+    RowDefaults,
 };
 use leptos::prelude::*;
+#[cfg(feature = "hydrate")]
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// A file read and its rows checked, ready to preview and upload.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckedFile {
     pub name: String,
+    /// How the file was read (the worker is asked about it so).
+    pub options: ReadOptions,
     pub prepared: Prepared,
     pub candidates: Vec<Candidate>,
     /// The headers as first detected: what its column choices are saved under.
@@ -35,30 +44,15 @@ impl CheckedFile {
     }
 }
 
-/// Rows checked between two yields to the browser.
-const SLICE_ROWS: usize = 2_000;
-
 pub type CheckedSignal = RwSignal<Option<Result<CheckedFile, ImportError>>>;
-
-/// Lets the browser paint and handle input before the next slice.
-async fn next_tick() {
-    #[cfg(feature = "hydrate")]
-    {
-        let promise = js_sys::Promise::new(&mut |resolve, _| {
-            if let Some(window) = web_sys::window() {
-                let _ = window.set_timeout_with_callback(&resolve);
-            }
-        });
-        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-    }
-}
 
 /// Reads the file and finds its table. In the browser the readers (CSV,
 /// text encodings, workbooks) are a separate WASM chunk (split out by
-/// `cargo xtask build`), fetched when the upload tab first shows: pages that never
-/// read a file never download them.
+/// `cargo xtask build`), fetched by the file worker when it starts (or by
+/// the page, where no worker can start): pages that never read a file never
+/// download them.
 #[leptos::lazy]
-fn prepare_file(
+pub(crate) fn prepare_file(
     bytes: Arc<[u8]>,
     name: String,
     options: ReadOptions,
@@ -68,8 +62,49 @@ fn prepare_file(
 }
 
 /// Starts fetching the readers' chunk so it is there when a file is chosen.
+#[cfg(feature = "hydrate")]
 pub fn preload_readers() {
     let _loaded = leptos::lazy_preload!(prepare_file);
+}
+
+/// Lets the browser paint and handle input before the next slice.
+async fn next_tick() {
+    #[cfg(feature = "hydrate")]
+    gloo_timers::future::TimeoutFuture::new(0).await;
+}
+
+/// Where the chosen file is read and checked: in its worker, or on the page
+/// in slices (yielding between them) where no worker can start.
+#[derive(Clone)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+enum Reader {
+    #[cfg(feature = "hydrate")]
+    Worker(Rc<FileWorker>),
+    InPage(Arc<[u8]>),
+}
+
+/// Held in the browser (one thread; a worker handle is not `Send`); on the
+/// server, where nothing is ever loaded, held as any value, so a render that
+/// ends on another thread may drop it.
+#[cfg(feature = "hydrate")]
+type BrowserOnly<T> = StoredValue<T, LocalStorage>;
+#[cfg(not(feature = "hydrate"))]
+type BrowserOnly<T> = StoredValue<T>;
+
+#[cfg(feature = "hydrate")]
+fn browser_only<T: 'static>(value: T) -> BrowserOnly<T> {
+    StoredValue::new_local(value)
+}
+#[cfg(not(feature = "hydrate"))]
+fn browser_only<T: Send + Sync + 'static>(value: T) -> BrowserOnly<T> {
+    StoredValue::new(value)
+}
+
+/// A file chosen, and where it is read.
+#[derive(Clone)]
+struct Source {
+    name: String,
+    reader: Reader,
 }
 
 /// Everything a check needs; cheap to copy into event handlers.
@@ -88,7 +123,10 @@ pub struct Checker {
     /// while they are in use.
     pub using_saved: RwSignal<Option<SavedChoices>>,
     detected_headers: StoredValue<Vec<String>>,
-    source: StoredValue<Option<(Arc<[u8]>, String)>>,
+    source: BrowserOnly<Option<Source>>,
+    /// A worker started ahead of the first file, so reading it need not wait.
+    #[cfg(feature = "hydrate")]
+    spare: BrowserOnly<Option<Rc<FileWorker>>>,
     generation: StoredValue<u64>,
 }
 
@@ -108,25 +146,92 @@ impl Checker {
             choices,
             using_saved: RwSignal::new(None),
             detected_headers: StoredValue::new(Vec::new()),
-            source: StoredValue::new(None),
+            source: browser_only(None),
+            #[cfg(feature = "hydrate")]
+            spare: browser_only(None),
             generation: StoredValue::new(0),
         }
     }
 
+    /// Starts a worker for the file to come (the tab is open).
+    pub fn warm_up(&self) {
+        #[cfg(feature = "hydrate")]
+        if self.spare.with_value(Option::is_none) {
+            self.spare.set_value(FileWorker::spawn().map(Rc::new));
+        }
+    }
+
+    /// Forgets the file; a read or check under way stops at once (its
+    /// worker is stopped).
     pub fn clear(&self) {
         self.generation.update_value(|g| *g += 1);
-        self.source.set_value(None);
+        self.stop_worker();
         self.checked.set(None);
         self.progress.set(None);
         self.choices.checking.set(false);
         self.using_saved.set(None);
     }
 
-    /// A newly chosen file, read as detected.
-    pub async fn load(self, bytes: Vec<u8>, name: String) {
-        self.source.set_value(Some((bytes.into(), name)));
+    fn stop_worker(&self) {
+        #[cfg(feature = "hydrate")]
+        if let Some(worker) = self.worker() {
+            worker.terminate();
+        }
+        self.source.set_value(None);
+    }
+
+    #[cfg(feature = "hydrate")]
+    fn worker(&self) -> Option<Rc<FileWorker>> {
+        self.source.with_value(|source| match source {
+            Some(Source {
+                reader: Reader::Worker(worker),
+                ..
+            }) => Some(worker.clone()),
+            _ => None,
+        })
+    }
+
+    /// A newly chosen file, read as detected: in a worker (the last file's
+    /// when it is idle, else the spare one or a new one; one still busy
+    /// with the last file is stopped), or on the page where none can start.
+    #[cfg(feature = "hydrate")]
+    pub async fn load(self, file: web_sys::File) {
+        let name = file.name();
+        let mine = self.start();
+        let idle = self.worker().filter(|worker| worker.is_idle());
+        if idle.is_some() {
+            self.source.set_value(None);
+        } else {
+            self.stop_worker();
+        }
         // The previous file's preview goes at once.
         self.checked.set(None);
+        self.progress.set(Some((0, 0)));
+        let worker = match idle {
+            Some(worker) => Some(worker),
+            None => match self.spare.get_value() {
+                Some(spare) => {
+                    self.spare.set_value(None);
+                    Some(spare)
+                }
+                None => FileWorker::spawn().map(Rc::new),
+            },
+        };
+        let reader = match worker {
+            Some(worker) if worker.open(&file, name.clone()).await.is_ok() => {
+                Reader::Worker(worker)
+            }
+            _ => {
+                let bytes = gloo_file::futures::read_as_bytes(&file.into())
+                    .await
+                    .unwrap_or_default();
+                Reader::InPage(bytes.into())
+            }
+        };
+        if !self.current(mine) {
+            return;
+        }
+        self.source.set_value(Some(Source { name, reader }));
         self.read(ReadOptions::default(), false, true).await;
     }
 
@@ -141,11 +246,37 @@ impl Checker {
         self.read(ReadOptions::default(), true, false).await;
     }
 
+    fn limits(&self) -> ImportLimits {
+        self.settings
+            .get_untracked()
+            .map(|s| s.limits)
+            .unwrap_or_default()
+    }
+
+    /// Reads the file with `options` where it is read. Err: the worker
+    /// stopped before answering.
+    async fn prepare(
+        &self,
+        source: &Source,
+        options: ReadOptions,
+    ) -> Result<Result<Prepared, ImportError>, Gone> {
+        match &source.reader {
+            #[cfg(feature = "hydrate")]
+            Reader::Worker(worker) => worker
+                .prepare(options, self.limits())
+                .await
+                .map_err(|_| Gone),
+            Reader::InPage(bytes) => {
+                Ok(prepare_file(bytes.clone(), source.name.clone(), options, self.limits()).await)
+            }
+        }
+    }
+
     /// `first`: a newly chosen file, read as detected; column choices saved
     /// for its headers are then followed.
     async fn read(self, options: ReadOptions, keep_on_error: bool, first: bool) {
         self.reread_error.set(None);
-        let Some((bytes, name)) = self.source.get_value() else {
+        let Some(source) = self.source.get_value() else {
             return;
         };
         let mine = self.start();
@@ -154,20 +285,23 @@ impl Checker {
         if !self.current(mine) {
             return;
         }
-        let limits = self
-            .settings
-            .get_untracked()
-            .map(|s| s.limits)
-            .unwrap_or_default();
-        match prepare_file(bytes.clone(), name.clone(), options, limits).await {
+        let Ok(result) = self.prepare(&source, options.clone()).await else {
+            return self.stopped(mine);
+        };
+        if !self.current(mine) {
+            return;
+        }
+        match result {
             Ok(prepared) if first => {
                 self.detected_headers
                     .set_value(prepared.table.headers.clone());
-                if let Some(prepared) = self.follow_saved(mine, bytes, &name, prepared).await {
-                    self.check_rows(mine, name, prepared).await;
+                if let Some((options, prepared)) =
+                    self.follow_saved(mine, &source, options, prepared).await
+                {
+                    self.check_rows(mine, options, prepared).await;
                 }
             }
-            Ok(prepared) => self.check_rows(mine, name, prepared).await,
+            Ok(prepared) => self.check_rows(mine, options, prepared).await,
             Err(error) => {
                 self.progress.set(None);
                 if keep_on_error {
@@ -179,15 +313,24 @@ impl Checker {
         }
     }
 
+    /// The worker stopped mid-way without being asked to (it crashed, or
+    /// ran out of memory): say so, unless something newer took over.
+    fn stopped(&self, mine: u64) {
+        if self.current(mine) {
+            self.progress.set(None);
+            self.checked.set(Some(Err(ImportError::ReaderStopped)));
+        }
+    }
+
     /// The file as the column choices saved for its headers read it, when
     /// there are some (None: the admin has moved on to something newer).
     async fn follow_saved(
         self,
         mine: u64,
-        bytes: Arc<[u8]>,
-        name: &str,
+        source: &Source,
+        options: ReadOptions,
         detected: Prepared,
-    ) -> Option<Prepared> {
+    ) -> Option<(ReadOptions, Prepared)> {
         self.using_saved.set(None);
         let found = find_column_choices(self.slug.get_value(), detected.table.headers.clone())
             .await
@@ -197,46 +340,44 @@ impl Checker {
             return None;
         }
         let Some(saved) = found else {
-            return Some(detected);
+            return Some((options, detected));
         };
-        let mut prepared = match saved.choices.read_options(&detected) {
-            Some(options) => {
-                let limits = self
-                    .settings
-                    .get_untracked()
-                    .map(|s| s.limits)
-                    .unwrap_or_default();
-                let again = prepare_file(bytes, name.to_owned(), options, limits).await;
+        let (options, mut prepared) = match saved.choices.read_options(&detected) {
+            Some(saved_options) => {
+                let Ok(again) = self.prepare(source, saved_options.clone()).await else {
+                    self.stopped(mine);
+                    return None;
+                };
                 if !self.current(mine) {
                     return None;
                 }
                 match again {
-                    Ok(prepared) => prepared,
+                    Ok(prepared) => (saved_options, prepared),
                     // Read as saved, the file is not one like it.
-                    Err(_) => return Some(detected),
+                    Err(_) => return Some((options, detected)),
                 }
             }
-            None => detected.clone(),
+            None => (options, detected.clone()),
         };
         let Some(mapping) = saved.choices.mapping_for(&prepared.mapping) else {
-            return Some(detected);
+            return Some((options, detected));
         };
         prepared.mapping = mapping;
         self.using_saved.set(Some(saved));
-        Some(prepared)
+        Some((options, prepared))
     }
 
     /// Checks the rows again with the admin's column mapping.
     pub async fn remap(self, mapping: Vec<ColumnMapping>) {
-        let Some((name, mut prepared)) = self.checked.with_untracked(|c| match c {
-            Some(Ok(file)) => Some((file.name.clone(), file.prepared.clone())),
+        let Some((options, mut prepared)) = self.checked.with_untracked(|c| match c {
+            Some(Ok(file)) => Some((file.options.clone(), file.prepared.clone())),
             _ => None,
         }) else {
             return;
         };
         prepared.mapping = mapping;
         let mine = self.start();
-        self.check_rows(mine, name, prepared).await;
+        self.check_rows(mine, options, prepared).await;
     }
 
     fn start(&self) -> u64 {
@@ -248,25 +389,56 @@ impl Checker {
         self.generation.get_value() == generation
     }
 
-    async fn check_rows(self, mine: u64, name: String, prepared: Prepared) {
-        let total = prepared.table.rows.len();
-        let mut candidates = Vec::with_capacity(total);
+    /// Every row checked where the file is read; Err: stopped mid-way.
+    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+    async fn checked_rows(
+        &self,
+        mine: u64,
+        source: &Source,
+        options: &ReadOptions,
+        prepared: &Prepared,
+    ) -> Result<Vec<Candidate>, Gone> {
         let defaults = RowDefaults {
             role: Some(self.choices.default_role.get_untracked()),
         };
-        for slice in prepared.table.rows.chunks(SLICE_ROWS) {
-            candidates.extend(
-                slice
-                    .iter()
-                    .map(|row| import::validate_row(row, &prepared.mapping, &defaults)),
-            );
-            self.progress.set(Some((candidates.len(), total)));
-            next_tick().await;
-            if !self.current(mine) {
-                return;
+        let progress = self.progress;
+        match &source.reader {
+            #[cfg(feature = "hydrate")]
+            Reader::Worker(worker) => worker
+                .check(
+                    options.clone(),
+                    self.limits(),
+                    prepared.mapping.clone(),
+                    defaults,
+                    move |done, total| progress.set(Some((done, total))),
+                )
+                .await
+                .map_err(|_| Gone),
+            Reader::InPage(_) => {
+                let mut check = RowCheck::new(&prepared.table, &prepared.mapping, &defaults);
+                while check.step(SLICE_ROWS) {
+                    progress.set(Some(check.progress()));
+                    next_tick().await;
+                    if !self.current(mine) {
+                        return Err(Gone);
+                    }
+                }
+                Ok(check.finish())
             }
         }
-        import::flag_duplicates(&mut candidates, prepared.email_header());
+    }
+
+    async fn check_rows(self, mine: u64, options: ReadOptions, prepared: Prepared) {
+        let Some(source) = self.source.get_value() else {
+            return;
+        };
+        let candidates = self.checked_rows(mine, &source, &options, &prepared).await;
+        if !self.current(mine) {
+            return;
+        }
+        let Ok(candidates) = candidates else {
+            return self.stopped(mine);
+        };
         // Lets `make bench` time the first preview rows from here.
         #[cfg(feature = "hydrate")]
         if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
@@ -274,7 +446,8 @@ impl Checker {
         }
         self.progress.set(None);
         self.checked.set(Some(Ok(CheckedFile {
-            name,
+            name: source.name,
+            options,
             prepared,
             candidates,
             detected_headers: self.detected_headers.get_value(),
@@ -288,3 +461,6 @@ impl Checker {
         .await;
     }
 }
+
+/// The worker stopped before answering.
+struct Gone;

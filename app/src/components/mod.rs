@@ -4,7 +4,7 @@ mod bulk_actions;
 mod bulk_dialog;
 mod expiry_select;
 mod field;
-mod file_check;
+pub(crate) mod file_check;
 mod file_settings;
 mod form_alert;
 mod import_choices;

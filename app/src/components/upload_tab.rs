@@ -186,8 +186,10 @@ async fn run_upload(slug: String, ui: UploadSignals) {
     });
 }
 
+/// `shown`: whether the tab is the one showing (a file worker starts then,
+/// so a chosen file is read at once).
 #[component]
-pub fn UploadTab(slug: String) -> impl IntoView {
+pub fn UploadTab(slug: String, #[prop(into)] shown: Signal<bool>) -> impl IntoView {
     let events = expect_context::<UsersPageEvents>();
     let filter = RwSignal::new(RowFilter::All);
     let send_email = RwSignal::new(true);
@@ -205,10 +207,14 @@ pub fn UploadTab(slug: String) -> impl IntoView {
     let settings = RwSignal::new(None::<UploadSettings>);
 
     let checker = Checker::new(slug.clone(), settings, choices);
-    // After hydration, so the page never waits for the readers.
-    Effect::new(|_| super::file_check::preload_readers());
+    Effect::new(move |_| {
+        if shown.get() {
+            checker.warm_up();
+        }
+    });
     let checked = checker.checked;
     let steps = Steps::new();
+    let file_input = NodeRef::<leptos::html::Input>::new();
     let awaiting_file = StoredValue::new(false);
     // A new file: read, checked, then shown in Review, or in Columns when
     // no header named its column of addresses.
@@ -217,15 +223,8 @@ pub fn UploadTab(slug: String) -> impl IntoView {
         result.set(None);
         finished.set(None);
         rejected.set(Vec::new());
-        leptos::task::spawn_local(async move {
-            let name = file.name();
-            let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await;
-            let bytes = buffer
-                .map(|b| js_sys::Uint8Array::new(&b).to_vec())
-                .unwrap_or_default();
-            awaiting_file.set_value(true);
-            checker.load(bytes, name).await;
-        });
+        awaiting_file.set_value(true);
+        leptos::task::spawn_local(checker.load(file));
     };
     // The chosen file's rows are checked (its workspace check may still be
     // running): show it.
@@ -377,7 +376,7 @@ pub fn UploadTab(slug: String) -> impl IntoView {
             <div class="field drop-zone">
                 <label for="import-file">"Choose a CSV or Excel file"</label>
                 <p class="hint" id="import-file-hint">"Or drop it anywhere here. CSV, TSV, TXT, XLSX, XLS or ODS, up to 50 MB and 100,000 rows. Muster finds the header row and the column of addresses; you can change what each column holds."</p>
-                <input id="import-file" type="file" aria-describedby="import-file-hint"
+                <input id="import-file" type="file" aria-describedby="import-file-hint" node_ref=file_input
                     accept=".csv,.tsv,.txt,.xlsx,.xls,.ods,text/csv" on:change=on_file/>
             </div>
             {move || match loaded.get() {
@@ -492,11 +491,22 @@ pub fn UploadTab(slug: String) -> impl IntoView {
                 } else {
                     format!("Checking rows: {done} of {total}")
                 };
+                // Stops the worker at once; the tab is as before the file.
+                let cancel = move |_| {
+                    checker.clear();
+                    awaiting_file.set_value(false);
+                    if let Some(input) = file_input.get_untracked() {
+                        input.set_value("");
+                    }
+                    steps.go(Step::File);
+                    checker.warm_up();
+                };
                 view! {
                     <div class="field" role="status">
                         <label for="check-progress">{label}</label>
                         <progress id="check-progress" max=total.max(1) value=done></progress>
                     </div>
+                    <button type="button" class="secondary" on:click=cancel>"Cancel reading"</button>
                 }
             })}
             {move || {

@@ -10,13 +10,16 @@ mod delimited;
 pub mod export;
 pub(crate) mod mapping;
 mod read;
+mod row_check;
 mod table;
 mod validate;
 mod workbook;
+pub mod worker_messages;
 
 pub use decode::TextEncoding;
 pub use mapping::{guess_mapping, ColumnMapping, Target};
 pub use read::{read, FileKind, ReadFile, ReadOptions, Sheet};
+pub use row_check::RowCheck;
 pub use table::{find_table, SourceRow, Table};
 pub use validate::{
     edit, flag_duplicates, validate, validate_row, Candidate, Problem, RowDefaults, Severity,
@@ -61,6 +64,10 @@ pub enum ImportError {
     NoEmailColumn,
     #[error("The file has column names but no rows of people.")]
     NoRows,
+    /// The browser's file worker stopped before it finished (it ran out of
+    /// memory, or failed).
+    #[error("Reading the file stopped before it finished. Choose it again; if this happens again, save it as CSV and choose that.")]
+    ReaderStopped,
 }
 
 /// The columns of a row as the browser sends it to be committed:
@@ -87,7 +94,7 @@ pub fn wire_mapping() -> Vec<ColumnMapping> {
 
 /// A file read, its sheet chosen and its header row found: what the admin
 /// can still adjust (how it is read, how columns map) before rows are checked.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Prepared {
     pub kind: FileKind,
     pub encoding: Option<TextEncoding>,
@@ -102,6 +109,25 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// Everything but the table's rows: what the page keeps of a file its
+    /// worker read (the rows stay in the worker).
+    pub fn without_rows(&self) -> Prepared {
+        Prepared {
+            kind: self.kind,
+            encoding: self.encoding,
+            delimiter: self.delimiter,
+            sheet_names: self.sheet_names.clone(),
+            sheet: self.sheet,
+            table: Table {
+                header_row: self.table.header_row,
+                headers: self.table.headers.clone(),
+                rows: Vec::new(),
+            },
+            mapping: self.mapping.clone(),
+            opening_rows: self.opening_rows.clone(),
+        }
+    }
+
     /// Whether a header named the column of addresses (otherwise it was found
     /// by its content, and the admin should look at the columns).
     pub fn email_header_is_named(&self) -> bool {

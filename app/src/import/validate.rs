@@ -116,17 +116,7 @@ pub fn validate(
     mapping: &[ColumnMapping],
     defaults: &RowDefaults,
 ) -> Vec<Candidate> {
-    let mut candidates: Vec<Candidate> = table
-        .rows
-        .iter()
-        .map(|row| validate_row(row, mapping, defaults))
-        .collect();
-    let email_column = mapping
-        .iter()
-        .find(|m| m.target == Target::Email)
-        .map_or("Email", |m| m.header.as_str());
-    flag_duplicates(&mut candidates, email_column);
-    candidates
+    super::row_check::RowCheck::new(table, mapping, defaults).finish()
 }
 
 /// The value of the first column mapped to `target`, or its default.

@@ -2,6 +2,7 @@
 //! response's nonce, which Leptos puts on the hydration script and on the
 //! inline scripts that stream resources; what those scripts load (the app's
 //! JS, the WASM and its on-demand chunks) is trusted through 'strict-dynamic'.
+//! Workers (the file worker) start from our own scripts only.
 //! Styles come from our stylesheet only: inline `style` attributes are
 //! refused, so views set sizes through the style object (`style:height`).
 use http::header::CONTENT_SECURITY_POLICY;
@@ -13,7 +14,7 @@ pub fn content_security_policy(nonce: &str) -> String {
     format!(
         "default-src 'self'; \
          script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; \
+         style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; worker-src 'self'; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
 }
@@ -43,6 +44,8 @@ mod tests {
         assert!(policy.contains("script-src 'nonce-abc123' 'strict-dynamic' 'wasm-unsafe-eval';"));
         assert!(!policy.contains("unsafe-inline"));
         assert!(policy.contains("frame-ancestors 'none'"));
+        // The file worker's script, from our origin only (not blob: URLs).
+        assert!(policy.contains("worker-src 'self';"));
         assert!(HeaderValue::from_str(&policy).is_ok());
     }
 }

@@ -70,6 +70,10 @@ pub struct ImportArgs {
     /// Check the file and say what would happen; write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// With --dry-run: a JSON object per row (its number, address, outcome,
+    /// reason and every problem found, warnings too) instead of the report.
+    #[arg(long, requires = "dry_run")]
+    pub json: bool,
 }
 
 /// What happened to each row, in file order, and whether any row failed.
@@ -150,6 +154,9 @@ pub async fn run(state: &AppState, args: ImportArgs) -> anyhow::Result<bool> {
         eprintln!("import {batch}: `muster imports undo --workspace {slug} {batch}` undoes it");
         outcomes
     };
+    if args.json {
+        return print_json(&outcomes, &candidates);
+    }
     let failed = print_report(&outcomes, args.dry_run);
     if args.send_emails && !args.dry_run {
         deliver(state).await?;
@@ -286,6 +293,29 @@ pub(super) fn print_report(outcomes: &[RowOutcome], dry_run: bool) -> bool {
     };
     println!("{}{dry}", counts.summary());
     counts.failed > 0
+}
+
+/// `--dry-run --json`: a JSON object per row, in file order: its number,
+/// address, what would happen and why, and every problem the file check
+/// found (warnings too), as the Upload tab's preview shows them.
+fn print_json(outcomes: &[RowOutcome], candidates: &[Candidate]) -> anyhow::Result<bool> {
+    let problems: HashMap<usize, &[import::Problem]> = candidates
+        .iter()
+        .map(|c| (c.row, c.problems.as_slice()))
+        .collect();
+    for outcome in outcomes {
+        let line = serde_json::json!({
+            "row": outcome.row,
+            "email": outcome.email,
+            "outcome": outcome.kind.outcome().as_str(),
+            "reason": outcome.kind.reason(),
+            "problems": problems.get(&outcome.row).copied().unwrap_or_default(),
+        });
+        println!("{line}");
+    }
+    Ok(outcomes
+        .iter()
+        .any(|o| matches!(o.kind, RowOutcomeKind::Failed(_))))
 }
 
 /// Sends the mail just queued. What cannot go out now stays queued with a

@@ -116,6 +116,17 @@ on_every_database! {
         assert!(dry.contains("4 invited · 0 skipped · 0 failed (dry run: nothing written)"), "{dry}");
         let dry_again = text(&finish(app.muster(&["import", &file, "--workspace", "acme-corp", "--dry-run", "--resend-pending"])).await.stdout);
         assert!(row_line(&dry_again, 2).contains("resent   valid@example.com"), "{dry_again}");
+        // As JSON: a row per line, with every problem the check found, warnings too.
+        let json = text(&finish(app.muster(&["import", &file, "--workspace", "acme-corp", "--dry-run", "--json"])).await.stdout);
+        let rows: Vec<serde_json::Value> = json.lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+        assert_eq!(rows.iter().map(|r| r["row"].as_u64().unwrap()).collect::<Vec<_>>(), (2..=9).collect::<Vec<_>>());
+        assert_eq!(rows[0]["outcome"], "skipped", "{json}");
+        assert_eq!(rows[1]["outcome"], "failed");
+        assert_eq!(rows[1]["problems"][0]["severity"], "Error");
+        assert_eq!(rows[1]["problems"][0]["column"], "Email");
+        assert_eq!(rows[1]["reason"], format!("Email: {}", rows[1]["problems"][0]["message"].as_str().unwrap()));
+        let noname = rows.iter().find(|r| r["email"] == "noname@example.com").unwrap();
+        assert_eq!(noname["problems"][0]["severity"], "Warning", "{json}");
 
         assert_eq!(invitations(&app).await, before, "nothing changed");
         assert_eq!(import_batch::Entity::find().count(&app.state.db).await.unwrap(), batches);

@@ -1,0 +1,253 @@
+//! The page's side: starts the worker, sends it the file and requests, and
+//! hands each request's answers to whoever awaits them. One request is
+//! answered at a time: a newer one ends the wait of the one before.
+use crate::import::worker_messages::{FromWorker, ToWorker};
+use crate::import::{
+    Candidate, ColumnMapping, ImportError, ImportLimits, Prepared, ReadOptions, RowDefaults,
+};
+use futures_channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
+use futures_util::StreamExt;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use web_sys::wasm_bindgen::prelude::*;
+use web_sys::wasm_bindgen::JsCast;
+use web_sys::MessageEvent;
+
+/// The worker's script, written next to the bundle by `cargo xtask`.
+const SCRIPT: &str = "/pkg/file_worker.js";
+
+/// The worker stopped (it failed, was cancelled, or a newer request took
+/// over) before answering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkerGone;
+
+/// Where the worker's answers go; `gone` once it failed or was stopped.
+#[derive(Default)]
+struct Mailbox {
+    to: Option<UnboundedSender<FromWorker>>,
+    gone: bool,
+}
+
+type Inbox = Rc<RefCell<Mailbox>>;
+
+pub struct FileWorker {
+    worker: web_sys::Worker,
+    /// Where the worker's next answers go.
+    inbox: Inbox,
+    next_id: Cell<u64>,
+    /// Where its "Ready" will come, until a request has waited for it.
+    starting: RefCell<Option<UnboundedReceiver<FromWorker>>>,
+    _on_message: Closure<dyn Fn(MessageEvent)>,
+    _on_error: Closure<dyn Fn(web_sys::Event)>,
+}
+
+impl FileWorker {
+    /// Starts a worker; it loads while the page goes on. None where no
+    /// worker can start at all (no Worker support); one whose script or
+    /// module fails to load is found out by the first request.
+    pub fn spawn() -> Option<FileWorker> {
+        let options = web_sys::WorkerOptions::new();
+        options.set_type(web_sys::WorkerType::Module);
+        let worker = web_sys::Worker::new_with_options(SCRIPT, &options).ok()?;
+        let inbox: Inbox = Rc::default();
+        let on_message = Closure::<dyn Fn(MessageEvent)>::new({
+            let inbox = inbox.clone();
+            move |event: MessageEvent| {
+                let message = event
+                    .data()
+                    .as_string()
+                    .and_then(|text| serde_json::from_str::<FromWorker>(&text).ok());
+                if let (Some(message), Some(to)) = (message, inbox.borrow().to.as_ref()) {
+                    let _ = to.unbounded_send(message);
+                }
+            }
+        });
+        // A script that cannot load, or a worker that crashed: whoever waits
+        // learns it is gone.
+        let on_error = Closure::<dyn Fn(web_sys::Event)>::new({
+            let inbox = inbox.clone();
+            move |event: web_sys::Event| {
+                event.prevent_default();
+                *inbox.borrow_mut() = Mailbox {
+                    to: None,
+                    gone: true,
+                };
+            }
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let this = FileWorker {
+            worker,
+            inbox,
+            next_id: Cell::new(0),
+            starting: RefCell::new(None),
+            _on_message: on_message,
+            _on_error: on_error,
+        };
+        // Requests wait for its "Ready": a message posted before the worker
+        // listens would be lost.
+        *this.starting.borrow_mut() = Some(this.listen());
+        Some(this)
+    }
+
+    /// Waits until the worker listens (the first time); Err when it never will.
+    async fn until_ready(&self) -> Result<(), WorkerGone> {
+        let starting = self.starting.borrow_mut().take();
+        if let Some(mut answers) = starting {
+            let ready = matches!(answers.next().await, Some(FromWorker::Ready));
+            self.answered(&answers, ());
+            if !ready {
+                self.terminate();
+            }
+        }
+        if self.inbox.borrow().gone {
+            Err(WorkerGone)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Gives the worker the file; later requests are about it.
+    pub async fn open(&self, file: &web_sys::Blob, name: String) -> Result<(), WorkerGone> {
+        self.until_ready().await?;
+        let mut answers = self.listen();
+        self.post(&ToWorker::Open { name }, Some(file))?;
+        let opened = match answers.next().await {
+            Some(FromWorker::Opened) => Ok(()),
+            _ => Err(WorkerGone),
+        };
+        self.answered(&answers, opened)
+    }
+
+    /// Reads the file with `options` and finds its table (returned without
+    /// its rows, which stay in the worker).
+    pub async fn prepare(
+        &self,
+        options: ReadOptions,
+        limits: ImportLimits,
+    ) -> Result<Result<Prepared, ImportError>, WorkerGone> {
+        let id = self.next_id();
+        let mut answers = self.listen();
+        self.post(
+            &ToWorker::Prepare {
+                id,
+                options,
+                limits,
+            },
+            None,
+        )?;
+        while let Some(answer) = answers.next().await {
+            if let FromWorker::Prepared {
+                id: answered,
+                result,
+            } = answer
+            {
+                if answered == id {
+                    return self.answered(&answers, Ok(result));
+                }
+            }
+        }
+        Err(WorkerGone)
+    }
+
+    /// Checks the rows of the file as read with `options`; `progress`
+    /// hears (done, total) as slices are checked.
+    pub async fn check(
+        &self,
+        options: ReadOptions,
+        limits: ImportLimits,
+        mapping: Vec<ColumnMapping>,
+        defaults: RowDefaults,
+        progress: impl Fn(usize, usize),
+    ) -> Result<Vec<Candidate>, WorkerGone> {
+        let id = self.next_id();
+        let mut answers = self.listen();
+        let request = ToWorker::Check {
+            id,
+            options,
+            limits,
+            mapping,
+            defaults,
+        };
+        self.post(&request, None)?;
+        let mut rows = Vec::new();
+        while let Some(answer) = answers.next().await {
+            if answer.id() != Some(id) {
+                continue;
+            }
+            match answer {
+                FromWorker::Progress { done, total, .. } => progress(done, total),
+                FromWorker::Rows { rows: slice, .. } => {
+                    if rows.is_empty() {
+                        rows.reserve(slice.len());
+                    }
+                    rows.extend(slice)
+                }
+                FromWorker::Checked { .. } => return self.answered(&answers, Ok(rows)),
+                _ => {}
+            }
+        }
+        Err(WorkerGone)
+    }
+
+    /// Whether it is waiting for a request (not gone, nor busy with one).
+    pub fn is_idle(&self) -> bool {
+        let inbox = self.inbox.borrow();
+        !inbox.gone && inbox.to.is_none()
+    }
+
+    /// A request has its answer: the worker is idle again, unless a newer
+    /// request is already listening.
+    fn answered<T>(&self, answers: &UnboundedReceiver<FromWorker>, result: T) -> T {
+        let mut inbox = self.inbox.borrow_mut();
+        if inbox
+            .to
+            .as_ref()
+            .is_some_and(|to| to.is_connected_to(answers))
+        {
+            inbox.to = None;
+        }
+        result
+    }
+
+    /// Stops the worker at once, whatever it is doing; whoever waits on it
+    /// learns it is gone.
+    pub fn terminate(&self) {
+        self.worker.terminate();
+        *self.inbox.borrow_mut() = Mailbox {
+            to: None,
+            gone: true,
+        };
+    }
+
+    fn next_id(&self) -> u64 {
+        self.next_id.set(self.next_id.get() + 1);
+        self.next_id.get()
+    }
+
+    /// The answers from now on; whoever listened before hears no more.
+    fn listen(&self) -> UnboundedReceiver<FromWorker> {
+        let (to, answers) = unbounded();
+        let mut inbox = self.inbox.borrow_mut();
+        // A worker that is gone answers nothing: the receiver ends at once.
+        if !inbox.gone {
+            inbox.to = Some(to);
+        }
+        answers
+    }
+
+    fn post(&self, request: &ToWorker, file: Option<&web_sys::Blob>) -> Result<(), WorkerGone> {
+        let text = serde_json::to_string(request).map_err(|_| WorkerGone)?;
+        let message = js_sys::Array::of1(&JsValue::from_str(&text));
+        if let Some(file) = file {
+            message.push(file);
+        }
+        self.worker.post_message(&message).map_err(|_| WorkerGone)
+    }
+}
+
+impl Drop for FileWorker {
+    fn drop(&mut self) {
+        self.terminate();
+    }
+}
