@@ -404,16 +404,20 @@ impl Checker {
         let progress = self.progress;
         match &source.reader {
             #[cfg(feature = "hydrate")]
-            Reader::Worker(worker) => worker
-                .check(
-                    options.clone(),
-                    self.limits(),
-                    prepared.mapping.clone(),
-                    defaults,
-                    move |done, total| progress.set(Some((done, total))),
-                )
-                .await
-                .map_err(|_| Gone),
+            Reader::Worker(worker) => {
+                let (mut rows, twins) = worker
+                    .check(
+                        options.clone(),
+                        self.limits(),
+                        prepared.mapping.clone(),
+                        defaults,
+                        move |done, total| progress.set(Some((done, total))),
+                    )
+                    .await
+                    .map_err(|_| Gone)?;
+                import::mark_twins(&mut rows, &twins, prepared.email_header());
+                Ok(rows)
+            }
             Reader::InPage(_) => {
                 let mut check = RowCheck::new(&prepared.table, &prepared.mapping, &defaults);
                 while check.step(SLICE_ROWS) {

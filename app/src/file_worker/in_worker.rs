@@ -101,28 +101,36 @@ async fn answer(request: ToWorker, file: Option<web_sys::Blob>) {
         } => {
             // The page asks only about a file it has seen read this way.
             let Ok(prepared) = prepared(options, limits).await else {
-                post(&FromWorker::Checked { id });
+                post(&FromWorker::Checked {
+                    id,
+                    twins: Vec::new(),
+                });
                 return;
             };
+            // Each slice goes to the page as soon as it is checked, so the
+            // page decodes one while the next is checked.
             let mut check = RowCheck::new(&prepared.table, &mapping, &defaults);
-            while check.step(SLICE_ROWS) {
+            let mut keys: Vec<(Option<String>, usize)> =
+                Vec::with_capacity(prepared.table.rows.len());
+            loop {
+                let more = check.step(SLICE_ROWS);
+                let rows = check.take_checked();
+                keys.extend(rows.iter().map(|c| (c.email_key.clone(), c.row)));
+                post(&FromWorker::Rows { id, rows });
                 let (done, total) = check.progress();
                 post(&FromWorker::Progress { id, done, total });
+                if !more {
+                    break;
+                }
                 // Lets a newer request in.
                 gloo_timers::future::TimeoutFuture::new(0).await;
                 if HELD.with_borrow(|held| held.latest != id) {
                     return;
                 }
             }
-            let mut rows = check.finish().into_iter();
-            loop {
-                let slice: Vec<_> = rows.by_ref().take(SLICE_ROWS).collect();
-                if slice.is_empty() {
-                    break;
-                }
-                post(&FromWorker::Rows { id, rows: slice });
-            }
-            post(&FromWorker::Checked { id });
+            let twins =
+                crate::import::find_twins(keys.iter().map(|(key, row)| (key.as_deref(), *row)));
+            post(&FromWorker::Checked { id, twins });
         }
     }
 }

@@ -151,7 +151,8 @@ impl FileWorker {
     }
 
     /// Checks the rows of the file as read with `options`; `progress`
-    /// hears (done, total) as slices are checked.
+    /// hears (done, total) as slices are checked. The rows come with the
+    /// twins to mark (`import::mark_twins`).
     pub async fn check(
         &self,
         options: ReadOptions,
@@ -159,7 +160,7 @@ impl FileWorker {
         mapping: Vec<ColumnMapping>,
         defaults: RowDefaults,
         progress: impl Fn(usize, usize),
-    ) -> Result<Vec<Candidate>, WorkerGone> {
+    ) -> Result<(Vec<Candidate>, Vec<(usize, usize)>), WorkerGone> {
         let id = self.next_id();
         let mut answers = self.listen();
         let request = ToWorker::Check {
@@ -183,7 +184,9 @@ impl FileWorker {
                     }
                     rows.extend(slice)
                 }
-                FromWorker::Checked { .. } => return self.answered(&answers, Ok(rows)),
+                FromWorker::Checked { twins, .. } => {
+                    return self.answered(&answers, Ok((rows, twins)))
+                }
                 _ => {}
             }
         }

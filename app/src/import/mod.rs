@@ -22,7 +22,8 @@ pub use read::{read, FileKind, ReadFile, ReadOptions, Sheet};
 pub use row_check::RowCheck;
 pub use table::{find_table, SourceRow, Table};
 pub use validate::{
-    edit, flag_duplicates, validate, validate_row, Candidate, Problem, RowDefaults, Severity,
+    edit, find_twins, flag_duplicates, mark_twins, validate, validate_row, Candidate, Problem,
+    RowDefaults, Severity,
 };
 
 use serde::{Deserialize, Serialize};

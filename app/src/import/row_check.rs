@@ -10,6 +10,9 @@ pub struct RowCheck<'a> {
     table: &'a Table,
     mapping: &'a [ColumnMapping],
     defaults: &'a RowDefaults,
+    /// Rows checked so far.
+    checked: usize,
+    /// Those not yet taken.
     candidates: Vec<Candidate>,
 }
 
@@ -19,32 +22,40 @@ impl<'a> RowCheck<'a> {
             table,
             mapping,
             defaults,
+            checked: 0,
             candidates: Vec::with_capacity(table.rows.len()),
         }
     }
 
     /// Checks up to `rows` more rows; true while some are left.
     pub fn step(&mut self, rows: usize) -> bool {
-        let done = self.candidates.len();
-        let end = done.saturating_add(rows).min(self.table.rows.len());
+        let end = self.checked.saturating_add(rows).min(self.table.rows.len());
         self.candidates.extend(
-            self.table.rows[done..end]
+            self.table.rows[self.checked..end]
                 .iter()
                 .map(|row| validate_row(row, self.mapping, self.defaults)),
         );
+        self.checked = end;
         !self.is_done()
     }
 
     pub fn is_done(&self) -> bool {
-        self.candidates.len() == self.table.rows.len()
+        self.checked == self.table.rows.len()
     }
 
     /// Rows checked so far, of all.
     pub fn progress(&self) -> (usize, usize) {
-        (self.candidates.len(), self.table.rows.len())
+        (self.checked, self.table.rows.len())
+    }
+
+    /// The rows checked since the last take, to pass on while the rest is
+    /// checked (duplicates are then the taker's to mark: `find_twins`).
+    pub fn take_checked(&mut self) -> Vec<Candidate> {
+        std::mem::take(&mut self.candidates)
     }
 
     /// Checks what is left, then marks rows repeating an earlier address.
+    /// For a check none of whose rows were taken.
     pub fn finish(mut self) -> Vec<Candidate> {
         self.step(usize::MAX);
         let email_column = self
@@ -89,7 +100,21 @@ mod tests {
         assert_eq!(seen, vec![(7, 25), (14, 25), (21, 25)]);
         assert_eq!(check.progress(), (25, 25));
         let sliced = check.finish();
-        assert_eq!(sliced, crate::import::validate(&table, &mapping, &defaults));
+        let whole = crate::import::validate(&table, &mapping, &defaults);
+        assert_eq!(sliced, whole);
         assert_eq!(sliced.iter().filter(|c| !c.is_ready()).count(), 5);
+
+        // Taken slice by slice (as the file worker passes them on), with the
+        // twins marked after: the same again.
+        let mut check = RowCheck::new(&table, &mapping, &defaults);
+        let mut taken = Vec::new();
+        while check.step(7) {
+            taken.extend(check.take_checked());
+        }
+        taken.extend(check.take_checked());
+        let twins =
+            crate::import::find_twins(taken.iter().map(|c| (c.email_key.as_deref(), c.row)));
+        crate::import::mark_twins(&mut taken, &twins, "Email");
+        assert_eq!(taken, whole);
     }
 }

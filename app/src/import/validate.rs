@@ -302,31 +302,45 @@ fn on_one_line(text: Cow<'_, str>) -> (Cow<'_, str>, bool) {
 /// Marks every row whose address an earlier row has (the first is kept),
 /// replacing earlier marks. A removed or edited row can free its twin.
 pub fn flag_duplicates(candidates: &mut [Candidate], email_column: &str) {
-    // Found first with borrowed keys (no copy of 100,000 addresses), marked after.
-    let mut first_row: HashMap<&str, usize> = HashMap::with_capacity(candidates.len());
-    let mut twins: Vec<(usize, usize)> = Vec::new();
-    for (index, candidate) in candidates.iter().enumerate() {
-        if let Some(key) = candidate.email_key.as_deref() {
+    let twins = find_twins(candidates.iter().map(|c| (c.email_key.as_deref(), c.row)));
+    mark_twins(candidates, &twins, email_column);
+}
+
+/// For each row (its address key and row number, in order) whose address an
+/// earlier row has: (its index, the first row's number).
+pub fn find_twins<'a>(rows: impl Iterator<Item = (Option<&'a str>, usize)>) -> Vec<(usize, usize)> {
+    // Borrowed keys: no copy of 100,000 addresses.
+    let mut first_row: HashMap<&str, usize> = HashMap::with_capacity(rows.size_hint().0);
+    let mut twins = Vec::new();
+    for (index, (key, row)) in rows.enumerate() {
+        if let Some(key) = key {
             match first_row.entry(key) {
                 Entry::Occupied(first) => twins.push((index, *first.get())),
                 Entry::Vacant(slot) => {
-                    slot.insert(candidate.row);
+                    slot.insert(row);
                 }
             }
         }
     }
+    twins
+}
+
+/// Replaces the rows' duplicate marks with `twins` (from `find_twins`).
+pub fn mark_twins(candidates: &mut [Candidate], twins: &[(usize, usize)], email_column: &str) {
     for candidate in candidates.iter_mut() {
         if candidate.problems.iter().any(|p| p.duplicate_of.is_some()) {
             candidate.problems.retain(|p| p.duplicate_of.is_none());
         }
     }
-    for (index, first) in twins {
-        candidates[index].problems.push(Problem {
-            column: email_column.to_owned(),
-            message: format!("The same address as row {first}; only row {first} is kept."),
-            severity: Severity::Error,
-            duplicate_of: Some(first),
-        });
+    for &(index, first) in twins {
+        if let Some(candidate) = candidates.get_mut(index) {
+            candidate.problems.push(Problem {
+                column: email_column.to_owned(),
+                message: format!("The same address as row {first}; only row {first} is kept."),
+                severity: Severity::Error,
+                duplicate_of: Some(first),
+            });
+        }
     }
 }
 

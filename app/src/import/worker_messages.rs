@@ -49,14 +49,16 @@ pub enum FromWorker {
         done: usize,
         total: usize,
     },
-    /// The next slice of checked rows, in order.
+    /// The next slice of checked rows, in order (sent as they are checked).
     Rows {
         id: u64,
         rows: Vec<Candidate>,
     },
-    /// Every row has been sent.
+    /// Every row has been sent; these repeat an earlier row's address:
+    /// (index, the first row's number), as `import::find_twins` gives them.
     Checked {
         id: u64,
+        twins: Vec<(usize, usize)>,
     },
 }
 
@@ -77,7 +79,7 @@ impl FromWorker {
             FromWorker::Prepared { id, .. }
             | FromWorker::Progress { id, .. }
             | FromWorker::Rows { id, .. }
-            | FromWorker::Checked { id } => Some(*id),
+            | FromWorker::Checked { id, .. } => Some(*id),
         }
     }
 }
