@@ -9,7 +9,7 @@
 // Prints one `name=value` line per figure (and a few `#` notes).
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -184,7 +184,39 @@ async function load(page, ...modules) {
   console.log(`# xlsx rows: ours ${r.rows} (incl. header), SheetJS ${s.rows}; memory: ours = WASM memory growth (peak), SheetJS = JS heap held after the read (below its peak)`);
 }
 
-// ---- 3. The Upload tab: first preview rows after checking ends; scrolling
+// With BENCH_PROFILE=<dir>, each import of section 3 is profiled (the
+// page's main thread, sampled every 100 µs): the profile is written to
+// <dir>/<file>.cpuprofile (Chromium's Performance panel opens it), and each
+// busy stretch over 50 ms (a long task) is printed with the functions that
+// spent most of it. Build with MUSTER_WASM_NAMES=1 for WASM functions' names.
+const profileDir = process.env.BENCH_PROFILE;
+function busyStretches(profile, label) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const name = (node) => node.callFrame.functionName || `(anonymous ${node.callFrame.url.split('/').pop()})`;
+  let at = profile.startTime;
+  let stretch = null;
+  const stretches = [];
+  profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i];
+    const node = byId.get(id);
+    if (node.callFrame.functionName !== '(idle)') {
+      stretch ??= { start: at, end: at, self: new Map() };
+      stretch.end = at;
+      const key = name(node);
+      stretch.self.set(key, (stretch.self.get(key) ?? 0) + profile.timeDeltas[i]);
+    } else if (stretch) {
+      stretches.push(stretch);
+      stretch = null;
+    }
+  });
+  if (stretch) stretches.push(stretch);
+  for (const s of stretches.filter((s) => s.end - s.start > 50_000)) {
+    const top = [...s.self].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([f, us]) => `${f} ${(us / 1000).toFixed(1)}`).join('; ');
+    console.log(`# profile ${label}: busy ${((s.end - s.start) / 1000).toFixed(0)} ms at ${((s.start - profile.startTime) / 1000).toFixed(0)} ms: ${top}`);
+  }
+}
+
+// ---- 3. The Upload tab: first preview rows as the rows come; long tasks; scrolling
 {
   const page = await freshPage();
   await page.getByLabel('Email address').fill(admin.email);
@@ -194,20 +226,21 @@ async function load(page, ...modules) {
   const dialog = page.getByRole('dialog', { name: 'Add users' });
   await dialog.getByRole('tab', { name: 'Upload file' }).click();
   // Chooses a file and waits for its first preview rows; counts the page's
-  // long tasks (over 50 ms) from the choice until a second after the rows
-  // are painted (the check against the workspace runs then).
+  // long tasks (over 50 ms) from the choice until a second after the check
+  // against the workspace has ended (the app marks the first rows shown,
+  // the last row checked and the workspace checked).
   const importFile = async (path) => {
     await page.evaluate(() => {
-      globalThis.checkedAt = globalThis.chosenAt = globalThis.paintedAt = undefined;
+      globalThis.marks = {};
+      globalThis.chosenAt = globalThis.paintedAt = undefined;
       globalThis.longTasks ??= [];
       if (!globalThis.watching) {
         globalThis.watching = true;
         new PerformanceObserver((list) => {
           for (const entry of list.getEntries()) globalThis.longTasks.push({ start: entry.startTime, ms: entry.duration });
         }).observe({ type: 'longtask' });
-        // The moment the app says checking ended.
         new PerformanceObserver((list) => {
-          for (const entry of list.getEntries()) if (entry.name === 'muster:rows-checked') globalThis.checkedAt = entry.startTime;
+          for (const entry of list.getEntries()) if (entry.name.startsWith('muster:')) globalThis.marks[entry.name] = entry.startTime;
         }).observe({ entryTypes: ['mark'] });
         document.getElementById('import-file').addEventListener('change', () => { globalThis.chosenAt = performance.now(); }, { capture: true });
       }
@@ -215,38 +248,60 @@ async function load(page, ...modules) {
       const caption = document.querySelector('.preview caption')?.textContent;
       new MutationObserver((_, observer) => {
         const now = document.querySelector('.preview caption')?.textContent;
-        if (document.querySelector('.preview tbody tr[aria-rowindex="2"]') && globalThis.checkedAt !== undefined && now !== caption) {
+        if (document.querySelector('.preview tbody tr[aria-rowindex="2"]') && globalThis.marks['muster:first-rows'] !== undefined && now !== caption) {
           observer.disconnect();
           requestAnimationFrame(() => requestAnimationFrame(() => { globalThis.paintedAt = performance.now(); }));
         }
       }).observe(document.body, { childList: true, subtree: true, characterData: true });
     });
+    const cdp = profileDir && (await page.context().newCDPSession(page));
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+      await cdp.send('Profiler.start');
+    }
     await dialog.getByLabel('Choose a CSV or Excel file').setInputFiles(path);
     await page.waitForFunction(() => globalThis.paintedAt !== undefined, null, { timeout: 120_000 });
+    await page.waitForFunction(() => globalThis.marks['muster:workspace-checked'] !== undefined, null, { timeout: 120_000 });
     await page.waitForTimeout(1000);
+    if (cdp) {
+      const { profile } = await cdp.send('Profiler.stop');
+      const label = path.split('/').pop();
+      mkdirSync(profileDir, { recursive: true });
+      writeFileSync(join(profileDir, `${label}.cpuprofile`), JSON.stringify(profile));
+      busyStretches(profile, label);
+      await cdp.detach();
+    }
     return page.evaluate(() => {
-      const during = globalThis.longTasks.filter((t) => t.start >= globalThis.chosenAt && t.start <= globalThis.paintedAt + 1000);
+      const m = globalThis.marks;
+      const end = m['muster:workspace-checked'] + 1000;
+      const during = globalThis.longTasks.filter((t) => t.start >= globalThis.chosenAt && t.start <= end);
+      const after = (at) => Math.round(at - globalThis.chosenAt);
       return {
         chosen: globalThis.chosenAt,
-        checked: globalThis.checkedAt,
+        firstRows: m['muster:first-rows'],
+        checked: m['muster:rows-checked'],
         painted: globalThis.paintedAt,
+        timeline: `first rows at ${after(m['muster:first-rows'])}, painted at ${after(globalThis.paintedAt)}, every row checked at ${after(m['muster:rows-checked'])}, workspace checked at ${after(m['muster:workspace-checked'])}`,
         longTasks: during.length,
-        tasks: during.map((t) => `${Math.round(t.start - globalThis.chosenAt)}+${Math.round(t.ms)}`).join(' '),
+        tasks: during.map((t) => `${after(t.start)}+${Math.round(t.ms)}`).join(' '),
         longest: Math.max(0, ...during.map((t) => t.ms)),
       };
     });
   };
   const t = await importFile(csvPath);
   out('long_tasks_over_50ms', t.longTasks);
-  console.log(`# CSV: long tasks (ms after the file was chosen + duration): ${t.tasks}; rows checked at ${Math.round(t.checked - t.chosen)}`);
+  console.log(`# CSV: long tasks (ms after the file was chosen + duration): ${t.tasks || 'none'}; ${t.timeline} (ms after the file was chosen)`);
   out('longest_task_ms', t.longest);
-  out('first_preview_ms', t.painted - t.checked);
+  out('first_preview_ms', t.painted - t.firstRows);
   out(`file_to_preview_${K}k_ms`, t.painted - t.chosen);
+  out(`file_to_all_rows_${K}k_ms`, t.checked - t.chosen);
   const x = await importFile(join(dataDir, 'people.xlsx'));
   out('xlsx_long_tasks_over_50ms', x.longTasks);
-  console.log(`# XLSX: long tasks (ms after the file was chosen + duration): ${x.tasks}; rows checked at ${Math.round(x.checked - x.chosen)}`);
+  console.log(`# XLSX: long tasks (ms after the file was chosen + duration): ${x.tasks || 'none'}; ${x.timeline} (ms after the file was chosen)`);
   out('xlsx_longest_task_ms', x.longest);
   out(`xlsx_file_to_preview_${K}k_ms`, x.painted - x.chosen);
+  out(`xlsx_file_to_all_rows_${K}k_ms`, x.checked - x.chosen);
   // The same frames without scrolling: what this headless Chromium gives a
   // page that does nothing (its frame clock, not ours).
   const idle = await page.evaluate(async () => {

@@ -82,6 +82,36 @@ function bigCsv(rows: number) {
   return { name: 'everyone.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\r\n')) };
 }
 
+test('the first rows show while the rest are checked; a later slice\'s repeat of an early address is marked', async ({ page }) => {
+  const dialog = await openUploadTab(page);
+  // Notes, the moment the first preview row appears, whether rows were still
+  // being checked and whether its Remove button could be pressed.
+  await page.evaluate(() => {
+    new MutationObserver((_, observer) => {
+      const remove = document.querySelector<HTMLButtonElement>('.preview button[aria-label="Remove row 2"]');
+      if (!remove) return;
+      observer.disconnect();
+      (globalThis as Record<string, unknown>).atFirstRow = {
+        checking: document.getElementById('check-progress') !== null,
+        removable: !remove.disabled,
+      };
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+  const file = bigCsv(20_000);
+  // Row 15,002 (in the eighth slice of 2,000) repeats row 2's address.
+  file.buffer = Buffer.from(file.buffer.toString().replace('person15000@example.com', 'Person0@Example.com'));
+  await dialog.getByLabel('Choose a CSV or Excel file').setInputFiles(file);
+  await expect(dialog.getByText('19999 ready · 0 with warnings · 1 with errors')).toBeVisible({ timeout: 60_000 });
+  expect(await page.evaluate(() => (globalThis as Record<string, unknown>).atFirstRow)).toEqual({ checking: true, removable: false });
+  await dialog.getByLabel('Show only rows with problems').check();
+  const preview = dialog.getByRole('table', { name: /^Preview of everyone\.csv / });
+  await expect(preview.locator('tbody tr:not(.spacer)')).toHaveCount(1);
+  await expect(preview.locator('tbody tr:not(.spacer)')).toContainText('The same address as row 2; only row 2 is kept.');
+  // Once every row is in, rows can be removed: removing the repeat leaves none with problems.
+  await dialog.getByRole('button', { name: 'Remove row 15002' }).click();
+  await expect(dialog.getByText('19999 ready · 0 with warnings · 0 with errors')).toBeVisible();
+});
+
 test('cancelling mid-read stops the worker and leaves the tab usable', async ({ page }) => {
   const started = page.waitForEvent('worker');
   const dialog = await openUploadTab(page);

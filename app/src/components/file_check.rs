@@ -11,13 +11,14 @@ use crate::api::imports::UploadSettings;
 use crate::file_worker::FileWorker;
 use crate::import::worker_messages::SLICE_ROWS;
 use crate::import::{
-    self, Candidate, ColumnMapping, ImportError, ImportLimits, Prepared, ReadOptions, RowCheck,
-    RowDefaults,
+    self, Candidate, CheckedSlice, ColumnMapping, ImportError, ImportLimits, Prepared, ReadOptions,
+    RowCheck, RowDefaults,
 };
 use leptos::prelude::*;
+use std::collections::HashMap;
 #[cfg(feature = "hydrate")]
 use std::rc::Rc;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// A file read and its rows checked, ready to preview and upload.
 #[derive(Clone, Debug, PartialEq)]
@@ -41,6 +42,18 @@ impl CheckedFile {
             .filter(|c| c.is_ready() && c.has_warnings())
             .count();
         (self.candidates.len() - errors, warnings, errors)
+    }
+
+    /// The next slice of checked rows joins the others; those repeating an
+    /// earlier row's address are marked.
+    pub fn take(&mut self, slice: CheckedSlice) {
+        self.candidates.extend(slice.rows);
+        let email_column = self.prepared.email_header();
+        for (index, first) in slice.twins {
+            if let Some(candidate) = self.candidates.get_mut(index) {
+                import::mark_twin(candidate, first, email_column);
+            }
+        }
     }
 }
 
@@ -73,6 +86,94 @@ async fn next_tick() {
     gloo_timers::future::TimeoutFuture::new(0).await;
 }
 
+/// A chosen file's bytes, and its table as last read: asked about the same
+/// reading again (to check its rows, or map its columns otherwise), it is
+/// not read again. Held by the file worker, or by the page where no worker
+/// can start.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+pub(crate) struct OpenedFile {
+    name: String,
+    bytes: Arc<[u8]>,
+    last: Mutex<Option<(ReadOptions, Arc<Prepared>)>>,
+}
+
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+impl OpenedFile {
+    pub fn new(name: String, bytes: Arc<[u8]>) -> Self {
+        Self {
+            name,
+            bytes,
+            last: Mutex::new(None),
+        }
+    }
+
+    /// The file read with `options`, with its rows.
+    pub async fn read(
+        &self,
+        options: ReadOptions,
+        limits: ImportLimits,
+    ) -> Result<Arc<Prepared>, ImportError> {
+        let kept = self.last.lock().ok().and_then(|last| {
+            last.as_ref()
+                .filter(|(read_with, _)| *read_with == options)
+                .map(|(_, prepared)| prepared.clone())
+        });
+        if let Some(prepared) = kept {
+            return Ok(prepared);
+        }
+        let prepared = Arc::new(
+            prepare_file(
+                self.bytes.clone(),
+                self.name.clone(),
+                options.clone(),
+                limits,
+            )
+            .await?,
+        );
+        if let Ok(mut last) = self.last.lock() {
+            *last = Some((options, prepared.clone()));
+        }
+        Ok(prepared)
+    }
+}
+
+/// Checks every row, a slice at a time, handing each slice to `take` as it
+/// is checked and yielding between slices; gives up (false) once `stale`
+/// says something newer came in. The file worker's loop, and the page's
+/// where no worker can start.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+pub(crate) async fn check_in_slices(
+    prepared: &Prepared,
+    mapping: &[ColumnMapping],
+    defaults: &RowDefaults,
+    mut take: impl FnMut(CheckedSlice),
+    stale: impl Fn() -> bool,
+) -> bool {
+    let mut check = RowCheck::new(&prepared.table, mapping, defaults);
+    loop {
+        let slice = check.next_slice(SLICE_ROWS);
+        let last = slice.is_last();
+        take(slice);
+        if last {
+            return true;
+        }
+        next_tick().await;
+        if stale() {
+            return false;
+        }
+    }
+}
+
+/// Marks a moment `make bench` times (the Performance panel shows it too).
+fn mark(name: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = name;
+}
+
 /// Where the chosen file is read and checked: in its worker, or on the page
 /// in slices (yielding between them) where no worker can start.
 #[derive(Clone)]
@@ -80,7 +181,7 @@ async fn next_tick() {
 enum Reader {
     #[cfg(feature = "hydrate")]
     Worker(Rc<FileWorker>),
-    InPage(Arc<[u8]>),
+    InPage(Arc<OpenedFile>),
 }
 
 /// Held in the browser (one thread; a worker handle is not `Send`); on the
@@ -225,7 +326,7 @@ impl Checker {
                 let bytes = gloo_file::futures::read_as_bytes(&file.into())
                     .await
                     .unwrap_or_default();
-                Reader::InPage(bytes.into())
+                Reader::InPage(Arc::new(OpenedFile::new(name.clone(), bytes.into())))
             }
         };
         if !self.current(mine) {
@@ -253,7 +354,8 @@ impl Checker {
             .unwrap_or_default()
     }
 
-    /// Reads the file with `options` where it is read. Err: the worker
+    /// Reads the file with `options` where it is read; its table comes
+    /// without its rows (they stay where the file is). Err: the worker
     /// stopped before answering.
     async fn prepare(
         &self,
@@ -266,9 +368,10 @@ impl Checker {
                 .prepare(options, self.limits())
                 .await
                 .map_err(|_| Gone),
-            Reader::InPage(bytes) => {
-                Ok(prepare_file(bytes.clone(), source.name.clone(), options, self.limits()).await)
-            }
+            Reader::InPage(file) => Ok(file
+                .read(options, self.limits())
+                .await
+                .map(|prepared| prepared.without_rows())),
         }
     }
 
@@ -316,9 +419,14 @@ impl Checker {
     /// The worker stopped mid-way without being asked to (it crashed, or
     /// ran out of memory): say so, unless something newer took over.
     fn stopped(&self, mine: u64) {
+        self.failed(mine, ImportError::ReaderStopped);
+    }
+
+    fn failed(&self, mine: u64, error: ImportError) {
         if self.current(mine) {
             self.progress.set(None);
-            self.checked.set(Some(Err(ImportError::ReaderStopped)));
+            self.choices.checking.set(false);
+            self.checked.set(Some(Err(error)));
         }
     }
 
@@ -389,73 +497,54 @@ impl Checker {
         self.generation.get_value() == generation
     }
 
-    /// Every row checked where the file is read; Err: stopped mid-way.
-    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
-    async fn checked_rows(
-        &self,
-        mine: u64,
-        source: &Source,
-        options: &ReadOptions,
-        prepared: &Prepared,
-    ) -> Result<Vec<Candidate>, Gone> {
-        let defaults = RowDefaults {
-            role: Some(self.choices.default_role.get_untracked()),
-        };
-        let progress = self.progress;
-        match &source.reader {
-            #[cfg(feature = "hydrate")]
-            Reader::Worker(worker) => {
-                let (mut rows, twins) = worker
-                    .check(
-                        options.clone(),
-                        self.limits(),
-                        prepared.mapping.clone(),
-                        defaults,
-                        move |done, total| progress.set(Some((done, total))),
-                    )
-                    .await
-                    .map_err(|_| Gone)?;
-                import::mark_twins(&mut rows, &twins, prepared.email_header());
-                Ok(rows)
-            }
-            Reader::InPage(_) => {
-                let mut check = RowCheck::new(&prepared.table, &prepared.mapping, &defaults);
-                while check.step(SLICE_ROWS) {
-                    progress.set(Some(check.progress()));
-                    next_tick().await;
-                    if !self.current(mine) {
-                        return Err(Gone);
-                    }
-                }
-                Ok(check.finish())
-            }
-        }
-    }
-
+    /// Checks the rows where the file is read. Each slice is shown as it
+    /// comes (the first in place of what was shown, so the first rows show
+    /// long before the last are checked); then the rows are checked against
+    /// the workspace.
     async fn check_rows(self, mine: u64, options: ReadOptions, prepared: Prepared) {
         let Some(source) = self.source.get_value() else {
             return;
         };
-        let candidates = self.checked_rows(mine, &source, &options, &prepared).await;
+        // Where the last rows' people stand goes with them.
+        self.choices.matches.set(HashMap::new());
+        self.choices.checking.set(true);
+        let defaults = RowDefaults {
+            role: Some(self.choices.default_role.get_untracked()),
+        };
+        let mapping = prepared.mapping.clone();
+        let mut first = Some(CheckedFile {
+            name: source.name.clone(),
+            options: options.clone(),
+            prepared,
+            candidates: Vec::new(),
+            detected_headers: self.detected_headers.get_value(),
+        });
+        let take = move |slice: CheckedSlice| self.show_slice(mine, &mut first, slice);
+        let finished = match &source.reader {
+            #[cfg(feature = "hydrate")]
+            Reader::Worker(worker) => worker
+                .check(options, self.limits(), mapping, defaults, take)
+                .await
+                .map_err(|_| Gone),
+            Reader::InPage(file) => match file.read(options, self.limits()).await {
+                Ok(table) => {
+                    let stale = move || !self.current(mine);
+                    check_in_slices(&table, &mapping, &defaults, take, stale).await;
+                    Ok(Ok(()))
+                }
+                Err(error) => Ok(Err(error)),
+            },
+        };
         if !self.current(mine) {
             return;
         }
-        let Ok(candidates) = candidates else {
-            return self.stopped(mine);
-        };
-        // Lets `make bench` time the first preview rows from here.
-        #[cfg(feature = "hydrate")]
-        if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
-            let _ = performance.mark("muster:rows-checked");
+        match finished {
+            Err(Gone) => return self.stopped(mine),
+            Ok(Err(error)) => return self.failed(mine, error),
+            Ok(Ok(())) => {}
         }
+        mark("muster:rows-checked");
         self.progress.set(None);
-        self.checked.set(Some(Ok(CheckedFile {
-            name: source.name,
-            options,
-            prepared,
-            candidates,
-            detected_headers: self.detected_headers.get_value(),
-        })));
         super::import_choices::check_workspace(
             self.slug.get_value(),
             self.checked,
@@ -463,6 +552,30 @@ impl Checker {
             move || self.current(mine),
         )
         .await;
+        if self.current(mine) {
+            mark("muster:workspace-checked");
+        }
+    }
+
+    /// A slice of checked rows: the first replaces what was shown, the
+    /// others join it.
+    fn show_slice(&self, mine: u64, first: &mut Option<CheckedFile>, slice: CheckedSlice) {
+        if !self.current(mine) {
+            return;
+        }
+        self.progress.set(Some((slice.done, slice.total)));
+        match first.take() {
+            Some(mut file) => {
+                file.take(slice);
+                self.checked.set(Some(Ok(file)));
+                mark("muster:first-rows");
+            }
+            None => self.checked.update(|checked| {
+                if let Some(Ok(file)) = checked {
+                    file.take(slice);
+                }
+            }),
+        }
     }
 }
 

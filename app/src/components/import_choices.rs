@@ -271,7 +271,8 @@ pub fn WorkspaceCheck(
     // its check and the role and groups for everyone.
     let plans = StoredValue::new(0u64);
     Effect::new(move |_| {
-        if !choices.update_members.get() {
+        // Not while the rows or their standing are still coming: once, after.
+        if !choices.update_members.get() || choices.checking.get() {
             return;
         }
         choices.matches.track();
@@ -301,19 +302,29 @@ pub fn WorkspaceCheck(
             ]
         })
     });
-    // Groups named by ready rows (or chosen for everyone) that do not exist.
+    // Groups named by ready rows (or chosen for everyone) that do not exist;
+    // worked out once the rows are all in.
     let unknown_groups = Memo::new(move |_| {
+        if choices.checking.get() {
+            return None;
+        }
         let existing = choices.existing_groups.get()?;
         let named: Vec<String> = match choices.override_groups() {
             Some(Ok(list)) => list,
             Some(Err(_)) => Vec::new(),
             None => checked.with(|c| match c {
-                Some(Ok(file)) => file
-                    .candidates
-                    .iter()
-                    .filter(|c| c.is_ready())
-                    .flat_map(|c| c.groups.iter().cloned())
-                    .collect(),
+                // Each name once, in file order: a file of 100,000 rows
+                // names a few groups.
+                Some(Ok(file)) => {
+                    let mut seen = HashSet::new();
+                    file.candidates
+                        .iter()
+                        .filter(|c| c.is_ready())
+                        .flat_map(|c| c.groups.iter().map(String::as_str))
+                        .filter(|name| seen.insert(*name))
+                        .map(str::to_owned)
+                        .collect()
+                }
                 _ => Vec::new(),
             }),
         };

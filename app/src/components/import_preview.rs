@@ -121,6 +121,10 @@ pub fn ImportPreview(
     status: RwSignal<String>,
     /// Where each row's person stands in the workspace, once checked.
     choices: UploadChoices,
+    /// While rows are still coming: they are shown, but not yet edited or
+    /// removed (the rows still to come mark duplicates by position).
+    #[prop(into)]
+    busy: Signal<bool>,
 ) -> impl IntoView {
     let scroll_top = RwSignal::new(0usize);
     let editing = RwSignal::new(None::<usize>);
@@ -203,7 +207,7 @@ pub fn ImportPreview(
                 })
                 .flatten()
             });
-            view! { <PreviewRow shows choices editing remove/> }
+            view! { <PreviewRow shows choices editing remove busy/> }
         })
         .collect_view();
 
@@ -249,6 +253,7 @@ fn PreviewRow(
     choices: UploadChoices,
     editing: RwSignal<Option<usize>>,
     remove: impl Fn(usize) + Copy + Send + Sync + 'static,
+    busy: Signal<bool>,
 ) -> impl IntoView {
     let text = move |f: fn(&SlotRow) -> String| {
         move || shows.with(|s| s.as_ref().map(f).unwrap_or_default())
@@ -272,10 +277,10 @@ fn PreviewRow(
                 <td class="problems" title=text(|s| s.problems.clone())>{text(|s| s.problems.clone())}</td>
                 <td title=standing>{standing}</td>
                 <td class="row-actions">
-                    <button type="button" class="secondary small"
+                    <button type="button" class="secondary small" disabled=move || busy.get()
                         aria-label=move || format!("Edit row {}", row())
                         on:click=move |_| editing.set(index())>"Edit"</button>
-                    <button type="button" class="secondary small"
+                    <button type="button" class="secondary small" disabled=move || busy.get()
                         aria-label=move || format!("Remove row {}", row())
                         on:click=move |_| {
                             if let Some(index) = index() {

@@ -316,7 +316,13 @@ pub fn UploadTab(slug: String, #[prop(into)] shown: Signal<bool>) -> impl IntoVi
                 .map(CheckedFile::counts)
         })
     });
+    // Said once the rows are all checked: a count changing with every
+    // slice would keep screen readers talking.
+    let checking_rows = Signal::derive(move || checker.progress.with(Option::is_some));
     let counts_line = move || {
+        if checking_rows.get() {
+            return None;
+        }
         counts.get().map(|(ready, warnings, errors)| {
             format!("{ready} ready · {warnings} with warnings · {errors} with errors")
         })
@@ -408,7 +414,7 @@ pub fn UploadTab(slug: String, #[prop(into)] shown: Signal<bool>) -> impl IntoVi
                         }
                     }).collect_view()}
                 </fieldset>
-                <ImportPreview checked filter status=edit_status choices/>
+                <ImportPreview checked filter status=edit_status choices busy=checking_rows/>
                 <p role="status" class="hint">{move || edit_status.get()}</p>
             })}
         </section>
@@ -521,6 +527,7 @@ pub fn UploadTab(slug: String, #[prop(into)] shown: Signal<bool>) -> impl IntoVi
                     <button type="button" class="primary"
                         disabled=move || {
                             progress.get().is_some()
+                                || checking_rows.get()
                                 || counts.get().is_none_or(|(ready, _, _)| ready == 0)
                                 || matches!(choices.override_groups(), Some(Err(_)))
                         }

@@ -1,11 +1,10 @@
 //! The worker's side: keeps the file the page sent, reads it as asked, and
-//! checks its rows in slices, reporting progress after each and stopping
+//! checks its rows in slices, sending each as it is checked and stopping
 //! when a newer request has come in.
-use crate::components::file_check::prepare_file;
-use crate::import::worker_messages::{FromWorker, ToWorker, SLICE_ROWS};
-use crate::import::{ImportError, ImportLimits, Prepared, ReadOptions, RowCheck};
+use crate::components::file_check::{check_in_slices, OpenedFile};
+use crate::import::worker_messages::{FromWorker, ToWorker};
+use crate::import::{ImportError, ImportLimits, Prepared, ReadOptions};
 use std::cell::RefCell;
-use std::rc::Rc;
 use std::sync::Arc;
 use web_sys::wasm_bindgen::prelude::*;
 use web_sys::wasm_bindgen::JsCast;
@@ -13,10 +12,7 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 #[derive(Default)]
 struct Held {
-    name: String,
-    bytes: Option<Arc<[u8]>>,
-    /// The file as last read, and how it was read.
-    read: Option<(ReadOptions, Rc<Prepared>)>,
+    file: Option<Arc<OpenedFile>>,
     /// The newest request's id: an older check stops at its next slice.
     latest: u64,
 }
@@ -68,20 +64,11 @@ async fn answer(request: ToWorker, file: Option<web_sys::Blob>) {
     match request {
         ToWorker::Open { name } => {
             let bytes = match file {
-                Some(blob) => gloo_file::futures::read_as_bytes(&blob.into())
-                    .await
-                    .ok()
-                    .map(Arc::from),
+                Some(blob) => gloo_file::futures::read_as_bytes(&blob.into()).await.ok(),
                 None => None,
             };
-            HELD.with_borrow_mut(|held| {
-                *held = Held {
-                    name,
-                    bytes,
-                    read: None,
-                    latest: held.latest,
-                }
-            });
+            let file = bytes.map(|bytes| Arc::new(OpenedFile::new(name, bytes.into())));
+            HELD.with_borrow_mut(|held| held.file = file);
             post(&FromWorker::Opened);
         }
         ToWorker::Prepare {
@@ -99,57 +86,25 @@ async fn answer(request: ToWorker, file: Option<web_sys::Blob>) {
             mapping,
             defaults,
         } => {
-            // The page asks only about a file it has seen read this way.
-            let Ok(prepared) = prepared(options, limits).await else {
-                post(&FromWorker::Checked {
-                    id,
-                    twins: Vec::new(),
-                });
-                return;
+            let prepared = match prepared(options, limits).await {
+                Ok(prepared) => prepared,
+                Err(error) => return post(&FromWorker::Unreadable { id, error }),
             };
             // Each slice goes to the page as soon as it is checked, so the
-            // page decodes one while the next is checked.
-            let mut check = RowCheck::new(&prepared.table, &mapping, &defaults);
-            let mut keys: Vec<(Option<String>, usize)> =
-                Vec::with_capacity(prepared.table.rows.len());
-            loop {
-                let more = check.step(SLICE_ROWS);
-                let rows = check.take_checked();
-                keys.extend(rows.iter().map(|c| (c.email_key.clone(), c.row)));
-                post(&FromWorker::Rows { id, rows });
-                let (done, total) = check.progress();
-                post(&FromWorker::Progress { id, done, total });
-                if !more {
-                    break;
-                }
-                // Lets a newer request in.
-                gloo_timers::future::TimeoutFuture::new(0).await;
-                if HELD.with_borrow(|held| held.latest != id) {
-                    return;
-                }
-            }
-            let twins =
-                crate::import::find_twins(keys.iter().map(|(key, row)| (key.as_deref(), *row)));
-            post(&FromWorker::Checked { id, twins });
+            // page shows the first rows and decodes one slice while the next
+            // is checked.
+            let post_slice = |slice| post(&FromWorker::Rows { id, slice });
+            let stale = || HELD.with_borrow(|held| held.latest != id);
+            check_in_slices(&prepared, &mapping, &defaults, post_slice, stale).await;
         }
     }
 }
 
-/// The file read with `options`: kept from the last request when it read it
-/// so, read again otherwise.
-async fn prepared(options: ReadOptions, limits: ImportLimits) -> Result<Rc<Prepared>, ImportError> {
-    let kept = HELD.with_borrow(|held| {
-        held.read
-            .as_ref()
-            .filter(|(read_with, _)| *read_with == options)
-            .map(|(_, prepared)| prepared.clone())
-    });
-    if let Some(prepared) = kept {
-        return Ok(prepared);
-    }
-    let (bytes, name) = HELD.with_borrow(|held| (held.bytes.clone(), held.name.clone()));
-    let bytes = bytes.ok_or(ImportError::Empty)?;
-    let prepared = Rc::new(prepare_file(bytes, name, options.clone(), limits).await?);
-    HELD.with_borrow_mut(|held| held.read = Some((options, prepared.clone())));
-    Ok(prepared)
+/// The file the page sent, read with `options`.
+async fn prepared(
+    options: ReadOptions,
+    limits: ImportLimits,
+) -> Result<Arc<Prepared>, ImportError> {
+    let file = HELD.with_borrow(|held| held.file.clone());
+    file.ok_or(ImportError::Empty)?.read(options, limits).await
 }

@@ -3,7 +3,7 @@
 //! answered at a time: a newer one ends the wait of the one before.
 use crate::import::worker_messages::{FromWorker, ToWorker};
 use crate::import::{
-    Candidate, ColumnMapping, ImportError, ImportLimits, Prepared, ReadOptions, RowDefaults,
+    CheckedSlice, ColumnMapping, ImportError, ImportLimits, Prepared, ReadOptions, RowDefaults,
 };
 use futures_channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
 use futures_util::StreamExt;
@@ -150,17 +150,17 @@ impl FileWorker {
         Err(WorkerGone)
     }
 
-    /// Checks the rows of the file as read with `options`; `progress`
-    /// hears (done, total) as slices are checked. The rows come with the
-    /// twins to mark (`import::mark_twins`).
+    /// Checks the rows of the file as read with `options`, handing each
+    /// slice of checked rows to `take` as it comes (the last one says so).
+    /// Ok(Err): the worker could not read the file so.
     pub async fn check(
         &self,
         options: ReadOptions,
         limits: ImportLimits,
         mapping: Vec<ColumnMapping>,
         defaults: RowDefaults,
-        progress: impl Fn(usize, usize),
-    ) -> Result<(Vec<Candidate>, Vec<(usize, usize)>), WorkerGone> {
+        mut take: impl FnMut(CheckedSlice),
+    ) -> Result<Result<(), ImportError>, WorkerGone> {
         let id = self.next_id();
         let mut answers = self.listen();
         let request = ToWorker::Check {
@@ -171,22 +171,22 @@ impl FileWorker {
             defaults,
         };
         self.post(&request, None)?;
-        let mut rows = Vec::new();
         while let Some(answer) = answers.next().await {
-            if answer.id() != Some(id) {
-                continue;
-            }
             match answer {
-                FromWorker::Progress { done, total, .. } => progress(done, total),
-                FromWorker::Rows { rows: slice, .. } => {
-                    if rows.is_empty() {
-                        rows.reserve(slice.len());
+                FromWorker::Rows {
+                    id: answered,
+                    slice,
+                } if answered == id => {
+                    let last = slice.is_last();
+                    take(slice);
+                    if last {
+                        return self.answered(&answers, Ok(Ok(())));
                     }
-                    rows.extend(slice)
                 }
-                FromWorker::Checked { twins, .. } => {
-                    return self.answered(&answers, Ok((rows, twins)))
-                }
+                FromWorker::Unreadable {
+                    id: answered,
+                    error,
+                } if answered == id => return self.answered(&answers, Ok(Err(error))),
                 _ => {}
             }
         }

@@ -19,11 +19,11 @@ pub mod worker_messages;
 pub use decode::TextEncoding;
 pub use mapping::{guess_mapping, ColumnMapping, Target};
 pub use read::{read, FileKind, ReadFile, ReadOptions, Sheet};
-pub use row_check::RowCheck;
+pub use row_check::{CheckedSlice, RowCheck};
 pub use table::{find_table, SourceRow, Table};
 pub use validate::{
-    edit, find_twins, flag_duplicates, mark_twins, validate, validate_row, Candidate, Problem,
-    RowDefaults, Severity,
+    edit, flag_duplicates, mark_twin, validate, validate_row, Candidate, Problem, RowDefaults,
+    Severity,
 };
 
 use serde::{Deserialize, Serialize};

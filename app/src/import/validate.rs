@@ -308,25 +308,52 @@ pub fn flag_duplicates(candidates: &mut [Candidate], email_column: &str) {
 
 /// For each row (its address key and row number, in order) whose address an
 /// earlier row has: (its index, the first row's number).
-pub fn find_twins<'a>(rows: impl Iterator<Item = (Option<&'a str>, usize)>) -> Vec<(usize, usize)> {
+fn find_twins<'a>(rows: impl Iterator<Item = (Option<&'a str>, usize)>) -> Vec<(usize, usize)> {
     // Borrowed keys: no copy of 100,000 addresses.
-    let mut first_row: HashMap<&str, usize> = HashMap::with_capacity(rows.size_hint().0);
-    let mut twins = Vec::new();
-    for (index, (key, row)) in rows.enumerate() {
-        if let Some(key) = key {
-            match first_row.entry(key) {
-                Entry::Occupied(first) => twins.push((index, *first.get())),
-                Entry::Vacant(slot) => {
-                    slot.insert(row);
+    TwinFinder::with_capacity(rows.size_hint().0).next_rows(rows)
+}
+
+/// Finds rows repeating an earlier row's address as the rows come, a slice
+/// at a time (`K`: the key, borrowed or owned).
+pub struct TwinFinder<K> {
+    first_row: HashMap<K, usize>,
+    /// Rows seen so far: the index of the next one.
+    seen: usize,
+}
+
+impl<K: std::hash::Hash + Eq> TwinFinder<K> {
+    pub fn with_capacity(rows: usize) -> Self {
+        Self {
+            first_row: HashMap::with_capacity(rows),
+            seen: 0,
+        }
+    }
+
+    /// The next rows (address key, row number), in order: those whose
+    /// address an earlier row has, as (index among all rows, first row's number).
+    pub fn next_rows(
+        &mut self,
+        rows: impl Iterator<Item = (Option<K>, usize)>,
+    ) -> Vec<(usize, usize)> {
+        let mut twins = Vec::new();
+        for (key, row) in rows {
+            let index = self.seen;
+            self.seen += 1;
+            if let Some(key) = key {
+                match self.first_row.entry(key) {
+                    Entry::Occupied(first) => twins.push((index, *first.get())),
+                    Entry::Vacant(slot) => {
+                        slot.insert(row);
+                    }
                 }
             }
         }
+        twins
     }
-    twins
 }
 
 /// Replaces the rows' duplicate marks with `twins` (from `find_twins`).
-pub fn mark_twins(candidates: &mut [Candidate], twins: &[(usize, usize)], email_column: &str) {
+fn mark_twins(candidates: &mut [Candidate], twins: &[(usize, usize)], email_column: &str) {
     for candidate in candidates.iter_mut() {
         if candidate.problems.iter().any(|p| p.duplicate_of.is_some()) {
             candidate.problems.retain(|p| p.duplicate_of.is_none());
@@ -334,14 +361,19 @@ pub fn mark_twins(candidates: &mut [Candidate], twins: &[(usize, usize)], email_
     }
     for &(index, first) in twins {
         if let Some(candidate) = candidates.get_mut(index) {
-            candidate.problems.push(Problem {
-                column: email_column.to_owned(),
-                message: format!("The same address as row {first}; only row {first} is kept."),
-                severity: Severity::Error,
-                duplicate_of: Some(first),
-            });
+            mark_twin(candidate, first, email_column);
         }
     }
+}
+
+/// Marks a row as repeating the address of row `first`, which is kept.
+pub fn mark_twin(candidate: &mut Candidate, first: usize, email_column: &str) {
+    candidate.problems.push(Problem {
+        column: email_column.to_owned(),
+        message: format!("The same address as row {first}; only row {first} is kept."),
+        severity: Severity::Error,
+        duplicate_of: Some(first),
+    });
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! milliseconds, so no message it receives makes a long task, and the
 //! worker's answers are the pipeline's own types.
 use super::{
-    Candidate, ColumnMapping, ImportError, ImportLimits, Prepared, ReadOptions, RowDefaults,
+    CheckedSlice, ColumnMapping, ImportError, ImportLimits, Prepared, ReadOptions, RowDefaults,
 };
 use serde::{Deserialize, Serialize};
 
@@ -44,22 +44,12 @@ pub enum FromWorker {
         id: u64,
         result: Result<Prepared, ImportError>,
     },
-    Progress {
-        id: u64,
-        done: usize,
-        total: usize,
-    },
-    /// The next slice of checked rows, in order (sent as they are checked).
-    Rows {
-        id: u64,
-        rows: Vec<Candidate>,
-    },
-    /// Every row has been sent; these repeat an earlier row's address:
-    /// (index, the first row's number), as `import::find_twins` gives them.
-    Checked {
-        id: u64,
-        twins: Vec<(usize, usize)>,
-    },
+    /// The next slice of checked rows, in order, sent as soon as it is
+    /// checked; the last one says every row is checked.
+    Rows { id: u64, slice: CheckedSlice },
+    /// The file could not be read as the check asked (the page asks only
+    /// about a file it has seen read so; it says so rather than show nothing).
+    Unreadable { id: u64, error: ImportError },
 }
 
 impl ToWorker {
@@ -77,9 +67,8 @@ impl FromWorker {
         match self {
             FromWorker::Ready | FromWorker::Unavailable | FromWorker::Opened => None,
             FromWorker::Prepared { id, .. }
-            | FromWorker::Progress { id, .. }
             | FromWorker::Rows { id, .. }
-            | FromWorker::Checked { id, .. } => Some(*id),
+            | FromWorker::Unreadable { id, .. } => Some(*id),
         }
     }
 }
@@ -103,10 +92,14 @@ mod tests {
             &Default::default(),
         )
         .unwrap();
-        let rows = crate::import::validate(&prepared.table, &prepared.mapping, &Default::default());
-        assert_eq!(rows.iter().filter(|c| c.is_ready()).count(), 1);
+        let defaults = Default::default();
+        let slice = crate::import::RowCheck::new(&prepared.table, &prepared.mapping, &defaults)
+            .next_slice(SLICE_ROWS);
+        // Row 4 repeats row 2's address: the page marks it.
+        assert_eq!(slice.twins, vec![(2, 2)]);
+        assert!(slice.is_last());
         for message in [
-            FromWorker::Rows { id: 3, rows },
+            FromWorker::Rows { id: 3, slice },
             FromWorker::Prepared {
                 id: 2,
                 result: Ok(prepared.without_rows()),
@@ -114,6 +107,10 @@ mod tests {
             FromWorker::Prepared {
                 id: 4,
                 result: Err(ImportError::TooManyRows { limit: 10 }),
+            },
+            FromWorker::Unreadable {
+                id: 5,
+                error: ImportError::Empty,
             },
         ] {
             let text = serde_json::to_string(&message).unwrap();
