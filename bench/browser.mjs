@@ -186,33 +186,68 @@ async function load(page, ...modules) {
 
 // With BENCH_PROFILE=<dir>, each import of section 3 is profiled (the
 // page's main thread, sampled every 100 µs): the profile is written to
-// <dir>/<file>.cpuprofile (Chromium's Performance panel opens it), and each
-// busy stretch over 50 ms (a long task) is printed with the functions that
-// spent most of it. Build with MUSTER_WASM_NAMES=1 for WASM functions' names.
+// <dir>/<file>.cpuprofile (Chromium's Performance panel opens it), and for
+// each long task the functions that spent most of it are printed: by their
+// own time, and our crate's (app::) by time with what they called. Build
+// with MUSTER_WASM_NAMES=1 for WASM functions' names.
 const profileDir = process.env.BENCH_PROFILE;
-function busyStretches(profile, label) {
+// Rust's legacy mangling (_ZN3app6import...E) made readable.
+function demangle(name) {
+  const m = name.match(/^_ZN(.*)E$/);
+  if (!m) return name;
+  const parts = [];
+  let rest = m[1];
+  while (rest.length) {
+    const len = rest.match(/^\d+/);
+    if (!len) break;
+    const n = Number(len[0]);
+    parts.push(rest.slice(len[0].length, len[0].length + n));
+    rest = rest.slice(len[0].length + n);
+  }
+  if (/^h[0-9a-f]{16}$/.test(parts.at(-1) ?? '')) parts.pop();
+  return parts.join('::').replace(/\$LT\$/g, '<').replace(/\$GT\$/g, '>').replace(/\$RF\$/g, '&').replace(/\$u20\$/g, ' ')
+    .replace(/\$C\$/g, ',').replace(/\$u7b\$/g, '{').replace(/\$u7d\$/g, '}').replace(/\$BP\$/g, '*').replace(/\.\./g, '::');
+}
+function explainLongTasks(profile, anchorAt, tasks, label) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const name = (node) => node.callFrame.functionName || `(anonymous ${node.callFrame.url.split('/').pop()})`;
-  let at = profile.startTime;
-  let stretch = null;
-  const stretches = [];
-  profile.samples.forEach((id, i) => {
-    at += profile.timeDeltas[i];
-    const node = byId.get(id);
-    if (node.callFrame.functionName !== '(idle)') {
-      stretch ??= { start: at, end: at, self: new Map() };
-      stretch.end = at;
-      const key = name(node);
-      stretch.self.set(key, (stretch.self.get(key) ?? 0) + profile.timeDeltas[i]);
-    } else if (stretch) {
-      stretches.push(stretch);
-      stretch = null;
+  // The page's time of the profile's start, from the anchor's first sample.
+  let startedAt = anchorAt;
+  {
+    let at = profile.startTime;
+    for (let i = 0; i < profile.samples.length; i++) {
+      at += profile.timeDeltas[i];
+      if (byId.get(profile.samples[i]).callFrame.functionName === 'musterProfileAnchor') {
+        startedAt = anchorAt - (at - profile.startTime) / 1000;
+        break;
+      }
     }
-  });
-  if (stretch) stretches.push(stretch);
-  for (const s of stretches.filter((s) => s.end - s.start > 50_000)) {
-    const top = [...s.self].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([f, us]) => `${f} ${(us / 1000).toFixed(1)}`).join('; ');
-    console.log(`# profile ${label}: busy ${((s.end - s.start) / 1000).toFixed(0)} ms at ${((s.start - profile.startTime) / 1000).toFixed(0)} ms: ${top}`);
+  }
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const name = (node) => demangle(node.callFrame.functionName) || `(anonymous ${node.callFrame.url.split('/').pop()})`;
+  const top = (map) => [...map].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([f, us]) => `${f.slice(0, 90)} ${(us / 1000).toFixed(1)}`).join('; ');
+  for (const task of tasks) {
+    const own = new Map();
+    const ours = new Map();
+    let at = profile.startTime;
+    profile.samples.forEach((id, i) => {
+      at += profile.timeDeltas[i];
+      const ms = startedAt + (at - profile.startTime) / 1000;
+      if (ms < task.start || ms > task.start + task.ms) return;
+      const us = profile.timeDeltas[i];
+      const leaf = byId.get(id);
+      own.set(name(leaf), (own.get(name(leaf)) ?? 0) + us);
+      const seen = new Set();
+      for (let n = id; n !== undefined; n = parent.get(n)) {
+        const f = name(byId.get(n));
+        if (f.startsWith('app::') && !seen.has(f)) {
+          seen.add(f);
+          ours.set(f, (ours.get(f) ?? 0) + us);
+        }
+      }
+    });
+    console.log(`# profile ${label}: task at ${Math.round(task.start - startedAt)} ms, ${Math.round(task.ms)} ms. Own time: ${top(own)}`);
+    console.log(`#   ours, with callees: ${top(ours)}`);
   }
 }
 
@@ -255,10 +290,21 @@ function busyStretches(profile, label) {
       }).observe(document.body, { childList: true, subtree: true, characterData: true });
     });
     const cdp = profileDir && (await page.context().newCDPSession(page));
+    let profileStartedAt;
     if (cdp) {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
       await cdp.send('Profiler.start');
+      // A function that busies the page for 5 ms at a known moment: where
+      // its samples fall sets the profile's clock against the page's.
+      profileStartedAt = await page.evaluate(() => {
+        const anchor = function musterProfileAnchor() {
+          const at = performance.now();
+          while (performance.now() - at < 5);
+          return at;
+        };
+        return anchor();
+      });
     }
     await dialog.getByLabel('Choose a CSV or Excel file').setInputFiles(path);
     await page.waitForFunction(() => globalThis.paintedAt !== undefined, null, { timeout: 120_000 });
@@ -269,7 +315,8 @@ function busyStretches(profile, label) {
       const label = path.split('/').pop();
       mkdirSync(profileDir, { recursive: true });
       writeFileSync(join(profileDir, `${label}.cpuprofile`), JSON.stringify(profile));
-      busyStretches(profile, label);
+      const tasks = await page.evaluate(() => globalThis.longTasks.filter((t) => t.start >= globalThis.chosenAt));
+      explainLongTasks(profile, profileStartedAt, tasks, label);
       await cdp.detach();
     }
     return page.evaluate(() => {

@@ -98,7 +98,7 @@ test('the first rows show while the rest are checked; a later slice\'s repeat of
     }).observe(document.body, { childList: true, subtree: true });
   });
   const file = bigCsv(20_000);
-  // Row 15,002 (in the eighth slice of 2,000) repeats row 2's address.
+  // Row 15,002 (in a slice long after the first) repeats row 2's address.
   file.buffer = Buffer.from(file.buffer.toString().replace('person15000@example.com', 'Person0@Example.com'));
   await dialog.getByLabel('Choose a CSV or Excel file').setInputFiles(file);
   await expect(dialog.getByText('19999 ready · 0 with warnings · 1 with errors')).toBeVisible({ timeout: 60_000 });

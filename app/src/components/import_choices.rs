@@ -154,16 +154,26 @@ pub async fn check_workspace(
 ) {
     choices.check_error.set(None);
     choices.matches.set(HashMap::new());
-    let rows: Vec<(usize, String)> = checked.with_untracked(|c| match c {
-        Some(Ok(file)) => file
-            .candidates
-            .iter()
-            .filter(|c| c.is_ready())
-            .map(|c| (c.row, c.email.clone()))
-            .collect(),
-        _ => Vec::new(),
+    let total = checked.with_untracked(|c| match c {
+        Some(Ok(file)) => file.candidates.len(),
+        _ => 0,
     });
-    if rows.is_empty() {
+    // The ready rows' addresses, taken a window of rows at a time (not all
+    // copied at once: that alone would hold the page up for 100,000 rows).
+    let ready_in = |from: usize| -> Vec<(usize, String)> {
+        checked.with_untracked(|c| match c {
+            Some(Ok(file)) => file
+                .candidates
+                .iter()
+                .skip(from)
+                .take(CHECK_CHUNK)
+                .filter(|c| c.is_ready())
+                .map(|c| (c.row, c.email.clone()))
+                .collect(),
+            _ => Vec::new(),
+        })
+    };
+    if total == 0 {
         choices.checking.set(false);
         return;
     }
@@ -181,8 +191,12 @@ pub async fn check_workspace(
         )),
         Err(error) => choices.check_error.set(Some(error.to_string())),
     }
-    let mut found = HashMap::with_capacity(rows.len());
-    for chunk in rows.chunks(CHECK_CHUNK) {
+    let mut found = HashMap::with_capacity(total);
+    for from in (0..total).step_by(CHECK_CHUNK) {
+        let chunk = ready_in(from);
+        if chunk.is_empty() {
+            continue;
+        }
         let emails = chunk.iter().map(|(_, e)| e.clone()).collect();
         let answers = check_import(slug.clone(), emails).await;
         if !still_current() {
@@ -261,14 +275,10 @@ pub fn match_label(m: WorkspaceMatch) -> &'static str {
     }
 }
 
-#[component]
-pub fn WorkspaceCheck(
-    slug: String,
-    checked: CheckedSignal,
-    choices: UploadChoices,
-) -> impl IntoView {
-    // While updating members is on, what it would change follows the file,
-    // its check and the role and groups for everyone.
+/// While updating members is on, what it would change follows the file, its
+/// check against the workspace and the role and groups for everyone (in
+/// the browser; shown in Review and Confirm).
+pub fn follow_update_plans(slug: String, checked: CheckedSignal, choices: UploadChoices) {
     let plans = StoredValue::new(0u64);
     Effect::new(move |_| {
         // Not while the rows or their standing are still coming: once, after.
@@ -286,6 +296,10 @@ pub fn WorkspaceCheck(
             plans.get_value() == mine
         }));
     });
+}
+
+#[component]
+pub fn WorkspaceCheck(checked: CheckedSignal, choices: UploadChoices) -> impl IntoView {
     let tally = Memo::new(move |_| {
         choices.matches.with(|m| {
             let mut counts: BTreeMap<u8, usize> = BTreeMap::new();

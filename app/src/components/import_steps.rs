@@ -83,11 +83,18 @@ impl Steps {
             return;
         }
         self.current.set(step);
+        // Written after the step is drawn: the entry costs the browser a
+        // few milliseconds the drawing task need not carry.
         #[cfg(feature = "hydrate")]
-        if let Ok(history) = window().history() {
-            let number = web_sys::wasm_bindgen::JsValue::from_f64(step.number() as f64);
-            let _ = history.push_state_with_url(&number, "", None);
-        }
+        set_timeout(
+            move || {
+                if let Ok(history) = window().history() {
+                    let number = web_sys::wasm_bindgen::JsValue::from_f64(step.number() as f64);
+                    let _ = history.push_state_with_url(&number, "", None);
+                }
+            },
+            std::time::Duration::ZERO,
+        );
     }
 
     pub fn shows(&self, step: Step) -> bool {

@@ -2,7 +2,9 @@
 //! the import pipeline, then committed in chunks with a progress bar.
 use super::file_check::{CheckedFile, CheckedSignal, Checker};
 use super::file_settings::FileSettings;
-use super::import_choices::{PermissionsChoice, UploadChoices, WorkspaceCheck};
+use super::import_choices::{
+    follow_update_plans, PermissionsChoice, UploadChoices, WorkspaceCheck,
+};
 use super::import_preview::{ImportPreview, RowFilter};
 use super::import_steps::{Step, StepList, Steps};
 use super::{invite_defaults, undoable, ExpirySelect, UndoImport, UsersPageEvents, MESSAGE_HINT};
@@ -207,6 +209,7 @@ pub fn UploadTab(slug: String, #[prop(into)] shown: Signal<bool>) -> impl IntoVi
     let settings = RwSignal::new(None::<UploadSettings>);
 
     let checker = Checker::new(slug.clone(), settings, choices);
+    follow_update_plans(slug.clone(), checker.checked, choices);
     Effect::new(move |_| {
         if shown.get() {
             checker.warm_up();
@@ -351,7 +354,6 @@ pub fn UploadTab(slug: String, #[prop(into)] shown: Signal<bool>) -> impl IntoVi
         events,
     };
     let slug_for_undo = slug.clone();
-    let slug_for_check = slug.clone();
     let furthest = Signal::derive(move || {
         if progress.get().is_some() || result.get().is_some() || finished.get().is_some() {
             Step::Result
@@ -397,7 +399,9 @@ pub fn UploadTab(slug: String, #[prop(into)] shown: Signal<bool>) -> impl IntoVi
                     <button type="button" class="link-button" on:click=move |_| leptos::task::spawn_local(checker.forget_saved())>"Reset"</button>
                 </p>
             })}
-            <FileSettings checker/>
+            // Drawn when shown: a hidden panel drawn with the first rows
+            // would hold the page up while they arrive.
+            {move || steps.shows(Step::Columns).then(|| view! { <FileSettings checker/> })}
         </section>
         <section class="import-step" aria-label="Review" hidden=move || !steps.shows(Step::Review)>
             {move || matches!(loaded.get(), Some(Ok(_))).then(|| view! {
@@ -419,8 +423,8 @@ pub fn UploadTab(slug: String, #[prop(into)] shown: Signal<bool>) -> impl IntoVi
             })}
         </section>
         <section class="import-step" aria-label="Confirm" hidden=move || !steps.shows(Step::Confirm)>
-            {move || matches!(loaded.get(), Some(Ok(_))).then(|| view! {
-                <WorkspaceCheck slug=slug_for_check.clone() checked choices/>
+            {move || (matches!(loaded.get(), Some(Ok(_))) && steps.shows(Step::Confirm)).then(|| view! {
+                <WorkspaceCheck checked choices/>
                 <PermissionsChoice choices/>
             })}
             <div class="field checkbox">

@@ -21,11 +21,37 @@ const SCRIPT: &str = "/pkg/file_worker.js";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WorkerGone;
 
-/// Where the worker's answers go; `gone` once it failed or was stopped.
+/// Where the worker's answers go (as it sent them: JSON text, decoded by
+/// whoever awaits them, when it is ready for them); `gone` once it failed
+/// or was stopped.
 #[derive(Default)]
 struct Mailbox {
-    to: Option<UnboundedSender<FromWorker>>,
+    to: Option<UnboundedSender<String>>,
     gone: bool,
+}
+
+/// A request's answers, as they come.
+struct Answers(UnboundedReceiver<String>);
+
+impl Answers {
+    async fn next(&mut self) -> Option<FromWorker> {
+        loop {
+            let text = self.0.next().await?;
+            if let Ok(answer) = serde_json::from_str(&text) {
+                return Some(answer);
+            }
+        }
+    }
+}
+
+/// Until the browser has drawn the next frame.
+async fn next_paint() {
+    let (painted, drawn) = futures_channel::oneshot::channel();
+    leptos::prelude::request_animation_frame(move || {
+        let _ = painted.send(());
+    });
+    let _ = drawn.await;
+    gloo_timers::future::TimeoutFuture::new(0).await;
 }
 
 type Inbox = Rc<RefCell<Mailbox>>;
@@ -36,7 +62,7 @@ pub struct FileWorker {
     inbox: Inbox,
     next_id: Cell<u64>,
     /// Where its "Ready" will come, until a request has waited for it.
-    starting: RefCell<Option<UnboundedReceiver<FromWorker>>>,
+    starting: RefCell<Option<Answers>>,
     _on_message: Closure<dyn Fn(MessageEvent)>,
     _on_error: Closure<dyn Fn(web_sys::Event)>,
 }
@@ -53,12 +79,12 @@ impl FileWorker {
         let on_message = Closure::<dyn Fn(MessageEvent)>::new({
             let inbox = inbox.clone();
             move |event: MessageEvent| {
-                let message = event
-                    .data()
-                    .as_string()
-                    .and_then(|text| serde_json::from_str::<FromWorker>(&text).ok());
-                if let (Some(message), Some(to)) = (message, inbox.borrow().to.as_ref()) {
-                    let _ = to.unbounded_send(message);
+                // Decoded when awaited: a slice arriving while the page
+                // draws the rows before it waits, cheaply, as text.
+                if let (Some(text), Some(to)) =
+                    (event.data().as_string(), inbox.borrow().to.as_ref())
+                {
+                    let _ = to.unbounded_send(text);
                 }
             }
         });
@@ -171,6 +197,7 @@ impl FileWorker {
             defaults,
         };
         self.post(&request, None)?;
+        let mut first = true;
         while let Some(answer) = answers.next().await {
             match answer {
                 FromWorker::Rows {
@@ -178,7 +205,17 @@ impl FileWorker {
                     slice,
                 } if answered == id => {
                     let last = slice.is_last();
-                    take(slice);
+                    if std::mem::take(&mut first) {
+                        // The first rows are drawn in a task of their own,
+                        // not the one that decoded them (each pays, once,
+                        // for the browser compiling code it runs for the
+                        // first time), and shown before more are decoded.
+                        gloo_timers::future::TimeoutFuture::new(0).await;
+                        take(slice);
+                        next_paint().await;
+                    } else {
+                        take(slice);
+                    }
                     if last {
                         return self.answered(&answers, Ok(Ok(())));
                     }
@@ -201,12 +238,12 @@ impl FileWorker {
 
     /// A request has its answer: the worker is idle again, unless a newer
     /// request is already listening.
-    fn answered<T>(&self, answers: &UnboundedReceiver<FromWorker>, result: T) -> T {
+    fn answered<T>(&self, answers: &Answers, result: T) -> T {
         let mut inbox = self.inbox.borrow_mut();
         if inbox
             .to
             .as_ref()
-            .is_some_and(|to| to.is_connected_to(answers))
+            .is_some_and(|to| to.is_connected_to(&answers.0))
         {
             inbox.to = None;
         }
@@ -229,14 +266,14 @@ impl FileWorker {
     }
 
     /// The answers from now on; whoever listened before hears no more.
-    fn listen(&self) -> UnboundedReceiver<FromWorker> {
+    fn listen(&self) -> Answers {
         let (to, answers) = unbounded();
         let mut inbox = self.inbox.borrow_mut();
         // A worker that is gone answers nothing: the receiver ends at once.
         if !inbox.gone {
             inbox.to = Some(to);
         }
-        answers
+        Answers(answers)
     }
 
     fn post(&self, request: &ToWorker, file: Option<&web_sys::Blob>) -> Result<(), WorkerGone> {
