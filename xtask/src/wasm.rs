@@ -94,7 +94,7 @@ init({{ module_or_path: new URL("./{name}.wasm", import.meta.url) }})
 /// `wasm-opt -Oz` on every module, as many at a time as there are cores.
 /// With `MUSTER_WASM_NAMES=1` the functions keep their names, so a profile
 /// of the optimised build (Chromium's Performance panel, the bench) names
-/// them; the modules grow by about a third.
+/// them (the modules are larger: not for shipping).
 pub fn optimise(modules: &[PathBuf]) -> Result<()> {
     let parallel = std::thread::available_parallelism().map_or(1, |n| n.get());
     let keep_names = std::env::var_os("MUSTER_WASM_NAMES").is_some_and(|v| v == "1");
