@@ -91,6 +91,7 @@ async fn main() {
             email: format!("mail{i}@example.com"),
             name: Some(format!("Mail Person {i}")),
             role: Role::Member,
+            role_defaulted: false,
             groups: Vec::new(),
             metadata: Default::default(),
         })

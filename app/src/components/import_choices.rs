@@ -102,6 +102,7 @@ impl UploadChoices {
                 let mut row = ImportRow::from(c);
                 if let Some((role, groups)) = &same_for_all {
                     row.role = *role;
+                    row.role_defaulted = false;
                     row.groups = groups.clone();
                 }
                 row

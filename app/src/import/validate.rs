@@ -40,6 +40,10 @@ pub struct Candidate {
     pub email_key: Option<String>,
     pub name: Option<String>,
     pub role: Role,
+    /// The file has a Role column and this row's cell is empty: `role` is
+    /// the default, and updating a member from the row keeps their role.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub role_defaulted: bool,
     // What is empty is left out when rows cross to the page as JSON: a
     // fifth less to decode for a plain row.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -74,7 +78,11 @@ impl Candidate {
         [
             self.email.clone(),
             self.name.clone().unwrap_or_default(),
-            self.role.label().to_owned(),
+            if self.role_defaulted {
+                String::new()
+            } else {
+                self.role.label().to_owned()
+            },
             self.groups.join("|"),
             if self.metadata.is_empty() {
                 String::new()
@@ -193,7 +201,9 @@ pub fn validate_row(
         }
     };
 
-    let role = match value(row, mapping, &Target::Role) {
+    let role_cell = value(row, mapping, &Target::Role);
+    let role_defaulted = matches!(role_cell, Some((_, text)) if text.is_empty());
+    let role = match role_cell {
         Some((column, text)) if !text.is_empty() => Role::parse(text).unwrap_or_else(|e| {
             error(column, e.0);
             Role::Member
@@ -284,6 +294,7 @@ pub fn validate_row(
         email_key,
         name,
         role,
+        role_defaulted,
         groups,
         metadata,
         problems,
@@ -438,6 +449,39 @@ mod tests {
         assert!(rows[2].problems.is_empty(), "{:?}", rows[2].problems);
         assert!(!rows[3].is_ready(), "other control characters stay errors");
         assert!(rows[3].error_summary().contains("control characters"));
+    }
+
+    #[test]
+    fn an_empty_role_cell_takes_the_default_and_says_so() {
+        let rows = check(&[
+            ["a@example.com", "", "", "", ""],
+            ["b@example.com", "", "Builder", "", ""],
+        ]);
+        assert_eq!((rows[0].role, rows[0].role_defaulted), (Role::Member, true));
+        assert_eq!(
+            (rows[1].role, rows[1].role_defaulted),
+            (Role::Builder, false)
+        );
+        assert_eq!(rows[0].wire_cells()[2], "", "edited as it was: empty");
+        let no_role_column = validate(
+            &Table {
+                header_row: 1,
+                headers: vec!["Email".into()],
+                rows: vec![SourceRow {
+                    number: 2,
+                    cells: vec!["c@example.com".into()],
+                }],
+            },
+            &wire_mapping()[..1],
+            &RowDefaults {
+                role: Some(Role::Builder),
+            },
+        );
+        assert_eq!(no_role_column[0].role, Role::Builder);
+        assert!(
+            !no_role_column[0].role_defaulted,
+            "only an empty cell of a Role column is marked"
+        );
     }
 
     #[test]

@@ -19,6 +19,10 @@ pub struct ImportRow {
     pub email: String,
     pub name: Option<String>,
     pub role: Role,
+    /// The file's Role cell was empty, so `role` is the default: a new
+    /// invitation takes it, an update of a member keeps their role.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub role_defaulted: bool,
     pub groups: Vec<String>,
     pub metadata: serde_json::Map<String, serde_json::Value>,
 }
@@ -31,6 +35,7 @@ impl From<&crate::import::Candidate> for ImportRow {
             email: c.email.clone(),
             name: c.name.clone(),
             role: c.role,
+            role_defaulted: c.role_defaulted,
             groups: c.groups.clone(),
             metadata: c.metadata.clone(),
         }

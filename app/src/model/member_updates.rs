@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// The fields an update takes from the file: those it has a column for. A
-/// file without a Role column changes no one's role; with a Groups column,
+/// file without a Role column changes no one's role, nor does an empty Role
+/// cell (`ImportRow::role_defaulted`); with a Groups column,
 /// a member's groups become the row's (an empty cell: no group); metadata
 /// keys in the file are set, other keys stay.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,7 +76,8 @@ pub struct MemberChanges {
 impl MemberChanges {
     /// What `row` would change for a member who stands as `now`.
     pub fn between(now: &MemberNow, row: &ImportRow, fields: UpdateFields) -> Self {
-        let role = (fields.role && row.role != now.role).then_some((now.role, row.role));
+        let role = (fields.role && !row.role_defaulted && row.role != now.role)
+            .then_some((now.role, row.role));
         let (mut groups_added, mut groups_removed) = (Vec::new(), Vec::new());
         if fields.groups {
             let has = |list: &[String], name: &str| {
@@ -171,6 +173,7 @@ mod tests {
             email: "a@example.com".into(),
             name: None,
             role,
+            role_defaulted: false,
             groups: groups.iter().map(|g| g.to_string()).collect(),
             metadata: metadata.as_object().cloned().unwrap_or_default(),
         }
@@ -220,5 +223,13 @@ mod tests {
         let same = MemberChanges::between(&now(), &row(Role::Admin, &[], json!({})), fields);
         assert!(same.is_empty());
         assert_eq!(same.describe(), "No change");
+    }
+
+    #[test]
+    fn an_empty_role_cell_keeps_the_members_role() {
+        let mut defaulted = row(Role::Builder, &["Support", "Ops"], json!({}));
+        defaulted.role_defaulted = true;
+        let changes = MemberChanges::between(&now(), &defaulted, UpdateFields::ALL);
+        assert!(changes.is_empty(), "{}", changes.describe());
     }
 }

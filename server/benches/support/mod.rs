@@ -20,6 +20,7 @@ pub fn rows(n: usize) -> Vec<ImportRow> {
             email: format!("bench{i}@example.com"),
             name: Some(format!("Bench Person {i}")),
             role: Role::Member,
+            role_defaulted: false,
             groups: Vec::new(),
             metadata: serde_json::json!({ "site": "HQ" })
                 .as_object()

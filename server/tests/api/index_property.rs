@@ -139,6 +139,7 @@ impl World {
                         email: email(*person).as_str().to_owned(),
                         name: Some(format!("Ímport Person {person}")),
                         role: Role::Member,
+                        role_defaulted: false,
                         groups: if *groups { vec!["Team".into()] } else { vec![] },
                         metadata: Default::default(),
                     })

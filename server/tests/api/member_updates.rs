@@ -172,6 +172,20 @@ on_every_database! {
         assert_eq!(planned[0].row, 2);
         assert_eq!(planned[0].changes.describe(), "Role: Member → Builder · Groups: + sales − Support · department: Ops → Sales · site: (none) → Lyon");
         let max_client = app.logged_in(MEMBER_EMAIL, MEMBER_PASSWORD).await;
+        // A row whose Role cell was empty (the file's default role) keeps the member's role.
+        let mut defaulted = row(2, MEMBER_EMAIL, "Admin", &["Support", "Ops"], json!({ "department": "Ops" }));
+        defaulted["role_defaulted"] = json!(true);
+        let planned: Vec<PlannedUpdate> = admin
+            .post(app.url("/api/plan_member_updates"))
+            .json(&json!({ "slug": "acme-corp", "rows": [defaulted], "fields": fields() }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(planned.len(), 1);
+        assert!(planned[0].changes.is_empty(), "{}", planned[0].changes.describe());
         let refused = max_client.post(app.url("/api/plan_member_updates")).json(&json!({ "slug": "acme-corp", "rows": [], "fields": fields() })).send().await.unwrap();
         assert_eq!(refused.status(), 403, "admins only");
 
@@ -282,6 +296,17 @@ on_every_database! {
         assert_eq!(role, Role::Builder);
         assert_eq!(groups, ["Ops", "Support"], "no Groups column: unchanged");
         assert_eq!(metadata, json!({ "department": "Ops", "Department": "Sales" }));
+
+        // An empty Role cell keeps the member's role; the rest of the row still applies.
+        let file2 = dir.path().join("hr2.csv");
+        std::fs::write(&file2, "Email,Role,Department\nmax@example.com,,Support\n").unwrap();
+        let file2 = file2.to_string_lossy().into_owned();
+        let done = finish(app.muster(&["import", &file2, "--workspace", "acme-corp", "--update-members"])).await;
+        let stdout = String::from_utf8_lossy(&done.stdout).into_owned();
+        assert!(done.status.success(), "{stdout}");
+        assert!(stdout.contains("Department: Sales → Support"), "{stdout}");
+        assert!(!stdout.contains("Role:"), "{stdout}");
+        assert_eq!(member_of(&app).await.0, Role::Builder, "an empty Role cell changes no role");
 
         // The JSON API: a field no invitation gives is left as it is.
         let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;

@@ -20,6 +20,8 @@ pub struct Valid {
     pub email: Email,
     pub name: Option<DisplayName>,
     pub role: Role,
+    /// As the row said: an update of a member then keeps their role.
+    pub role_defaulted: bool,
     pub groups: Vec<GroupName>,
     pub metadata: Metadata,
 }
@@ -58,6 +60,7 @@ pub fn revalidate(row: &ImportRow) -> Result<Valid, String> {
             .transpose()
             .map_err(invalid)?,
         role: candidate.role,
+        role_defaulted: row.role_defaulted,
         groups: candidate
             .groups
             .iter()
@@ -77,6 +80,7 @@ impl Valid {
             email: self.email.as_str().to_owned(),
             name: self.name.as_ref().map(|n| n.as_str().to_owned()),
             role: self.role,
+            role_defaulted: self.role_defaulted,
             groups: self.groups.iter().map(|g| g.as_str().to_owned()).collect(),
             metadata: self.metadata.clone().into_map(),
         }
