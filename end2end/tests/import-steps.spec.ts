@@ -69,3 +69,49 @@ test('a file whose column names Muster does not know opens in Columns', async ({
   await expect(dialog.getByText('1 ready · 1 with warnings · 0 with errors')).toBeVisible();
   await expect(dialog.getByLabel('Use column “Primary Contact” as')).toHaveValue('email');
 });
+
+test('a file dropped anywhere on the importer is read as if chosen, and leaving with it not uploaded asks first', async ({ page }) => {
+  await logIn(page, admin);
+  await page.getByRole('button', { name: 'Add users' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add users' });
+  await dialog.getByRole('tab', { name: 'Upload file' }).click();
+  const steps = dialog.getByRole('navigation', { name: 'Import steps' });
+  await expect(steps.getByRole('button', { name: 'File', exact: true })).toHaveAttribute('aria-current', 'step');
+
+  // Dropped on the list of steps, away from the file field: the whole view takes it.
+  const dropped = await page.evaluateHandle(() => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(['Email,Name\ndrop.one@example.com,Drop One\ndrop.two@example.com,Drop Two\n'], 'dropped.csv', { type: 'text/csv' }));
+    return transfer;
+  });
+  await steps.dispatchEvent('dragover', { dataTransfer: dropped });
+  await steps.dispatchEvent('drop', { dataTransfer: dropped });
+  await expect(steps.getByRole('button', { name: 'Review', exact: true })).toHaveAttribute('aria-current', 'step');
+  await expect(dialog.getByRole('table', { name: /Preview of dropped\.csv/ }).getByRole('row')).toHaveCount(3);
+  await expect(dialog.getByText('2 ready · 0 with warnings · 0 with errors')).toBeVisible();
+
+  // The file is not uploaded yet: closing the page asks first, and staying keeps it.
+  const asked = new Promise<string>((resolve) => {
+    page.once('dialog', (prompt) => {
+      resolve(prompt.type());
+      void prompt.dismiss();
+    });
+  });
+  await page.close({ runBeforeUnload: true });
+  expect(await asked).toBe('beforeunload');
+  await expect(dialog.getByRole('table', { name: /Preview of dropped\.csv/ })).toBeVisible();
+
+  // Uploaded: nothing is left to lose, and a reload asks nothing.
+  await steps.getByRole('button', { name: 'Confirm', exact: true }).click();
+  await dialog.getByRole('switch', { name: 'Send invitation emails' }).uncheck();
+  await dialog.getByRole('button', { name: 'Upload users' }).click();
+  await expect(dialog.getByText('2 invited · 0 skipped · 0 failed')).toBeVisible();
+  const prompts: string[] = [];
+  page.on('dialog', (prompt) => {
+    prompts.push(prompt.type());
+    void prompt.accept();
+  });
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Users', level: 1 })).toBeVisible();
+  expect(prompts).toEqual([]);
+});

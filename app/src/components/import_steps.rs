@@ -102,6 +102,29 @@ impl Steps {
     }
 }
 
+/// While `holds_work` says the importer holds something a reload or a
+/// closed tab would lose (a file not yet uploaded, an upload under way —
+/// browsers keep no chosen file across a reload), the browser asks before
+/// the page goes. Only while `view` is on screen: a closed dialog asks
+/// nothing.
+pub fn ask_before_leaving(
+    view: NodeRef<leptos::html::Div>,
+    holds_work: impl Fn() -> bool + 'static,
+) {
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = window_event_listener(leptos::ev::beforeunload, move |ev| {
+            let on_screen = view.get_untracked().is_some_and(|v| v.offset_width() > 0);
+            if on_screen && holds_work() {
+                ev.prevent_default();
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (view, holds_work);
+}
+
 /// The list of steps; those not reachable yet are disabled.
 #[component]
 pub fn StepList(steps: Steps, #[prop(into)] furthest: Signal<Step>) -> impl IntoView {

@@ -6,7 +6,7 @@ use super::import_choices::{
     follow_update_plans, PermissionsChoice, UploadChoices, WorkspaceCheck,
 };
 use super::import_preview::{ImportPreview, RowFilter};
-use super::import_steps::{Step, StepList, Steps};
+use super::import_steps::{ask_before_leaving, Step, StepList, Steps};
 use super::{invite_defaults, undoable, ExpirySelect, UndoImport, UsersPageEvents, MESSAGE_HINT};
 use crate::api::column_choices::{save_column_choices, ColumnChoices};
 use crate::api::imports::{
@@ -363,6 +363,11 @@ pub fn UploadTab(slug: String, #[prop(into)] shown: Signal<bool>) -> impl IntoVi
             Step::File
         }
     });
+    let import_view = NodeRef::<leptos::html::Div>::new();
+    ask_before_leaving(import_view, move || {
+        let holds_file = checked.with_untracked(|c| matches!(c, Some(Ok(_))));
+        progress.get_untracked().is_some() || (holds_file && finished.get_untracked().is_none())
+    });
     let start_upload = move |_| {
         steps.go(Step::Result);
         #[cfg(feature = "hydrate")]
@@ -372,7 +377,7 @@ pub fn UploadTab(slug: String, #[prop(into)] shown: Signal<bool>) -> impl IntoVi
     };
 
     view! {
-        <div class="import-view" on:dragover=on_drag_over on:drop=on_drop>
+        <div class="import-view" node_ref=import_view on:dragover=on_drag_over on:drop=on_drop>
         <StepList steps furthest/>
         <section class="import-step" aria-label="File" hidden=move || !steps.shows(Step::File)>
             <p class="template-links">
