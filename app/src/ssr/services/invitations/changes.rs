@@ -172,7 +172,7 @@ pub async fn revoke(
     if audited == Audited::EachPerson {
         record_audit(txn, by, AuditAction::InvitationRevoked, &revoked, now).await?;
     }
-    refresh(txn, by.workspace_id, &revoked).await?;
+    index::mark_revoked(txn, by.workspace_id, &revoked).await?;
     Ok(changes)
 }
 
