@@ -231,8 +231,8 @@ pub async fn list(
     };
     let page_sql = placeholders(
         &format!(
-            "SELECT kind, ref_id, unnamed, sort_name, sort_email, email_key, since \
-             FROM people WHERE {conditions}{range} ORDER BY {order} LIMIT {PAGE_SIZE} OFFSET {skip}"
+            "SELECT {} FROM people WHERE {conditions}{range} ORDER BY {order} LIMIT {PAGE_SIZE} OFFSET {skip}",
+            keyset::selected(filter.sort)
         ),
         backend,
     );
