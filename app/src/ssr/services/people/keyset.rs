@@ -21,6 +21,20 @@ pub(super) fn order(sort: PeopleSort, now: i64) -> String {
     }
 }
 
+/// The order of a keyset sort the other way round (its index walked
+/// backwards); None for the status order.
+pub(super) fn reversed_order(sort: PeopleSort) -> Option<String> {
+    let keys = Keyset::of(sort)?;
+    let direction = if keys.descending { "ASC" } else { "DESC" };
+    Some(
+        keys.columns
+            .iter()
+            .map(|c| format!("{} {direction}", c.name()))
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
+}
+
 #[derive(Debug, Clone, Copy)]
 enum Column {
     Unnamed,

@@ -222,23 +222,38 @@ pub async fn list(
         _ => None,
     };
     let mut values = values;
-    let (range, skip) = match after {
+    let skipped = page * PAGE_SIZE;
+    let (range, order, limit, skip, backwards) = match after {
         Some((clause, key)) => {
             values.extend(key);
-            (format!(" AND {clause}"), 0)
+            (format!(" AND {clause}"), order, PAGE_SIZE, 0, false)
         }
-        None => (String::new(), page * PAGE_SIZE),
+        // A page in the back half, asked for by number, is counted from the
+        // end (the total is exact): the index is walked backwards, skipping
+        // at most half of the rows rather than up to all of them.
+        None => match keyset::reversed_order(filter.sort) {
+            Some(reversed) if skipped > total / 2 => {
+                let taken = PAGE_SIZE.min(total - skipped);
+                let after_page = total - skipped - taken;
+                (String::new(), reversed, taken, after_page, true)
+            }
+            _ => (String::new(), order, PAGE_SIZE, skipped, false),
+        },
     };
     let page_sql = placeholders(
         &format!(
-            "SELECT {} FROM people WHERE {conditions}{range} ORDER BY {order} LIMIT {PAGE_SIZE} OFFSET {skip}",
+            "SELECT {} FROM people WHERE {conditions}{range} ORDER BY {order} LIMIT {limit} OFFSET {skip}",
             keyset::selected(filter.sort)
         ),
         backend,
     );
-    let keys = Key::find_by_statement(Statement::from_sql_and_values(backend, page_sql, values))
-        .all(db)
-        .await?;
+    let mut keys =
+        Key::find_by_statement(Statement::from_sql_and_values(backend, page_sql, values))
+            .all(db)
+            .await?;
+    if backwards {
+        keys.reverse();
+    }
     let next = match (keyset::Keyset::of(filter.sort), keys.last()) {
         (Some(keyset), Some(last)) if page < last_page && keys.len() == PAGE_SIZE => {
             Some(keyset.cursor(last))
