@@ -163,7 +163,9 @@ async fn fill_members(server: &Server, n: usize) {
         // What autovacuum does within a minute or so of a bulk load (PostgreSQL
         // 13 and later vacuum after inserts too): the table an admin browses,
         // whose index pages can be read without visiting the table's rows.
-        db.execute_unprepared("VACUUM ANALYZE").await.expect("vacuum");
+        db.execute_unprepared("VACUUM ANALYZE")
+            .await
+            .expect("vacuum");
     }
 }
 
