@@ -127,7 +127,7 @@ pub async fn resend(
     if audited == Audited::EachPerson {
         record_audit(txn, by, AuditAction::InvitationResent, &open, now).await?;
     }
-    refresh(txn, by.workspace_id, &open).await?;
+    index::mark_renewed(txn, by.workspace_id, &open).await?;
     Ok(changes)
 }
 

@@ -91,6 +91,37 @@ pub async fn mark_revoked(
     tally::record(db, workspace_id, &tally).await
 }
 
+/// The rows of these open invitations, just given new links, with their new
+/// expiry. A resend keeps an invitation open and changes no one's newest
+/// invitation, so the row `refresh` would compute differs from the stored
+/// one in its expiry alone: one statement that copies it, the tallies
+/// untouched (the index property test holds the two equal).
+pub async fn mark_renewed(
+    db: &impl ConnectionTrait,
+    workspace_id: i32,
+    renewed: &[invitation::Model],
+) -> Result<(), AppError> {
+    if renewed.is_empty() {
+        return Ok(());
+    }
+    let backend = db.get_database_backend();
+    let keys: Vec<&str> = renewed.iter().map(|i| i.email_key.as_str()).collect();
+    let ids: Vec<i32> = renewed.iter().map(|i| i.id).collect();
+    person_index::Entity::update_many()
+        .col_expr(
+            person_index::Column::ExpiresAt,
+            Expr::cust("(SELECT i.expires_at FROM invitations AS i WHERE i.id = people.ref_id)"),
+        )
+        .filter(person_index::Column::WorkspaceId.eq(workspace_id))
+        // The primary key finds the rows; the ids pick the renewed ones.
+        .filter(within(backend, person_index::Column::EmailKey, &keys))
+        .filter(within(backend, person_index::Column::RefId, &ids))
+        .filter(person_index::Column::Kind.eq(INVITATION))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// The rows of people who were nobody in this workspace a moment ago and now
 /// have these invitations, just created: the same rows `refresh` computes,
 /// without reading back what the caller holds. Rows left for them by
