@@ -10,7 +10,9 @@ use crate::error::AppError;
 use crate::ssr::db::entities::{invitation, membership, person_index, user, workspace};
 use crate::ssr::db::{insert_batched, within};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveValue, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
+};
 use std::collections::{HashMap, HashSet};
 
 const INVITATION: &str = "invitation";
@@ -55,6 +57,24 @@ pub async fn refresh(
     .await
 }
 
+/// The index rows that are these invitations' (not those of a member, or of
+/// another invitation to the same address): the primary key finds the
+/// rows, the ids pick them.
+fn rows_of(
+    db: &impl ConnectionTrait,
+    workspace_id: i32,
+    invitations: &[invitation::Model],
+) -> Condition {
+    let backend = db.get_database_backend();
+    let keys: Vec<&str> = invitations.iter().map(|i| i.email_key.as_str()).collect();
+    let ids: Vec<i32> = invitations.iter().map(|i| i.id).collect();
+    Condition::all()
+        .add(person_index::Column::WorkspaceId.eq(workspace_id))
+        .add(within(backend, person_index::Column::EmailKey, &keys))
+        .add(within(backend, person_index::Column::RefId, &ids))
+        .add(person_index::Column::Kind.eq(INVITATION))
+}
+
 /// The rows of these invitations, just revoked, marked so in place. A revoke
 /// makes no one a member and changes no one's newest invitation, so the row
 /// `refresh` would compute differs from the stored one in its state alone
@@ -69,16 +89,9 @@ pub async fn mark_revoked(
     if revoked.is_empty() {
         return Ok(());
     }
-    let backend = db.get_database_backend();
-    let keys: Vec<&str> = revoked.iter().map(|i| i.email_key.as_str()).collect();
-    let ids: Vec<i32> = revoked.iter().map(|i| i.id).collect();
     let marked = person_index::Entity::update_many()
         .col_expr(person_index::Column::State, Expr::value(state::REVOKED))
-        .filter(person_index::Column::WorkspaceId.eq(workspace_id))
-        // The primary key finds the rows; the ids pick the revoked ones.
-        .filter(within(backend, person_index::Column::EmailKey, &keys))
-        .filter(within(backend, person_index::Column::RefId, &ids))
-        .filter(person_index::Column::Kind.eq(INVITATION))
+        .filter(rows_of(db, workspace_id, revoked))
         .filter(person_index::Column::State.eq(state::OPEN))
         .exec(db)
         .await?
@@ -104,19 +117,12 @@ pub async fn mark_renewed(
     if renewed.is_empty() {
         return Ok(());
     }
-    let backend = db.get_database_backend();
-    let keys: Vec<&str> = renewed.iter().map(|i| i.email_key.as_str()).collect();
-    let ids: Vec<i32> = renewed.iter().map(|i| i.id).collect();
     person_index::Entity::update_many()
         .col_expr(
             person_index::Column::ExpiresAt,
             Expr::cust("(SELECT i.expires_at FROM invitations AS i WHERE i.id = people.ref_id)"),
         )
-        .filter(person_index::Column::WorkspaceId.eq(workspace_id))
-        // The primary key finds the rows; the ids pick the renewed ones.
-        .filter(within(backend, person_index::Column::EmailKey, &keys))
-        .filter(within(backend, person_index::Column::RefId, &ids))
-        .filter(person_index::Column::Kind.eq(INVITATION))
+        .filter(rows_of(db, workspace_id, renewed))
         .exec(db)
         .await?;
     Ok(())
