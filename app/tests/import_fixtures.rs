@@ -31,7 +31,7 @@ fn people(candidates: &[Candidate]) -> Vec<Person> {
                 c.name.clone(),
                 c.role,
                 c.groups.clone(),
-                serde_json::Value::Object(c.metadata.clone()).to_string(),
+                serde_json::Value::Object(c.metadata_map()).to_string(),
                 c.problems
                     .iter()
                     .map(|p| format!("{}: {}", p.column, p.message))
@@ -456,9 +456,8 @@ fn preparing_then_checking_row_by_row_gives_what_the_whole_pipeline_gives() {
         .unwrap_or_else(|e| panic!("{name}: {e}"));
         let mut rows: Vec<Candidate> = prepared
             .table
-            .rows
-            .iter()
-            .map(|row| import::validate_row(row, &prepared.mapping, &RowDefaults::default()))
+            .all_rows()
+            .map(|row| import::validate_row(&row, &prepared.mapping, &RowDefaults::default()))
             .collect();
         import::flag_duplicates(&mut rows, prepared.email_header());
         let (_, _, whole) = run(name);
@@ -649,10 +648,10 @@ fn the_admin_picks_the_header_row_when_the_guess_is_wrong() {
             Target::MetadataKey("Level".into())
         ]
     );
-    let rows: Vec<usize> = picked.table.rows.iter().map(|r| r.number).collect();
+    let rows: Vec<usize> = picked.table.all_rows().map(|r| r.number).collect();
     assert_eq!(rows, [2, 3], "the notes row is a row to fix or remove now");
     assert_eq!(
-        pick(0).unwrap().table.rows.len(),
+        pick(0).unwrap().table.len(),
         3,
         "no header: every row is a person"
     );

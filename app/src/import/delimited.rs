@@ -1,4 +1,5 @@
 //! CSV, TSV and semicolon files (Excel in much of Europe writes `;`).
+use super::grid::Grid;
 use super::ImportError;
 
 pub const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
@@ -44,25 +45,23 @@ fn count_outside_quotes(line: &str, delimiter: u8) -> usize {
     count
 }
 
-/// Every record as cells. Rows may have different lengths.
-pub fn split(text: &str, delimiter: u8, max_rows: usize) -> Result<Vec<Vec<String>>, ImportError> {
+/// Every record as a row of cells. Rows may have different lengths.
+pub fn split(text: &str, delimiter: u8, max_rows: usize) -> Result<Grid, ImportError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
+    let mut grid = Grid::default();
     let mut record = csv::StringRecord::new();
     // The csv reader only fails on I/O errors, which a byte slice cannot have.
     while reader.read_record(&mut record).unwrap_or(false) {
-        if rows.len() > max_rows {
+        if grid.len() > max_rows {
             return Err(ImportError::TooManyRows { limit: max_rows });
         }
-        let mut cells = Vec::with_capacity(record.len());
-        cells.extend(record.iter().map(str::to_owned));
-        rows.push(cells);
+        grid.push_row(&record);
     }
-    Ok(rows)
+    Ok(grid)
 }
 
 #[cfg(test)]
@@ -82,7 +81,7 @@ mod tests {
     fn splits_quoted_cells_and_ragged_rows() {
         let rows = split("a,b\n\"x, y\",\"multi\nline\"\nz\n", b',', 10).unwrap();
         assert_eq!(
-            rows,
+            rows.to_vecs(),
             [vec!["a", "b"], vec!["x, y", "multi\nline"], vec!["z"]]
         );
         assert_eq!(

@@ -189,7 +189,7 @@ mod tests {
             assert_eq!(ada.name.as_deref(), Some("Ada Lovelace"));
             assert_eq!(ada.groups, ["Engineering", "Research"]);
             assert_eq!(
-                ada.metadata.get("site").and_then(|v| v.as_str()),
+                ada.metadata_map().get("site").and_then(|v| v.as_str()),
                 Some("HQ")
             );
         }

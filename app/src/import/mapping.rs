@@ -273,16 +273,16 @@ mod tests {
 
     #[test]
     fn without_an_email_header_the_column_of_addresses_is_email() {
-        let table = Table {
-            header_row: 1,
-            headers: ["Display Label", "Primary Contact", "Access Level"]
+        let table = Table::new(
+            1,
+            ["Display Label", "Primary Contact", "Access Level"]
                 .map(String::from)
                 .to_vec(),
-            rows: vec![super::super::SourceRow {
+            vec![super::super::SourceRow {
                 number: 2,
                 cells: ["Ann", "ann@x.org", "Admin"].map(String::from).to_vec(),
             }],
-        };
+        );
         let targets: Vec<Target> = guess_mapping(&table)
             .into_iter()
             .map(|m| m.target)

@@ -8,6 +8,7 @@
 mod decode;
 mod delimited;
 pub mod export;
+mod grid;
 pub(crate) mod mapping;
 mod read;
 mod row_check;
@@ -17,10 +18,11 @@ mod workbook;
 pub mod worker_messages;
 
 pub use decode::TextEncoding;
+pub use grid::{Grid, GridRow};
 pub use mapping::{guess_mapping, ColumnMapping, Target};
 pub use read::{read, FileKind, ReadFile, ReadOptions, Sheet};
 pub use row_check::{CheckedSlice, RowCheck};
-pub use table::{find_table, SourceRow, Table};
+pub use table::{find_table, Row, SourceRow, Table, TableRow};
 pub use validate::{
     edit, flag_duplicates, mark_twin, validate, validate_row, Candidate, Problem, RowDefaults,
     Severity,
@@ -119,11 +121,7 @@ impl Prepared {
             delimiter: self.delimiter,
             sheet_names: self.sheet_names.clone(),
             sheet: self.sheet,
-            table: Table {
-                header_row: self.table.header_row,
-                headers: self.table.headers.clone(),
-                rows: Vec::new(),
-            },
+            table: self.table.without_rows(),
             mapping: self.mapping.clone(),
             opening_rows: self.opening_rows.clone(),
         }
@@ -171,9 +169,9 @@ impl Prepared {
 }
 
 /// A line per opening row (its first cells, shortened), for the header picker.
-fn opening_rows(rows: &[Vec<String>]) -> Vec<String> {
+fn opening_rows(rows: &Grid) -> Vec<String> {
     const MAX_CHARS: usize = 60;
-    rows.iter()
+    rows.rows()
         .take(read::HEADER_SEARCH_ROWS)
         .map(|cells| {
             let line = cells
@@ -214,11 +212,7 @@ fn table_of(
     limits: &ImportLimits,
 ) -> Result<Table, ImportError> {
     let sheet = file.sheets.get_mut(sheet).ok_or(ImportError::Empty)?;
-    let blank = sheet
-        .rows
-        .iter()
-        .flatten()
-        .all(|cell| cell.trim().is_empty());
+    let blank = sheet.rows.rows().all(|cells| cells.is_blank());
     if options
         .header_row
         .is_some_and(|row| row >= sheet.rows.len())
@@ -231,10 +225,10 @@ fn table_of(
     } else {
         ImportError::NoEmailColumn
     })?;
-    if table.rows.is_empty() {
+    if table.is_empty() {
         return Err(ImportError::NoRows);
     }
-    if table.rows.len() > limits.max_rows {
+    if table.len() > limits.max_rows {
         return Err(ImportError::TooManyRows {
             limit: limits.max_rows,
         });

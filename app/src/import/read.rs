@@ -1,5 +1,6 @@
 //! From bytes to sheets of text cells, whatever the file type.
 use super::decode::{self, TextEncoding};
+use super::grid::Grid;
 use super::{delimited, workbook, ImportError, ImportLimits};
 use serde::{Deserialize, Serialize};
 
@@ -31,7 +32,7 @@ pub struct ReadOptions {
 pub struct Sheet {
     pub name: String,
     /// Row `i` is the file's row `i + 1`; trailing empty cells may be absent.
-    pub rows: Vec<Vec<String>>,
+    pub rows: Grid,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -52,19 +52,19 @@ impl<'a> RowCheck<'a> {
 
     /// Checks up to `rows` more rows; true while some are left.
     fn step(&mut self, rows: usize) -> bool {
-        let end = self.checked.saturating_add(rows).min(self.table.rows.len());
+        let end = self.checked.saturating_add(rows).min(self.table.len());
         self.candidates.reserve(end - self.checked);
         self.candidates.extend(
-            self.table.rows[self.checked..end]
-                .iter()
-                .map(|row| validate_row(row, self.mapping, self.defaults)),
+            self.table
+                .rows(self.checked..end)
+                .map(|row| validate_row(&row, self.mapping, self.defaults)),
         );
         self.checked = end;
         !self.is_done()
     }
 
     fn is_done(&self) -> bool {
-        self.checked == self.table.rows.len()
+        self.checked == self.table.len()
     }
 
     /// Checks up to `rows` more rows and hands them over, with those of
@@ -79,7 +79,7 @@ impl<'a> RowCheck<'a> {
             rows,
             twins,
             done: self.checked,
-            total: self.table.rows.len(),
+            total: self.table.len(),
         }
     }
 
@@ -114,11 +114,7 @@ mod tests {
                 ],
             })
             .collect();
-        let table = Table {
-            header_row: 1,
-            headers: vec!["Email".into(), "Name".into()],
-            rows,
-        };
+        let table = Table::new(1, vec!["Email".into(), "Name".into()], rows);
         let mapping = guess_mapping(&table);
         let defaults = RowDefaults::default();
         let whole = crate::import::validate(&table, &mapping, &defaults);
@@ -151,11 +147,7 @@ mod tests {
     /// A table without rows is one last slice, so the taker hears the end.
     #[test]
     fn a_table_without_rows_is_one_empty_last_slice() {
-        let table = Table {
-            header_row: 1,
-            headers: vec!["Email".into()],
-            rows: Vec::new(),
-        };
+        let table = Table::new(1, vec!["Email".into()], Vec::new());
         let mapping = guess_mapping(&table);
         let defaults = RowDefaults::default();
         let slice = RowCheck::new(&table, &mapping, &defaults).next_slice(7);

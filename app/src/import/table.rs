@@ -1,10 +1,13 @@
 //! Finding the header row (titles and notes may come first) and the data
 //! under it, without blank rows and empty trailing columns.
+use super::grid::{Grid, GridRow};
 use super::mapping::{known_target, Target};
 use super::read::{Sheet, HEADER_SEARCH_ROWS};
 use crate::domain::Email;
 use serde::{Deserialize, Serialize};
 
+/// A row given as owned cells (a row the admin edited, a row sent to the
+/// JSON API); a file's rows are `TableRow`s instead.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceRow {
     /// The row number the admin sees in their spreadsheet (1-based).
@@ -12,16 +15,108 @@ pub struct SourceRow {
     pub cells: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A row as checking reads it: its number and its cells by column, a
+/// missing cell being empty.
+pub trait Row {
+    fn number(&self) -> usize;
+    fn cell(&self, column: usize) -> Option<&str>;
+}
+
+impl Row for SourceRow {
+    fn number(&self) -> usize {
+        self.number
+    }
+
+    fn cell(&self, column: usize) -> Option<&str> {
+        self.cells.get(column).map(String::as_str)
+    }
+}
+
+/// A data row of a table, its cells borrowed from the sheet's grid.
+#[derive(Debug, Clone, Copy)]
+pub struct TableRow<'a> {
+    pub number: usize,
+    pub cells: GridRow<'a>,
+}
+
+impl Row for TableRow<'_> {
+    fn number(&self) -> usize {
+        self.number
+    }
+
+    fn cell(&self, column: usize) -> Option<&str> {
+        self.cells.get(column)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Table {
     /// 1-based row number of the header; 0 when the file has none.
     pub header_row: usize,
     pub headers: Vec<String>,
-    pub rows: Vec<SourceRow>,
+    /// The sheet's cells, moved in whole: header and blank rows stay in it.
+    grid: Grid,
+    /// Each data row: its index in `grid`, and its number in the file.
+    data: Vec<(usize, usize)>,
 }
 
-fn is_blank(cells: &[String]) -> bool {
-    cells.iter().all(|c| c.trim().is_empty())
+impl Table {
+    /// A table of the given rows (tests, and rows that come without a file).
+    pub fn new(header_row: usize, headers: Vec<String>, rows: Vec<SourceRow>) -> Self {
+        let data = rows
+            .iter()
+            .enumerate()
+            .map(|(index, row)| (index, row.number))
+            .collect();
+        Self {
+            header_row,
+            headers,
+            grid: Grid::from_rows(rows.iter().map(|row| &row.cells)),
+            data,
+        }
+    }
+
+    /// Data rows.
+    pub fn len(&self) -> usize {
+        self.data.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+
+    pub fn row(&self, index: usize) -> Option<TableRow<'_>> {
+        self.data.get(index).map(|&at| self.table_row(at))
+    }
+
+    /// The data rows in `range` (which must be within `len`), in order.
+    pub fn rows(
+        &self,
+        range: std::ops::Range<usize>,
+    ) -> impl ExactSizeIterator<Item = TableRow<'_>> + '_ {
+        self.data[range].iter().map(|&at| self.table_row(at))
+    }
+
+    fn table_row(&self, (index, number): (usize, usize)) -> TableRow<'_> {
+        TableRow {
+            number,
+            cells: self.grid.row(index),
+        }
+    }
+
+    /// Every data row, in order.
+    pub fn all_rows(&self) -> impl ExactSizeIterator<Item = TableRow<'_>> + '_ {
+        self.rows(0..self.len())
+    }
+
+    /// The headers only: what the page keeps of a table its worker read.
+    pub fn without_rows(&self) -> Table {
+        Table {
+            header_row: self.header_row,
+            headers: self.headers.clone(),
+            ..Table::default()
+        }
+    }
 }
 
 /// Where a sheet's table starts (0-based row indexes).
@@ -39,18 +134,20 @@ const CONTENT_SAMPLE_ROWS: usize = 50;
 /// When no row does ("Primary Contact, Display Label"), the column whose
 /// cells are addresses decides: the header is the last non-blank row above
 /// its first address, and a file of bare addresses has none.
-pub(crate) fn table_start(rows: &[Vec<String>]) -> Option<Start> {
+pub(crate) fn table_start(rows: &Grid) -> Option<Start> {
     if let Some(header) = named_header(rows) {
         return Some(Start {
             header: Some(header),
             data: header + 1,
         });
     }
-    let (_, first) = address_column(rows.iter().take(HEADER_SEARCH_ROWS + CONTENT_SAMPLE_ROWS))?;
+    let (_, first) = address_column(rows.rows().take(HEADER_SEARCH_ROWS + CONTENT_SAMPLE_ROWS))?;
     if first > HEADER_SEARCH_ROWS {
         return None;
     }
-    let header = rows[..first].iter().rposition(|cells| !is_blank(cells));
+    let header = (0..first)
+        .rev()
+        .find(|&index| rows.get(index).is_some_and(|cells| !cells.is_blank()));
     Some(Start {
         header,
         data: first,
@@ -58,15 +155,15 @@ pub(crate) fn table_start(rows: &[Vec<String>]) -> Option<Start> {
 }
 
 /// The first of the opening rows with a cell naming an email column.
-pub(crate) fn named_header(rows: &[Vec<String>]) -> Option<usize> {
-    rows.iter()
+pub(crate) fn named_header(rows: &Grid) -> Option<usize> {
+    rows.rows()
         .take(HEADER_SEARCH_ROWS)
         .position(|cells| cells.iter().any(|c| known_target(c) == Some(Target::Email)))
 }
 
 /// The column holding the most addresses among `rows` (the leftmost on a
 /// tie), and the index of its first row with one.
-fn address_column<'a>(rows: impl Iterator<Item = &'a Vec<String>>) -> Option<(usize, usize)> {
+fn address_column<'a>(rows: impl Iterator<Item = GridRow<'a>>) -> Option<(usize, usize)> {
     // Column → (addresses, first row with one).
     let mut found: Vec<(usize, usize)> = Vec::new();
     for (index, cells) in rows.enumerate() {
@@ -94,10 +191,9 @@ impl Table {
     /// names none.
     pub fn address_column(&self) -> Option<usize> {
         address_column(
-            self.rows
-                .iter()
+            self.all_rows()
                 .take(CONTENT_SAMPLE_ROWS)
-                .map(|row| &row.cells),
+                .map(|row| row.cells),
         )
         .map(|(column, _)| column)
     }
@@ -121,49 +217,46 @@ pub(crate) fn chosen_start(header_row: usize) -> Start {
     }
 }
 
-/// Like `find_table`, taking the rows: the cells move into the table
-/// instead of being copied (100,000 rows are half a million strings).
-/// `header_row`: the admin's choice (see `ReadOptions`), else found.
-pub(crate) fn table_from(mut rows: Vec<Vec<String>>, header_row: Option<usize>) -> Option<Table> {
+/// Like `find_table`, taking the sheet's cells: they move into the table
+/// instead of being copied. `header_row`: the admin's choice (see
+/// `ReadOptions`), else found.
+pub(crate) fn table_from(rows: Grid, header_row: Option<usize>) -> Option<Table> {
     let start = match header_row {
         Some(row) if row > rows.len() => return None,
         Some(row) => chosen_start(row),
         None => table_start(&rows)?,
     };
-    let data = rows.split_off(start.data);
-    let header_cells = match start.header {
-        Some(header) => std::mem::take(&mut rows[header]),
-        None => Vec::new(),
+    let header_cells = start.header.and_then(|header| rows.get(header));
+    let data: Vec<(usize, usize)> = (start.data..rows.len())
+        .filter(|&index| rows.get(index).is_some_and(|cells| !cells.is_blank()))
+        .map(|index| (index, index + 1))
+        .collect();
+    let last_used = |cells: GridRow<'_>| {
+        (0..cells.len())
+            .rev()
+            .find(|&column| cells.get(column).is_some_and(|c| !c.trim().is_empty()))
     };
-    let last_used = |cells: &[String]| cells.iter().rposition(|c| !c.trim().is_empty());
-    let width = std::iter::once(&header_cells)
-        .chain(data.iter())
-        .filter_map(|cells| last_used(cells))
+    // Blank rows add nothing to the width, so only the header and the data
+    // rows kept need looking at.
+    let width = header_cells
+        .into_iter()
+        .chain(data.iter().filter_map(|&(index, _)| rows.get(index)))
+        .filter_map(last_used)
         .max()
         .map_or(0, |last| last + 1);
     let headers = (0..width)
-        .map(|i| match header_cells.get(i).map(|h| h.trim()) {
-            Some(h) if !h.is_empty() => h.to_owned(),
-            _ => format!("Column {}", i + 1),
-        })
-        .collect();
-    let rows = data
-        .into_iter()
-        .enumerate()
-        .filter(|(_, cells)| !is_blank(cells))
-        .map(|(offset, mut cells)| {
-            // Cells past `width` are empty by its definition.
-            cells.resize(width, String::new());
-            SourceRow {
-                number: start.data + offset + 1,
-                cells,
-            }
-        })
+        .map(
+            |i| match header_cells.and_then(|cells| cells.get(i)).map(str::trim) {
+                Some(h) if !h.is_empty() => h.to_owned(),
+                _ => format!("Column {}", i + 1),
+            },
+        )
         .collect();
     Some(Table {
         header_row: start.header.map_or(0, |h| h + 1),
         headers,
-        rows,
+        grid: rows,
+        data,
     })
 }
 
@@ -174,11 +267,12 @@ mod tests {
     fn sheet(rows: &[&[&str]]) -> Sheet {
         Sheet {
             name: "s".into(),
-            rows: rows
-                .iter()
-                .map(|r| r.iter().map(|c| c.to_string()).collect())
-                .collect(),
+            rows: Grid::from_rows(rows.iter().map(|r| r.iter())),
         }
+    }
+
+    fn numbers(table: &Table) -> Vec<usize> {
+        table.all_rows().map(|r| r.number).collect()
     }
 
     #[test]
@@ -194,9 +288,11 @@ mod tests {
         .unwrap();
         assert_eq!(table.header_row, 3);
         assert_eq!(table.headers, ["E-mail", "Name", "Column 3"]);
-        let numbers: Vec<usize> = table.rows.iter().map(|r| r.number).collect();
-        assert_eq!(numbers, [4, 6]);
-        assert_eq!(table.rows[1].cells, ["b@x.org", "", "note"]);
+        assert_eq!(numbers(&table), [4, 6]);
+        assert_eq!(
+            table.row(1).unwrap().cells.to_vec(),
+            ["b@x.org", "", "note"]
+        );
     }
 
     #[test]
@@ -220,8 +316,8 @@ mod tests {
             table.headers,
             ["Display Label", "Primary Contact", "Access Level"]
         );
-        assert_eq!(table.rows.len(), 3);
-        assert_eq!(table.rows[0].number, 4);
+        assert_eq!(table.len(), 3);
+        assert_eq!(table.row(0).unwrap().number, 4);
         assert_eq!(table.address_column(), Some(1));
     }
 
@@ -242,12 +338,9 @@ mod tests {
         );
         let picked = table_from(rows(), Some(1)).unwrap();
         assert_eq!(picked.headers, ["Name", "Contact"]);
-        assert_eq!(
-            picked.rows.iter().map(|r| r.number).collect::<Vec<_>>(),
-            [2, 3]
-        );
+        assert_eq!(numbers(&picked), [2, 3]);
         let none = table_from(rows(), Some(0)).unwrap();
-        assert_eq!((none.header_row, none.rows.len()), (0, 3));
+        assert_eq!((none.header_row, none.len()), (0, 3));
         assert!(table_from(rows(), Some(4)).is_none());
     }
 
@@ -256,7 +349,6 @@ mod tests {
         let table = find_table(&sheet(&[&["ann@x.org"], &["bob@x.org"]])).unwrap();
         assert_eq!(table.header_row, 0);
         assert_eq!(table.headers, ["Column 1"]);
-        let numbers: Vec<usize> = table.rows.iter().map(|r| r.number).collect();
-        assert_eq!(numbers, [1, 2]);
+        assert_eq!(numbers(&table), [1, 2]);
     }
 }

@@ -1,7 +1,7 @@
 //! Each row becomes a candidate invitation, with every problem named by row,
 //! column and reason. Errors block a row; warnings do not.
 use super::mapping::{ColumnMapping, Target};
-use super::table::{SourceRow, Table};
+use super::table::{Row, SourceRow, Table};
 use crate::domain::{DisplayName, Email, GroupName, Metadata, Role};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -48,8 +48,10 @@ pub struct Candidate {
     // fifth less to decode for a plain row.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<String>,
-    #[serde(default, skip_serializing_if = "Map::is_empty")]
-    pub metadata: Map<String, Value>,
+    /// A JSON object's text as the file gave it (checked, not parsed: most
+    /// rows are only shown and sent), or empty; see `metadata_map`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub metadata: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<Problem>,
     /// For a row with errors: its cells as written, in `wire_mapping`
@@ -84,12 +86,17 @@ impl Candidate {
                 self.role.label().to_owned()
             },
             self.groups.join("|"),
-            if self.metadata.is_empty() {
-                String::new()
-            } else {
-                serde_json::to_string(&self.metadata).unwrap_or_default()
-            },
+            self.metadata.clone(),
         ]
+    }
+
+    /// The metadata as an object. Its text was checked by the parser that
+    /// reads it here, so it always reads.
+    pub fn metadata_map(&self) -> Map<String, Value> {
+        if self.metadata.is_empty() {
+            return Map::new();
+        }
+        serde_json::from_str(&self.metadata).unwrap_or_default()
     }
 
     /// "Column: message; …" for every error.
@@ -135,12 +142,12 @@ pub fn validate(
 
 /// The value of the first column mapped to `target`, or its default.
 fn value<'a>(
-    row: &'a SourceRow,
+    row: &'a impl Row,
     mapping: &'a [ColumnMapping],
     target: &Target,
 ) -> Option<(&'a str, &'a str)> {
     let column = mapping.iter().find(|m| &m.target == target)?;
-    let cell = row.cells.get(column.column).map(|c| c.trim()).unwrap_or("");
+    let cell = row.cell(column.column).map(str::trim).unwrap_or("");
     let text = if cell.is_empty() {
         column.default.as_deref().map(str::trim).unwrap_or("")
     } else {
@@ -150,7 +157,7 @@ fn value<'a>(
 }
 
 pub fn validate_row(
-    row: &SourceRow,
+    row: &impl Row,
     mapping: &[ColumnMapping],
     defaults: &RowDefaults,
 ) -> Candidate {
@@ -221,31 +228,37 @@ pub fn validate_row(
         None => Vec::new(),
     };
 
-    let mut metadata = match value(row, mapping, &Target::Metadata) {
-        Some((column, text)) => match Metadata::parse(text) {
-            Ok(parsed) => parsed.into_map(),
+    let metadata_cell = value(row, mapping, &Target::Metadata);
+    let mut metadata_is_json = true;
+    let mut metadata = match metadata_cell {
+        Some((column, text)) => match Metadata::check(text) {
+            Ok(0) => String::new(),
+            Ok(_) => text.to_owned(),
             Err(e) => {
                 error(column, e.0);
-                Map::new()
+                metadata_is_json = false;
+                String::new()
             }
         },
-        None => Map::new(),
+        None => String::new(),
     };
-    for column in mapping {
-        if let Target::MetadataKey(key) = &column.target {
-            if let Some((_, text)) = value(row, std::slice::from_ref(column), &column.target) {
-                if !text.is_empty() {
-                    metadata.insert(key.clone(), Value::String(text.to_owned()));
-                }
-            }
+    let keyed: Vec<(&str, &str)> = mapping
+        .iter()
+        .filter_map(|column| match &column.target {
+            Target::MetadataKey(key) => value(row, std::slice::from_ref(column), &column.target)
+                .filter(|(_, text)| !text.is_empty())
+                .map(|(_, text)| (key.as_str(), text)),
+            _ => None,
+        })
+        .collect();
+    if !keyed.is_empty() {
+        metadata = with_keys(&metadata, keyed);
+        if metadata.len() > Metadata::MAX_BYTES {
+            error(
+                "Metadata",
+                format!("Metadata can be at most {} KB.", Metadata::MAX_BYTES / 1024),
+            );
         }
-    }
-    let metadata_bytes = || serde_json::to_vec(&metadata).map_or(0, |json| json.len());
-    if !metadata.is_empty() && metadata_bytes() > Metadata::MAX_BYTES {
-        error(
-            "Metadata",
-            format!("Metadata can be at most {} KB.", Metadata::MAX_BYTES / 1024),
-        );
     }
 
     // Kept only for rows with errors (most rows have none).
@@ -258,10 +271,9 @@ pub fn validate_row(
                     .map(|(_, t)| t.to_owned())
                     .unwrap_or_default()
             };
-            let metadata_text = match value(row, mapping, &Target::Metadata) {
-                Some((_, text)) if Metadata::parse(text).is_err() => text.to_owned(),
-                _ if metadata.is_empty() => String::new(),
-                _ => serde_json::to_string(&metadata).unwrap_or_default(),
+            let metadata_text = match metadata_cell {
+                Some((_, text)) if !metadata_is_json => text.to_owned(),
+                _ => metadata.clone(),
             };
             Box::new([
                 email_text.to_owned(),
@@ -289,7 +301,7 @@ pub fn validate_row(
         });
     }
     Candidate {
-        row: row.number,
+        row: row.number(),
         email,
         email_key,
         name,
@@ -300,6 +312,35 @@ pub fn validate_row(
         problems,
         source,
     }
+}
+
+/// The metadata object's text with each column's key set (a column wins over
+/// the JSON; of two columns with one key, the later). Built without a tree
+/// when the row has no JSON of its own.
+fn with_keys(json: &str, mut keyed: Vec<(&str, &str)>) -> String {
+    if !json.is_empty() {
+        let mut object: Map<String, Value> = serde_json::from_str(json).unwrap_or_default();
+        for (key, text) in keyed {
+            object.insert(key.to_owned(), Value::String(text.to_owned()));
+        }
+        return Value::Object(object).to_string();
+    }
+    // Sorted as an object's keys are written; of equal keys the last stays.
+    keyed.reverse();
+    keyed.sort_by_key(|&(key, _)| key);
+    keyed.dedup_by_key(|&mut (key, _)| key);
+    let mut text = String::from("{");
+    for (i, (key, value)) in keyed.into_iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        // Serialising a string cannot fail.
+        text.push_str(&serde_json::to_string(key).unwrap_or_default());
+        text.push(':');
+        text.push_str(&serde_json::to_string(value).unwrap_or_default());
+    }
+    text.push('}');
+    text
 }
 
 /// A name cell's line breaks (Alt+Enter in Excel), tabs and runs of spaces
@@ -399,18 +440,17 @@ mod tests {
     use crate::import::wire_mapping;
 
     fn check(rows: &[[&str; 5]]) -> Vec<Candidate> {
-        let table = Table {
-            header_row: 1,
-            headers: wire_mapping().into_iter().map(|m| m.header).collect(),
-            rows: rows
-                .iter()
+        let table = Table::new(
+            1,
+            wire_mapping().into_iter().map(|m| m.header).collect(),
+            rows.iter()
                 .enumerate()
                 .map(|(i, cells)| SourceRow {
                     number: i + 2,
                     cells: cells.iter().map(|c| (*c).to_owned()).collect(),
                 })
                 .collect(),
-        };
+        );
         validate(&table, &wire_mapping(), &RowDefaults::default())
     }
 
@@ -464,14 +504,14 @@ mod tests {
         );
         assert_eq!(rows[0].wire_cells()[2], "", "edited as it was: empty");
         let no_role_column = validate(
-            &Table {
-                header_row: 1,
-                headers: vec!["Email".into()],
-                rows: vec![SourceRow {
+            &Table::new(
+                1,
+                vec!["Email".into()],
+                vec![SourceRow {
                     number: 2,
                     cells: vec!["c@example.com".into()],
                 }],
-            },
+            ),
             &wire_mapping()[..1],
             &RowDefaults {
                 role: Some(Role::Builder),
@@ -538,5 +578,50 @@ mod tests {
             "Email",
         );
         assert_eq!(rows[2].problems[0].duplicate_of, Some(2));
+    }
+
+    #[test]
+    fn metadata_columns_join_the_json_and_the_later_column_wins() {
+        let mut mapping = wire_mapping();
+        for (column, key) in [(5, "site"), (6, "Team"), (7, "site")] {
+            mapping.push(ColumnMapping {
+                column,
+                header: format!("Column {}", column + 1),
+                target: Target::MetadataKey(key.into()),
+                default: None,
+            });
+        }
+        let row = |json: &str, extra: [&str; 3]| SourceRow {
+            number: 2,
+            cells: ["a@example.com", "A", "", "", json]
+                .into_iter()
+                .chain(extra)
+                .map(str::to_owned)
+                .collect(),
+        };
+        let check = |row: SourceRow| validate_row(&row, &mapping, &RowDefaults::default());
+        let expected = |json: serde_json::Value| json.as_object().cloned().unwrap();
+
+        // Columns only: written as an object's keys are, sorted.
+        let plain = check(row("", ["HQ", "Ops \"A\"", "Annex"]));
+        assert_eq!(plain.metadata, r#"{"Team":"Ops \"A\"","site":"Annex"}"#);
+        assert_eq!(
+            plain.metadata,
+            serde_json::Value::Object(plain.metadata_map()).to_string()
+        );
+        // JSON kept as written, or joined by the columns.
+        let json = check(row(r#"{ "site" : "x", "n": 1 }"#, ["", "", ""]));
+        assert_eq!(json.metadata, r#"{ "site" : "x", "n": 1 }"#);
+        let joined = check(row(r#"{"site":"x","n":1}"#, ["HQ", "", ""]));
+        assert_eq!(
+            joined.metadata_map(),
+            expected(serde_json::json!({"site": "HQ", "n": 1}))
+        );
+        // An empty object is no metadata; bad JSON keeps the columns' keys.
+        assert_eq!(check(row(" {} ", ["", "", ""])).metadata, "");
+        let bad = check(row("{site: x}", ["", "Ops", ""]));
+        assert!(!bad.is_ready());
+        assert_eq!(bad.metadata, r#"{"Team":"Ops"}"#);
+        assert_eq!(bad.wire_cells()[4], "{site: x}", "shown as written, to fix");
     }
 }

@@ -1,9 +1,11 @@
 //! Excel and OpenDocument workbooks via calamine. XLSX and ODS are zip files:
 //! their directory is checked before anything is inflated, so a zip bomb is
 //! refused with a message instead of taking the tab down.
+use super::grid::Grid;
 use super::read::{FileKind, Sheet};
 use super::ImportError;
 use calamine::{Data, DataRef, Ods, Reader, Xls, Xlsx};
+use std::borrow::Cow;
 use std::io::Cursor;
 
 /// The most a workbook may expand to when unzipped.
@@ -63,7 +65,7 @@ fn read_xlsx(bytes: &[u8], max_rows: usize) -> Result<Vec<Sheet>, ImportError> {
     let mut sheets = Vec::new();
     for name in book.sheet_names() {
         let mut reader = book.worksheet_cells_reader(&name).map_err(bad)?;
-        let mut rows: Vec<Vec<String>> = Vec::new();
+        let mut rows = Placer::default();
         while let Some(cell) = reader.next_cell().map_err(bad)? {
             let (row, column) = cell.get_position();
             let (row, column) = (row as usize, column as usize);
@@ -79,22 +81,66 @@ fn read_xlsx(bytes: &[u8], max_rows: usize) -> Result<Vec<Sheet>, ImportError> {
                     limit: max_rows.saturating_sub(super::read::HEADER_SEARCH_ROWS),
                 });
             }
-            place(&mut rows, row, column, text);
+            rows.place(row, column, &text);
         }
-        sheets.push(Sheet { name, rows });
+        sheets.push(Sheet {
+            name,
+            rows: rows.finish(),
+        });
     }
     Ok(sheets)
 }
 
-fn place(rows: &mut Vec<Vec<String>>, row: usize, column: usize, text: String) {
-    if rows.len() <= row {
-        rows.resize_with(row + 1, Vec::new);
+/// Cells placed by position. Workbooks list them row by row, left to right,
+/// so each is appended to the grid; one out of that order is set aside and
+/// put in its place at the end.
+#[derive(Default)]
+struct Placer {
+    grid: Grid,
+    /// Cells written in the row being written (the grid's next row).
+    column: usize,
+    out_of_order: Vec<(usize, usize, String)>,
+}
+
+impl Placer {
+    fn place(&mut self, row: usize, column: usize, text: &str) {
+        let open_row = self.grid.len();
+        if row < open_row || (row == open_row && column < self.column) {
+            self.out_of_order.push((row, column, text.to_owned()));
+            return;
+        }
+        while self.grid.len() < row {
+            self.grid.end_row();
+            self.column = 0;
+        }
+        while self.column < column {
+            self.grid.push_cell("");
+            self.column += 1;
+        }
+        self.grid.push_cell(text);
+        self.column += 1;
     }
-    let cells = &mut rows[row];
-    if cells.len() <= column {
-        cells.resize(column + 1, String::new());
+
+    fn finish(mut self) -> Grid {
+        if self.column > 0 {
+            self.grid.end_row();
+        }
+        if self.out_of_order.is_empty() {
+            return self.grid;
+        }
+        let mut rows = self.grid.to_vecs();
+        for (row, column, text) in self.out_of_order {
+            if rows.len() <= row {
+                rows.resize_with(row + 1, Vec::new);
+            }
+            let cells = &mut rows[row];
+            if cells.len() <= column {
+                cells.resize(column + 1, String::new());
+            }
+            cells[column] = text;
+        }
+        Grid::from_rows(rows)
     }
-    cells[column] = text;
 }
 
 /// XLS and ODS, through calamine's ranges.
@@ -106,7 +152,7 @@ where
     let mut sheets = Vec::new();
     for name in book.sheet_names() {
         let range = book.worksheet_range(&name).map_err(bad)?;
-        let mut rows = Vec::new();
+        let mut rows = Placer::default();
         if let Some((top, left)) = range.start() {
             let (top, left) = (top as usize, left as usize);
             if top + range.height() > max_rows {
@@ -122,44 +168,48 @@ where
                 {
                     let text = data_text(value);
                     if !text.is_empty() {
-                        place(&mut rows, top + i, left + j, text);
+                        rows.place(top + i, left + j, &text);
                     }
                 }
             }
         }
-        sheets.push(Sheet { name, rows });
+        sheets.push(Sheet {
+            name,
+            rows: rows.finish(),
+        });
     }
     Ok(sheets)
 }
 
-fn xlsx_text(value: &DataRef<'_>) -> String {
+fn xlsx_text<'v>(value: &'v DataRef<'_>) -> Cow<'v, str> {
     match value {
-        DataRef::String(text) => text.trim().to_owned(),
-        DataRef::SharedString(text) => text.trim().to_owned(),
-        DataRef::Int(n) => n.to_string(),
+        DataRef::String(text) => Cow::Borrowed(text.trim()),
+        DataRef::SharedString(text) => Cow::Borrowed(text.trim()),
+        DataRef::Int(n) => Cow::Owned(n.to_string()),
         DataRef::Float(f) => number_text(*f),
-        DataRef::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
-        DataRef::DateTime(dt) => dt.to_string(),
-        DataRef::DateTimeIso(text) | DataRef::DurationIso(text) => text.clone(),
-        DataRef::Error(_) | DataRef::Empty => String::new(),
+        DataRef::Bool(b) => Cow::Borrowed(if *b { "TRUE" } else { "FALSE" }),
+        DataRef::DateTime(dt) => Cow::Owned(dt.to_string()),
+        DataRef::DateTimeIso(text) | DataRef::DurationIso(text) => Cow::Borrowed(text),
+        DataRef::Error(_) | DataRef::Empty => Cow::Borrowed(""),
     }
 }
 
-fn data_text(value: &Data) -> String {
+fn data_text(value: &Data) -> Cow<'_, str> {
     match value {
+        Data::String(text) => Cow::Borrowed(text.trim()),
         Data::Float(f) => number_text(*f),
-        Data::Error(_) => String::new(),
-        other => other.to_string().trim().to_owned(),
+        Data::Error(_) => Cow::Borrowed(""),
+        other => Cow::Owned(other.to_string().trim().to_owned()),
     }
 }
 
 /// Whole numbers without ".0" (a phone or employee number typed as a number).
-fn number_text(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
+fn number_text(value: f64) -> Cow<'static, str> {
+    Cow::Owned(if value.fract() == 0.0 && value.abs() < 1e15 {
         format!("{}", value as i64)
     } else {
         value.to_string()
-    }
+    })
 }
 
 #[cfg(test)]
@@ -201,6 +251,27 @@ mod tests {
         });
         let sheets = read(&bytes, FileKind::Xlsx, 100).expect("read");
         assert_eq!(sheets.len(), 1);
-        assert_eq!(sheets[0].rows, rows);
+        assert_eq!(sheets[0].rows.to_vecs(), rows);
+    }
+
+    #[test]
+    fn cells_out_of_row_order_are_put_in_their_place() {
+        let mut placer = Placer::default();
+        placer.place(1, 1, "b2");
+        placer.place(3, 0, "a4");
+        placer.place(0, 2, "c1"); // an earlier row
+        placer.place(3, 0, "A4"); // the same cell again: the later wins
+        assert_eq!(
+            placer.finish().to_vecs(),
+            [vec!["", "", "c1"], vec!["", "b2"], vec![], vec!["A4"]]
+        );
+        let mut in_order = Placer::default();
+        in_order.place(0, 0, "a1");
+        in_order.place(0, 2, "c1");
+        in_order.place(2, 1, "b3");
+        assert_eq!(
+            in_order.finish().to_vecs(),
+            [vec!["a1", "", "c1"], vec![], vec!["", "b3"]]
+        );
     }
 }

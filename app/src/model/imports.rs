@@ -37,7 +37,7 @@ impl From<&crate::import::Candidate> for ImportRow {
             role: c.role,
             role_defaulted: c.role_defaulted,
             groups: c.groups.clone(),
-            metadata: c.metadata.clone(),
+            metadata: c.metadata_map(),
         }
     }
 }

@@ -67,8 +67,7 @@ pub fn revalidate(row: &ImportRow) -> Result<Valid, String> {
             .map(|g| GroupName::parse(g))
             .collect::<Result<_, _>>()
             .map_err(invalid)?,
-        metadata: Metadata::parse(&serde_json::Value::Object(candidate.metadata).to_string())
-            .map_err(invalid)?,
+        metadata: Metadata::parse(&candidate.metadata).map_err(invalid)?,
     })
 }
 
