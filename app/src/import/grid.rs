@@ -45,6 +45,16 @@ impl Grid {
         grid
     }
 
+    /// A grid from its parts, as a reader that writes the buffer itself
+    /// makes them (see the fields).
+    pub(crate) fn from_parts(text: String, cell_ends: Vec<usize>, row_ends: Vec<usize>) -> Self {
+        Self {
+            text,
+            cell_ends,
+            row_ends,
+        }
+    }
+
     /// Rows written so far.
     pub fn len(&self) -> usize {
         self.row_ends.len()
