@@ -86,7 +86,7 @@ impl Grid {
         }
     }
 
-    pub fn rows(&self) -> impl ExactSizeIterator<Item = GridRow<'_>> + '_ {
+    pub fn rows(&self) -> impl DoubleEndedIterator<Item = GridRow<'_>> + ExactSizeIterator + '_ {
         (0..self.len()).map(|index| self.row(index))
     }
 
@@ -124,9 +124,9 @@ impl<'a> GridRow<'a> {
         self.text.get(start..end)
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &'a str> + 'a {
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &'a str> + ExactSizeIterator + 'a {
         let row = *self;
-        (0..row.len()).filter_map(move |column| row.get(column))
+        (0..row.len()).map(move |column| row.get(column).unwrap_or_default())
     }
 
     /// No cell holds more than spaces.

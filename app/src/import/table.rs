@@ -145,9 +145,7 @@ pub(crate) fn table_start(rows: &Grid) -> Option<Start> {
     if first > HEADER_SEARCH_ROWS {
         return None;
     }
-    let header = (0..first)
-        .rev()
-        .find(|&index| rows.get(index).is_some_and(|cells| !cells.is_blank()));
+    let header = rows.rows().take(first).rposition(|cells| !cells.is_blank());
     Some(Start {
         header,
         data: first,
@@ -227,20 +225,19 @@ pub(crate) fn table_from(rows: Grid, header_row: Option<usize>) -> Option<Table>
         None => table_start(&rows)?,
     };
     let header_cells = start.header.and_then(|header| rows.get(header));
-    let data: Vec<(usize, usize)> = (start.data..rows.len())
-        .filter(|&index| rows.get(index).is_some_and(|cells| !cells.is_blank()))
-        .map(|index| (index, index + 1))
+    let data: Vec<(usize, usize)> = rows
+        .rows()
+        .enumerate()
+        .skip(start.data)
+        .filter(|(_, cells)| !cells.is_blank())
+        .map(|(index, _)| (index, index + 1))
         .collect();
-    let last_used = |cells: GridRow<'_>| {
-        (0..cells.len())
-            .rev()
-            .find(|&column| cells.get(column).is_some_and(|c| !c.trim().is_empty()))
-    };
+    let last_used = |cells: GridRow<'_>| cells.iter().rposition(|c| !c.trim().is_empty());
     // Blank rows add nothing to the width, so only the header and the data
     // rows kept need looking at.
     let width = header_cells
         .into_iter()
-        .chain(data.iter().filter_map(|&(index, _)| rows.get(index)))
+        .chain(data.iter().map(|&(index, _)| rows.row(index)))
         .filter_map(last_used)
         .max()
         .map_or(0, |last| last + 1);

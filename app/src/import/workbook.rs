@@ -186,7 +186,7 @@ fn xlsx_text<'v>(value: &'v DataRef<'_>) -> Cow<'v, str> {
         DataRef::String(text) => Cow::Borrowed(text.trim()),
         DataRef::SharedString(text) => Cow::Borrowed(text.trim()),
         DataRef::Int(n) => Cow::Owned(n.to_string()),
-        DataRef::Float(f) => number_text(*f),
+        DataRef::Float(f) => Cow::Owned(number_text(*f)),
         DataRef::Bool(b) => Cow::Borrowed(if *b { "TRUE" } else { "FALSE" }),
         DataRef::DateTime(dt) => Cow::Owned(dt.to_string()),
         DataRef::DateTimeIso(text) | DataRef::DurationIso(text) => Cow::Borrowed(text),
@@ -197,19 +197,19 @@ fn xlsx_text<'v>(value: &'v DataRef<'_>) -> Cow<'v, str> {
 fn data_text(value: &Data) -> Cow<'_, str> {
     match value {
         Data::String(text) => Cow::Borrowed(text.trim()),
-        Data::Float(f) => number_text(*f),
+        Data::Float(f) => Cow::Owned(number_text(*f)),
         Data::Error(_) => Cow::Borrowed(""),
         other => Cow::Owned(other.to_string().trim().to_owned()),
     }
 }
 
 /// Whole numbers without ".0" (a phone or employee number typed as a number).
-fn number_text(value: f64) -> Cow<'static, str> {
-    Cow::Owned(if value.fract() == 0.0 && value.abs() < 1e15 {
+fn number_text(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
         format!("{}", value as i64)
     } else {
         value.to_string()
-    })
+    }
 }
 
 #[cfg(test)]
