@@ -147,6 +147,47 @@ on_every_database! {
         assert!(activity["total"].as_u64().unwrap() >= 2_000, "one entry per invitation");
     }
 
+    async fn every_value_is_stored_exactly_as_sent_whatever_its_characters(app) {
+        // Rows reach SQLite as one JSON text and PostgreSQL as one JSON
+        // record set; nothing may be lost or changed on the way.
+        app.with_workspace().await;
+        let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let names = [
+            Some("O'Brien \"Bob\" \\ back\\slash"),
+            Some("Zoë Ångström 😀 名前"),
+            Some("[1, 2] {\"json\": true} null"),
+            Some("-12.5e3"),
+            None,
+        ];
+        let batch = start(&app, &admin, names.len() as u32).await;
+        let rows = serde_json::Value::Array(
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, name)| {
+                    json!({ "row": i + 2, "email": format!("Odd.{i}@Example.com"), "name": name, "role": "Builder", "groups": [],
+                            "metadata": { "Note": name.unwrap_or("\\u0000 \"quoted\""), "Nested": "a\tb" } })
+                })
+                .collect(),
+        );
+        let outcomes: Vec<RowOutcome> = chunk(&app, &admin, batch, rows, false).await.json().await.unwrap();
+        assert!(outcomes.iter().all(|o| o.kind == RowOutcomeKind::Invited), "{outcomes:?}");
+        let stored = invitation::Entity::find().all(&app.state.db).await.unwrap();
+        assert_eq!(stored.len(), names.len());
+        for (i, name) in names.iter().enumerate() {
+            let email = format!("Odd.{i}@Example.com");
+            let found = stored.iter().find(|s| s.email_key == email.to_lowercase()).unwrap_or_else(|| panic!("{email} stored"));
+            // The local part as written; the domain, which is case-blind, in lower case.
+            assert_eq!(found.email, format!("Odd.{i}@example.com"));
+            assert_eq!(found.display_name.as_deref(), *name);
+            assert_eq!(found.role, app::domain::Role::Builder);
+            let metadata: serde_json::Value = serde_json::from_str(&found.metadata).unwrap();
+            assert_eq!(metadata, json!({ "Note": name.unwrap_or("\\u0000 \"quoted\""), "Nested": "a\tb" }));
+            assert_eq!(found.nonce.len(), 22, "a fresh nonce: {:?}", found.nonce);
+            assert!(found.expires_at > found.created_at && found.created_at > 0);
+        }
+    }
+
     async fn the_same_person_twice_in_one_chunk_is_invited_once(app) {
         app.with_workspace().await;
         let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;

@@ -33,7 +33,8 @@ pub fn revalidate(row: &ImportRow) -> Result<Valid, String> {
         row.name.clone().unwrap_or_default(),
         row.role.as_str().to_owned(),
         row.groups.join("|"),
-        serde_json::Value::Object(row.metadata.clone()).to_string(),
+        // Written from the map as it is: no copy of it is needed.
+        serde_json::to_string(&row.metadata).unwrap_or_default(),
     ];
     let candidate = import::validate_row(
         &SourceRow {
