@@ -49,10 +49,17 @@ async function previewRows(dialog: Locator, file: string): Promise<string[][]> {
 
 test('every fixture gives the same rows, problems and order in the worker as on the server', async ({ page }) => {
   const workers: string[] = [];
-  page.on('worker', (worker) => workers.push(new URL(worker.url()).pathname));
+  const started: import('@playwright/test').Worker[] = [];
+  page.on('worker', (worker) => {
+    workers.push(new URL(worker.url()).pathname);
+    started.push(worker);
+  });
   const dialog = await openUploadTab(page);
   // Started when the tab shows, before any file is chosen.
   await expect.poll(() => workers).toEqual(['/pkg/file_worker.js']);
+  // Its module loaded and serves (it listens once started), rather than
+  // having said "Unavailable" and left the page to read files itself.
+  await expect.poll(() => started[0].evaluate(() => typeof self.onmessage === 'function')).toBe(true);
   const files = readdirSync(fixtures).sort();
   expect(files.length).toBeGreaterThanOrEqual(8);
   for (const file of files) {

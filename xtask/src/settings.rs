@@ -97,13 +97,10 @@ impl Settings {
         }
     }
 
-    /// Where cargo leaves the bundle: `frontend.wasm` of the lib package.
-    pub fn wasm_artifact(&self) -> PathBuf {
-        let dir = if self.release {
-            self.wasm_profile()
-        } else {
-            "debug"
-        };
+    /// Where cargo leaves the bundle built with this profile: `frontend.wasm`
+    /// of the lib package.
+    pub fn wasm_artifact_of(&self, profile: &str) -> PathBuf {
+        let dir = if profile == "dev" { "debug" } else { profile };
         self.target_dir
             .join("wasm32-unknown-unknown")
             .join(dir)

@@ -10,17 +10,33 @@ use std::process::Command;
 const STAMP: &str = ".built-from";
 
 pub fn build(settings: &Settings) -> Result<()> {
-    let artifact = wasm::compile(settings)?;
+    let artifact = wasm::compile(settings, settings.wasm_profile())?;
+    // Release builds: the file worker's copy, built for speed (see WORKER_PROFILE).
+    let worker = if settings.release {
+        Some(wasm::compile(settings, wasm::WORKER_PROFILE)?)
+    } else {
+        None
+    };
     let pkg = settings.pkg_dir();
-    let stamp = stamp_of(&artifact, settings)?;
+    let mut stamp = stamp_of(&artifact, settings)?;
+    if let Some(worker) = &worker {
+        stamp.push_str(&stamp_of(worker, settings)?);
+    }
     if std::fs::read_to_string(pkg.join(STAMP)).ok().as_deref() != Some(stamp.as_str()) {
         // Built aside and swapped in whole: a failed build leaves the old site.
         let fresh = pkg.with_extension("new");
         recreate(&fresh)?;
         let modules = wasm::split_and_bind(settings, &artifact, &fresh)?;
         if settings.release {
-            wasm::optimise(&modules)?;
+            wasm::optimise(&modules, "-Oz")?;
             minify(&fresh.join(format!("{}.js", settings.output_name)))?;
+        }
+        if let Some(worker) = &worker {
+            let dir = fresh.join(wasm::WORKER_DIR);
+            recreate(&dir)?;
+            let modules = wasm::split_and_bind(settings, worker, &dir)?;
+            wasm::optimise(&modules, "-O3")?;
+            minify(&dir.join(format!("{}.js", settings.output_name)))?;
         }
         std::fs::write(fresh.join(STAMP), &stamp)?;
         if pkg.exists() {
