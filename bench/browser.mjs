@@ -87,12 +87,11 @@ async function freshPage() {
   await page.goto('/login');
   await page.locator('body[data-hydrated]').waitFor();
   // Our figures come from the module that reads files in the app: the file
-  // worker's copy built for speed (pkg/worker/, release builds), else the
-  // page's own.
+  // worker's own, built for speed (pkg/worker/, release builds only).
   await page.evaluate(() => {
     globalThis.ours = async () => {
       const worker = await fetch('/pkg/worker/muster.js', { method: 'HEAD' });
-      if (!worker.ok) return import('/pkg/muster.js');
+      if (!worker.ok) throw new Error('no /pkg/worker/muster.js: the bench needs a release build (cargo xtask site --release)');
       const m = await import('/pkg/worker/muster.js');
       await m.default({ module_or_path: '/pkg/worker/muster.wasm' });
       return m;

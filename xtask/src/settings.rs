@@ -97,14 +97,13 @@ impl Settings {
         }
     }
 
-    /// Where cargo leaves the bundle built with this profile: `frontend.wasm`
-    /// of the lib package.
-    pub fn wasm_artifact_of(&self, profile: &str) -> PathBuf {
+    /// Where cargo leaves this package's WASM built with this profile.
+    pub fn wasm_artifact_of(&self, package: &str, profile: &str) -> PathBuf {
         let dir = if profile == "dev" { "debug" } else { profile };
         self.target_dir
             .join("wasm32-unknown-unknown")
             .join(dir)
-            .join(format!("{}.wasm", self.lib_package.replace('-', "_")))
+            .join(format!("{}.wasm", package.replace('-', "_")))
     }
 
     pub fn server_binary(&self) -> PathBuf {

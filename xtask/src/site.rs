@@ -10,10 +10,14 @@ use std::process::Command;
 const STAMP: &str = ".built-from";
 
 pub fn build(settings: &Settings) -> Result<()> {
-    let artifact = wasm::compile(settings, settings.wasm_profile())?;
-    // Release builds: the file worker's copy, built for speed (see WORKER_PROFILE).
+    let artifact = wasm::compile(settings, &settings.lib_package, settings.wasm_profile())?;
+    // Release builds: the file worker's own module, built for speed (see WORKER_PACKAGE).
     let worker = if settings.release {
-        Some(wasm::compile(settings, wasm::WORKER_PROFILE)?)
+        Some(wasm::compile(
+            settings,
+            wasm::WORKER_PACKAGE,
+            wasm::WORKER_PROFILE,
+        )?)
     } else {
         None
     };

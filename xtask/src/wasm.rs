@@ -12,27 +12,29 @@ use std::process::Command;
 const SPLIT_LINK_NAME: &str = "./__wasm_split.______________________.js";
 const SPLIT_MANIFEST: &str = "__wasm_split_manifest.json";
 
-/// The cargo profile of the file worker's copy of the bundle (release builds).
+/// The file worker's own module (release builds): this package, built with
+/// this cargo profile, into `pkg/worker/`.
 ///
 /// The page's bundle is built small (`opt-level = "z"`): it is downloaded
 /// before anything shows. The file worker runs the import pipeline over
-/// 100,000 rows, where speed shows, and starts only when a file is chosen.
-/// So release builds compile the same crate a second time for speed into
-/// `pkg/worker/`, and the worker loads that copy (measured, 100,000 rows in
-/// Chromium: the whole pipeline 285–368 ms → 145–219 ms, an XLSX read
-/// 552–648 → 351–387 ms; the page's initial module would have grown by
+/// 100,000 rows, where speed shows, and starts when the Upload tab shows.
+/// So release builds give the worker a module of its own, built for speed,
+/// holding the pipeline and not the page's interface (measured, 100,000 rows
+/// in Chromium: the whole pipeline 368–389 ms → 144–216 ms, an XLSX read
+/// 586–762 → 320–427 ms; the page's initial module would have grown by
 /// 160 KB brotli had it been built so).
+pub const WORKER_PACKAGE: &str = "file-worker";
 pub const WORKER_PROFILE: &str = "wasm-worker";
 
-/// Where the worker's copy goes, inside `pkg/`.
+/// Where the worker's module goes, inside `pkg/`.
 pub const WORKER_DIR: &str = "worker";
 
-pub fn compile(settings: &Settings, profile: &str) -> Result<PathBuf> {
+pub fn compile(settings: &Settings, package: &str, profile: &str) -> Result<PathBuf> {
     let mut cargo = Command::new(settings.cargo());
-    cargo.args(["build", "--package", &settings.lib_package, "--lib"]);
+    cargo.args(["build", "--package", package, "--lib"]);
     cargo.args(["--target", "wasm32-unknown-unknown", "--profile", profile]);
     crate::run(&mut cargo)?;
-    Ok(settings.wasm_artifact_of(profile))
+    Ok(settings.wasm_artifact_of(package, profile))
 }
 
 /// Writes `{name}.js`, `{name}.wasm`, the chunks and their manifest into `pkg`.
@@ -82,8 +84,8 @@ pub fn split_and_bind(settings: &Settings, wasm: &Path, pkg: &Path) -> Result<Ve
 /// a dedicated Web Worker. The page starts it by this name.
 const WORKER_SCRIPT: &str = "file_worker.js";
 
-/// Writes the worker's script into `pkg/`: it loads the copy built for speed
-/// (`pkg/worker/`) when there is one, else the page's own module. When the
+/// Writes the worker's script into `pkg/`: it loads the worker's own module
+/// (`pkg/worker/`) when there is one, else the page's. When the
 /// module cannot load, it says so, and the page reads files itself.
 pub fn write_worker_script(settings: &Settings, pkg: &Path) -> Result<()> {
     let dir = if pkg.join(WORKER_DIR).is_dir() {
