@@ -21,14 +21,14 @@ console.log(`wasm_lazy_chunks=${chunks.length}`);
 console.log(`wasm_lazy_raw_kb=${kb(sizes.reduce((n, b) => n + b.length, 0))}`);
 console.log(`wasm_lazy_brotli_kb=${kb(sizes.reduce((n, b) => n + brotli(b), 0))}`);
 
-// The file worker's copy (pkg/worker/, release builds): downloaded when the
-// worker starts, not with the page.
+// The file worker's own module (pkg/worker/, release builds): downloaded
+// when the worker starts, not with the page.
 const worker = join(dirname(main), 'worker', basename(main));
 let workerFiles = [];
 try {
   workerFiles = readdirSync(dirname(worker)).filter((f) => f.endsWith('.wasm'));
 } catch {
-  console.log('# no file worker copy (pkg/worker/): the worker loads the page module');
+  console.log('# no file worker module (pkg/worker/): the worker loads the page's');
 }
 if (workerFiles.length > 0) {
   const bytes = workerFiles.map((f) => readFileSync(join(dirname(worker), f)));

@@ -110,7 +110,7 @@ init({{ module_or_path: new URL("{name}.wasm", import.meta.url) }})
 }
 
 /// `wasm-opt` at this level (`-Oz` for the page, `-O3` for the worker's
-/// copy) on every module, as many at a time as there are cores.
+/// module) on every module, as many at a time as there are cores.
 /// With `MUSTER_WASM_NAMES=1` the functions keep their names, so a profile
 /// of the optimised build (Chromium's Performance panel, the bench) names
 /// them (the modules are larger: not for shipping).

@@ -148,8 +148,9 @@ on_every_database! {
     }
 
     async fn every_value_is_stored_exactly_as_sent_whatever_its_characters(app) {
-        // Rows reach SQLite as one JSON text and PostgreSQL as one JSON
-        // record set; nothing may be lost or changed on the way.
+        // Rows reach SQLite as bound values of multi-row INSERTs and
+        // PostgreSQL as one JSON record set (`db::bulk`); nothing may be lost
+        // or changed on either way.
         app.with_workspace().await;
         let admin = app.logged_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
         let names = [
