@@ -28,7 +28,7 @@ let workerFiles = [];
 try {
   workerFiles = readdirSync(dirname(worker)).filter((f) => f.endsWith('.wasm'));
 } catch {
-  console.log('# no file worker module (pkg/worker/): the worker loads the page's');
+  console.log("# no file worker module (pkg/worker/): the worker loads the page's");
 }
 if (workerFiles.length > 0) {
   const bytes = workerFiles.map((f) => readFileSync(join(dirname(worker), f)));
