@@ -5,8 +5,11 @@ use serde::{Deserialize, Serialize};
 /// One row as the browser sends it, after its own checks.
 /// Rows per chunk: the browser sends a file's ready rows this many at a
 /// time, and the server commits a whole file (command line, JSON API, import
-/// jobs) in chunks of the same size, each in its own transaction.
-pub const CHUNK_ROWS: usize = 1_000;
+/// jobs) in chunks of the same size, each in its own transaction. Half as
+/// many requests and transactions as chunks of 1,000 (measured, 100,000 rows
+/// over HTTP: SQLite 3.0–3.3 s → 2.8 s, PostgreSQL 4.9–5.2 s → 4.8–4.9 s),
+/// and still fifty steps of progress for such a file.
+pub const CHUNK_ROWS: usize = 2_000;
 /// Chunks the browser keeps in flight: while the database writes one, the
 /// server reads and checks the next (measured: 100,000 rows on PostgreSQL
 /// 10.9 s with one, 7.4 s with two, 6.7 s with three).

@@ -9,6 +9,7 @@ pub use bulk::{in_set, insert_batched, insert_returning_ids, within, SetMember};
 pub use write::{begin_write, WriteTxn};
 
 use crate::error::AppError;
+use crate::model::imports::CHUNK_ROWS;
 use sea_orm::sqlx::sqlite::SqliteJournalMode;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
 use sea_orm_migration::MigratorTrait;
@@ -25,6 +26,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
                 .create_if_missing(true)
+                // sqlx's SQLite thread hands rows back through a channel of
+                // 50 by default, so a chunk's 1,000 returned ids stopped it
+                // twenty times to wait for this side (measured: the database
+                // step of 100,000 rows 2.6 s → 2.5 s with room for a chunk).
+                .row_buffer_size(CHUNK_ROWS)
         })
         // PostgreSQL switches a prepared statement to a generic plan after five
         // runs and keeps it. Tables here grow from empty during an import, and
