@@ -9,8 +9,6 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    crate::ssr::page_policy::apply();
     view! {
         <!DOCTYPE html>
         <html lang="en">

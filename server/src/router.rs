@@ -17,7 +17,10 @@ pub fn build(state: AppState, leptos_options: LeptosOptions) -> Router {
     let routes = route_list().to_vec();
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            app::ssr::page_policy::report_nonce();
+        }
     };
     let avatars = {
         let state = state.clone();
@@ -50,6 +53,7 @@ pub fn build(state: AppState, leptos_options: LeptosOptions) -> Router {
         .with_state(leptos_options)
         .layer(axum::middleware::from_fn(no_referrer_on_invitations))
         .layer(axum::middleware::from_fn(security::worker_script_policy))
+        .layer(axum::middleware::from_fn(security::page_policy))
         .layer(axum::middleware::from_fn(multipart_only_where_expected))
         .layer(axum::middleware::from_fn(framework_errors_get_their_status))
         .layer(axum::middleware::from_fn(security::limit_body_size))

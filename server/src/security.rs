@@ -1,6 +1,7 @@
 //! Protections every request passes through: cross-site request refusal,
 //! body size limits per endpoint, and the headers no response goes without.
 use app::error::AppError;
+use app::ssr::page_policy::{content_security_policy, NonceSlot};
 use app::ssr::Settings;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -149,6 +150,27 @@ fn error_response(status: StatusCode, error: &AppError) -> Response {
         .into_response()
 }
 
+/// A page gets the policy made for its scripts' nonce, which its render left
+/// in the request's `NonceSlot` (see `app::ssr::page_policy`).
+pub async fn page_policy(mut request: Request, next: Next) -> Response {
+    let slot = NonceSlot::default();
+    request.extensions_mut().insert(slot.clone());
+    let mut response = next.run(request).await;
+    if let Some(nonce) = slot.nonce() {
+        match HeaderValue::from_str(&content_security_policy(&nonce)) {
+            Ok(policy) => {
+                response
+                    .headers_mut()
+                    .insert(CONTENT_SECURITY_POLICY, policy);
+            }
+            Err(error) => {
+                tracing::error!(%error, "Content-Security-Policy is not a valid header value")
+            }
+        }
+    }
+    response
+}
+
 /// The file worker's script (written next to the bundle by `cargo xtask`).
 pub const WORKER_SCRIPT_PATH: &str = "/pkg/file_worker.js";
 
@@ -171,9 +193,9 @@ pub async fn worker_script_policy(request: Request, next: Next) -> Response {
     response
 }
 
-/// Headers on every response. Pages set their own Content-Security-Policy
-/// (with the nonce of their scripts); everything else gets one that allows
-/// nothing, so a file opened directly (an SVG, a picture) cannot run script.
+/// Headers on every response. Pages get their own Content-Security-Policy
+/// (`page_policy`, with the nonce of their scripts); everything else gets one
+/// that allows nothing, so a file opened directly (an SVG, a picture) cannot run script.
 /// HSTS only when people reach Muster over https.
 pub fn with_security_headers(app: axum::Router, settings: &Settings) -> axum::Router {
     let mut headers: Vec<(HeaderName, &'static str)> = vec![

@@ -5,10 +5,14 @@
 //! Workers (the file worker) start from our own scripts only.
 //! Styles come from our stylesheet only: inline `style` attributes are
 //! refused, so views set sizes through the style object (`style:height`).
-use http::header::CONTENT_SECURITY_POLICY;
-use http::HeaderValue;
-use leptos::prelude::use_context;
-use leptos_axum::ResponseOptions;
+//!
+//! The policy is set by the server's middleware, not through Leptos'
+//! `ResponseOptions`: headers put there while the shell renders were missing
+//! from about one page response in thirty (measured; such a page showed but
+//! never came alive, its scripts refused by the policy that allows nothing).
+//! The render only reports its nonce, through a slot the middleware put in
+//! the request.
+use std::sync::{Arc, Mutex, PoisonError};
 
 pub fn content_security_policy(nonce: &str) -> String {
     format!(
@@ -19,18 +23,33 @@ pub fn content_security_policy(nonce: &str) -> String {
     )
 }
 
-/// Sets the page's policy on the response being rendered. Called from the shell.
-pub fn apply() {
-    let (Some(nonce), Some(response)) =
-        (leptos::nonce::use_nonce(), use_context::<ResponseOptions>())
-    else {
+/// Where a page's render leaves the nonce of its scripts for the middleware
+/// that answers the request (a request extension).
+#[derive(Clone, Default)]
+pub struct NonceSlot(Arc<Mutex<Option<String>>>);
+
+impl NonceSlot {
+    /// The nonce of the page rendered for this request, if a page was.
+    pub fn nonce(&self) -> Option<String> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+/// Reports the page's nonce to the request's slot. Called from the context
+/// every page render starts with.
+pub fn report_nonce() {
+    use leptos::prelude::use_context;
+    let (Some(nonce), Some(parts)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<http::request::Parts>(),
+    ) else {
         return;
     };
-    match HeaderValue::from_str(&content_security_policy(&nonce)) {
-        Ok(value) => response.insert_header(CONTENT_SECURITY_POLICY, value),
-        Err(error) => {
-            tracing::error!(%error, "Content-Security-Policy is not a valid header value")
-        }
+    if let Some(slot) = parts.extensions.get::<NonceSlot>() {
+        *slot.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(nonce.to_string());
     }
 }
 
@@ -46,6 +65,6 @@ mod tests {
         assert!(policy.contains("frame-ancestors 'none'"));
         // The file worker's script, from our origin only (not blob: URLs).
         assert!(policy.contains("worker-src 'self';"));
-        assert!(HeaderValue::from_str(&policy).is_ok());
+        assert!(http::HeaderValue::from_str(&policy).is_ok());
     }
 }
