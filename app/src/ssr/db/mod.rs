@@ -27,9 +27,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .busy_timeout(Duration::from_secs(10))
                 .create_if_missing(true)
                 // sqlx's SQLite thread hands rows back through a channel of
-                // 50 by default, so a chunk's 1,000 returned ids stopped it
-                // twenty times to wait for this side (measured: the database
-                // step of 100,000 rows 2.6 s → 2.5 s with room for a chunk).
+                // 50 by default, so the up to 1,000 ids an INSERT returns
+                // stopped it twenty times to wait for this side (measured: the
+                // database step of 100,000 rows 2.6 s → 2.5 s with room for a
+                // chunk's rows).
                 .row_buffer_size(CHUNK_ROWS)
         })
         // PostgreSQL switches a prepared statement to a generic plan after five

@@ -22,8 +22,12 @@ use sea_orm::{
 };
 use std::collections::{HashMap, HashSet};
 
-/// The most rows one chunk may carry (the browser sends about 1,000).
+/// The most rows one chunk may carry: the browser sends `CHUNK_ROWS`.
 pub const MAX_CHUNK_ROWS: usize = 2_000;
+const _: () = assert!(
+    CHUNK_ROWS <= MAX_CHUNK_ROWS,
+    "the browser's chunks must fit"
+);
 /// The most addresses one check may carry.
 pub const MAX_CHECK: usize = 5_000;
 
