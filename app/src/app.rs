@@ -1,12 +1,12 @@
 use crate::components::{NotFound, WorkspaceLayout};
 use crate::pages::{
-    ActivityLogPage, ApiTokensPage, GroupsPage, ImportsPage, LandingPage, LoginPage, SetupPage,
-    SignupPage, UsersPage, WorkspaceHome, WorkspaceSettingsPage,
+    ActivityRoute, ApiTokensRoute, GroupsRoute, ImportsRoute, LandingRoute, LoginRoute, SetupRoute,
+    SignupRoute, UsersRoute, WorkspaceHomeRoute, WorkspaceSettingsRoute,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -38,18 +38,18 @@ pub fn App() -> impl IntoView {
         <Title text="Muster"/>
         <Router>
             <Routes fallback=NotFound>
-                <Route path=path!("/") view=LandingPage ssr=SsrMode::Async/>
-                <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async/>
-                <Route path=path!("/login") view=LoginPage/>
-                <Route path=path!("/invite/:token") view=SignupPage ssr=SsrMode::Async/>
+                <Route path=path!("/") view={Lazy::<LandingRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/setup") view={Lazy::<SetupRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()}/>
+                <Route path=path!("/invite/:token") view={Lazy::<SignupRoute>::new()} ssr=SsrMode::Async/>
                 <ParentRoute path=path!("/w/:slug") view=WorkspaceLayout ssr=SsrMode::Async>
-                    <Route path=path!("") view=WorkspaceHome ssr=SsrMode::Async/>
-                    <Route path=path!("settings/users") view=UsersPage ssr=SsrMode::Async/>
-                    <Route path=path!("settings/groups") view=GroupsPage ssr=SsrMode::Async/>
-                    <Route path=path!("settings/imports") view=ImportsPage ssr=SsrMode::Async/>
-                    <Route path=path!("settings/activity") view=ActivityLogPage ssr=SsrMode::Async/>
-                    <Route path=path!("settings/api-tokens") view=ApiTokensPage ssr=SsrMode::Async/>
-                    <Route path=path!("settings/workspace") view=WorkspaceSettingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("") view={Lazy::<WorkspaceHomeRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("settings/users") view={Lazy::<UsersRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("settings/groups") view={Lazy::<GroupsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("settings/imports") view={Lazy::<ImportsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("settings/activity") view={Lazy::<ActivityRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("settings/api-tokens") view={Lazy::<ApiTokensRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("settings/workspace") view={Lazy::<WorkspaceSettingsRoute>::new()} ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -3,6 +3,7 @@ pub mod api_v1;
 pub mod cli;
 pub mod config;
 pub mod operations;
+pub mod page_preloads;
 pub mod request_span;
 pub mod router;
 pub mod security;

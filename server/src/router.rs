@@ -1,7 +1,8 @@
 //! The HTTP surface: Leptos pages and server functions, health, static files,
 //! and security headers on every response.
 use crate::operations::{self, RequestMetrics};
-use crate::security;
+use crate::{page_preloads, security};
+use app::ssr::page_modules::PageModules;
 use app::ssr::AppState;
 use app::{shell, App};
 use axum::routing::get;
@@ -15,11 +16,12 @@ use std::sync::OnceLock;
 pub fn build(state: AppState, leptos_options: LeptosOptions) -> Router {
     let settings = state.settings.clone();
     let routes = route_list().to_vec();
+    let page_modules = std::sync::Arc::new(PageModules::load(&leptos_options));
     let context = {
         let state = state.clone();
         move || {
             provide_context(state.clone());
-            app::ssr::page_policy::report_nonce();
+            app::ssr::render_report::report_nonce();
         }
     };
     let avatars = {
@@ -54,6 +56,10 @@ pub fn build(state: AppState, leptos_options: LeptosOptions) -> Router {
         .layer(axum::middleware::from_fn(no_referrer_on_invitations))
         .layer(axum::middleware::from_fn(security::worker_script_policy))
         .layer(axum::middleware::from_fn(security::page_policy))
+        .layer(axum::middleware::from_fn_with_state(
+            page_modules,
+            page_preloads::preload_page_module,
+        ))
         .layer(axum::middleware::from_fn(multipart_only_where_expected))
         .layer(axum::middleware::from_fn(framework_errors_get_their_status))
         .layer(axum::middleware::from_fn(security::limit_body_size))

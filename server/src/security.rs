@@ -1,7 +1,8 @@
 //! Protections every request passes through: cross-site request refusal,
 //! body size limits per endpoint, and the headers no response goes without.
 use app::error::AppError;
-use app::ssr::page_policy::{content_security_policy, NonceSlot};
+use app::ssr::page_policy::content_security_policy;
+use app::ssr::render_report::RenderReport;
 use app::ssr::Settings;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -150,13 +151,12 @@ fn error_response(status: StatusCode, error: &AppError) -> Response {
         .into_response()
 }
 
-/// A page gets the policy made for its scripts' nonce, which its render left
-/// in the request's `NonceSlot` (see `app::ssr::page_policy`).
+/// A page gets the policy made for its scripts' nonce, which its render
+/// reported (see `app::ssr::render_report`).
 pub async fn page_policy(mut request: Request, next: Next) -> Response {
-    let slot = NonceSlot::default();
-    request.extensions_mut().insert(slot.clone());
+    let report = RenderReport::of(&mut request);
     let mut response = next.run(request).await;
-    if let Some(nonce) = slot.nonce() {
+    if let Some(nonce) = report.nonce() {
         match HeaderValue::from_str(&content_security_policy(&nonce)) {
             Ok(policy) => {
                 response

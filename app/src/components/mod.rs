@@ -28,7 +28,9 @@ pub use bulk_dialog::{BulkDialog, BulkDialogs};
 pub use expiry_select::{ExpirySelect, MESSAGE_HINT};
 pub use field::Field;
 pub use form_alert::FormAlert;
-pub use outcome_pages::{set_status, ErrorPage, NotAllowed, NotFound};
+pub use outcome_pages::{
+    set_status, ErrorPage, NotAllowed, NotFound, PageNotLoaded, PageNotLoadedAlert,
+};
 pub use page_events::UsersPageEvents;
 pub use pager::Pager;
 pub use person_dialog::{PersonDialog, PersonDialogs};

@@ -1,5 +1,5 @@
 use crate::error::AppError;
-use leptos::either::EitherOf4;
+use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Redirect, A};
@@ -39,6 +39,45 @@ pub fn NotFound() -> impl IntoView {
             <p><A href="/">"Go to the start page"</A></p>
         </main>
     }
+}
+
+/// What a page shows when its code could not be downloaded (offline, or a
+/// newer deploy replaced it): the app stays up, and a reload fetches it again.
+/// `framed`: inside the workspace frame, which holds the page's `main`.
+#[component]
+pub fn PageNotLoaded(framed: bool) -> impl IntoView {
+    let content = view! {
+        <Title text="Page not loaded · Muster"/>
+        <h1 id="outcome-heading">"This page could not be loaded"</h1>
+        <p role="alert">"Its code did not download. Check your connection, then reload the page."</p>
+        <p><button type="button" on:click=reload>"Reload"</button></p>
+    };
+    if framed {
+        Either::Left(
+            view! { <section class="outcome" aria-labelledby="outcome-heading">{content}</section> },
+        )
+    } else {
+        Either::Right(
+            view! { <main id="main" class="outcome" aria-labelledby="outcome-heading">{content}</main> },
+        )
+    }
+}
+
+/// Shown over a page opened from the server whose code did not download:
+/// the page stays readable as the server rendered it, but cannot respond.
+#[component]
+pub fn PageNotLoadedAlert() -> impl IntoView {
+    view! {
+        <div class="load-failure" role="alert">
+            <p>"This page's code did not download, so the page cannot respond. Check your connection, then reload the page."</p>
+            <button type="button" on:click=reload>"Reload"</button>
+        </div>
+    }
+}
+
+fn reload(_: leptos::ev::MouseEvent) {
+    #[cfg(feature = "hydrate")]
+    let _ = window().location().reload();
 }
 
 /// What a page shows when its data could not be loaded.

@@ -3,6 +3,7 @@ mod api_tokens;
 mod groups;
 mod imports;
 mod landing;
+mod lazy;
 mod login;
 mod setup;
 mod signup;
@@ -15,6 +16,10 @@ pub use api_tokens::ApiTokensPage;
 pub use groups::GroupsPage;
 pub use imports::ImportsPage;
 pub use landing::LandingPage;
+pub use lazy::{
+    ActivityRoute, ApiTokensRoute, GroupsRoute, ImportsRoute, LandingRoute, LoginRoute, SetupRoute,
+    SignupRoute, UsersRoute, WorkspaceHomeRoute, WorkspaceSettingsRoute,
+};
 pub use login::LoginPage;
 pub use setup::SetupPage;
 pub use signup::SignupPage;
