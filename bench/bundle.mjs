@@ -1,6 +1,7 @@
 // The WASM a browser downloads: raw, gzip and brotli sizes of the initial
 // module, and (given its directory's other .wasm files) the chunks loaded
-// on demand (split out by `cargo xtask build`: the file readers).
+// on demand (split out by `cargo xtask build`: the pages' code, the file
+// readers).
 //   node bench/bundle.mjs <main.wasm>
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -20,6 +21,24 @@ const sizes = chunks.map((f) => readFileSync(join(dirname(main), f)));
 console.log(`wasm_lazy_chunks=${chunks.length}`);
 console.log(`wasm_lazy_raw_kb=${kb(sizes.reduce((n, b) => n + b.length, 0))}`);
 console.log(`wasm_lazy_brotli_kb=${kb(sizes.reduce((n, b) => n + brotli(b), 0))}`);
+
+// What each page downloads: the initial module, and its page module with
+// the chunks it shares with others (the splitter's manifest lists them).
+// The sign-in page's total is the one a first visit pays.
+let manifest = {};
+try {
+  manifest = JSON.parse(readFileSync(join(dirname(main), '__wasm_split_manifest.json'), 'utf8'));
+} catch {
+  console.log('# no split manifest: pages are not split out');
+}
+const mainBrotli = brotli(wasm);
+for (const [module, files] of Object.entries(manifest)) {
+  const found = /^(\w+)_pages$/.exec(module);
+  if (!found) continue;
+  const bytes = files.reduce((n, f) => n + brotli(readFileSync(join(dirname(main), `${f}.wasm`))), 0);
+  console.log(`page_${found[1]}_wasm_files=${files.length + 1}`);
+  console.log(`page_${found[1]}_wasm_brotli_kb=${kb(mainBrotli + bytes)}`);
+}
 
 // The file worker's own module (pkg/worker/, release builds): downloaded
 // when the worker starts, not with the page.

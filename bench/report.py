@@ -76,7 +76,10 @@ rows = [
     ("GET /api/v1/members, 32 clients, deep pages, PostgreSQL p99", "members_api_{k}k_postgres_deep_pages_p99_ms", None, "ms", None, "<= 250 ms"),
     ("Outbox to a local SMTP sink", "outbox_msgs_per_s", "plain_smtp_msgs_per_s", "msg/s", None, ">= 1,000 msg/s"),
     ("Initial WASM (brotli)", "wasm_brotli_kb", None, "KB", None, "<= 400 KB"),
-    ("File readers, loaded on demand (brotli)", "wasm_lazy_brotli_kb", None, "KB", None, ""),
+    ("Sign-in page, all its WASM (brotli)", "page_login_wasm_brotli_kb", None, "KB", None, ""),
+    ("Sign-up page, all its WASM (brotli)", "page_signup_wasm_brotli_kb", None, "KB", None, ""),
+    ("A workspace page, all its WASM (brotli)", "page_workspace_wasm_brotli_kb", None, "KB", None, ""),
+    ("Pages' code and file readers, loaded on demand (brotli)", "wasm_lazy_brotli_kb", None, "KB", None, ""),
     ("Argon2id hash (m=19456, t=2, p=1)", "argon2_ms", None, "ms", None, ""),
 ]
 W = max(len(r[0]) for r in rows)
